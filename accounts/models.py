@@ -1,0 +1,548 @@
+"""Users, the organisation tree, appointments (the source of every permission) and the
+access log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, Group, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """Roles of 巡回連絡カードの管理体制 (要領 第6-5) plus the alert roles."""
+
+    OVERALL_MANAGER = "overall_manager", "統括管理責任者"
+    STATION_MANAGER = "station_manager", "管理責任者"
+    CHIEF = "chief", "管理主任者"
+    SUPERVISOR = "supervisor", "取扱責任者"
+    BEAT_OFFICER = "beat_officer", "受持警察官"
+    STAFF = "staff", "警察職員"
+    AUDITOR = "auditor", "本部監査担当"
+    ALERT_AUTHOR = "alert_author", "作成者"
+    ALERT_REVIEWER = "alert_reviewer", "運用責任者"
+    ALERT_APPROVER = "alert_approver", "運用管理者"
+    ALERT_HQ_APPROVER = "alert_hq_approver", "運用総括管理者"
+    ALERT_SENDER = "alert_sender", "発信操作担当者"
+
+
+class UnitLevel(models.TextChoices):
+    HEADQUARTERS = "headquarters", "警察本部"
+    STATION = "station", "警察署"
+    POST = "post", "交番・駐在所"
+
+
+# The organisation level each role is appointed at.
+ROLE_LEVEL: dict[str, str] = {
+    Role.OVERALL_MANAGER: UnitLevel.HEADQUARTERS,
+    Role.AUDITOR: UnitLevel.HEADQUARTERS,
+    Role.ALERT_HQ_APPROVER: UnitLevel.HEADQUARTERS,
+    Role.STATION_MANAGER: UnitLevel.STATION,
+    Role.CHIEF: UnitLevel.STATION,
+    Role.STAFF: UnitLevel.STATION,
+    Role.ALERT_AUTHOR: UnitLevel.STATION,
+    Role.ALERT_REVIEWER: UnitLevel.STATION,
+    Role.ALERT_APPROVER: UnitLevel.STATION,
+    Role.ALERT_SENDER: UnitLevel.STATION,
+    Role.SUPERVISOR: UnitLevel.POST,
+    Role.BEAT_OFFICER: UnitLevel.POST,
+}
+
+# Roles whose holders must sign in with a second factor whatever the setting says.
+HQ_ROLES = frozenset(r for r, level in ROLE_LEVEL.items() if level == UnitLevel.HEADQUARTERS)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, employee_number: str, password: str | None = None, **extra) -> User:
+        if not employee_number:
+            raise ValueError("職員番号は必須です。")
+        user = self.model(employee_number=employee_number, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, employee_number: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(employee_number, password, **extra)
+
+
+employee_number_validator = RegexValidator(
+    r"^[0-9A-Za-z]{4,12}$", "職員番号は半角英数字4〜12文字で入力してください。"
+)
+kana_validator = RegexValidator(r"^[ァ-ヶー・\s　]*$", "フリガナは全角カタカナで入力してください。")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of the police force; signs in with 職員番号."""
+
+    employee_number = models.CharField(
+        "職員番号", max_length=12, unique=True, validators=[employee_number_validator]
+    )
+    full_name = models.CharField("氏名", max_length=60)
+    full_name_kana = models.CharField(
+        "フリガナ", max_length=120, blank=True, validators=[kana_validator]
+    )
+    email = models.EmailField("メールアドレス", blank=True)
+    is_active = models.BooleanField("有効", default=True)
+    is_staff = models.BooleanField("管理サイトの利用", default=False)
+    date_joined = models.DateTimeField("登録日時", default=timezone.now)
+    # Raised to end every session of the user at once (disable, appointment end).
+    session_version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_version"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "employee_number"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = "職員"
+        verbose_name_plural = "職員"
+        ordering = ["employee_number"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.employee_number}）"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's auth middleware flushes a session whose hash no longer matches, so
+        # bumping session_version signs the user out everywhere.
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class Headquarters(models.Model):
+    """警察本部: the root of the organisation tree."""
+
+    name = models.CharField("名称", max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = "警察本部"
+        verbose_name_plural = "警察本部"
+        permissions = [
+            ("oversee_cards", "全署の巡回連絡カードの統括（閲覧のみ）"),
+            ("audit_access", "閲覧記録の監査"),
+            ("manage_appointments", "役職の発令・受持警察官の指定"),
+            ("set_visit_policy", "巡回連絡の実施頻度の設定"),
+            ("approve_prefecture_alerts", "県内全域への配信の承認"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Station(models.Model):
+    """警察署."""
+
+    headquarters = models.ForeignKey(
+        Headquarters, on_delete=models.PROTECT, related_name="stations", verbose_name="警察本部"
+    )
+    code = models.CharField("署コード", max_length=10, unique=True)
+    name = models.CharField("名称", max_length=60)
+
+    class Meta:
+        verbose_name = "警察署"
+        verbose_name_plural = "警察署"
+        ordering = ["code"]
+        permissions = [
+            ("approve_night_visits", "夜間巡回連絡の承認"),
+            ("review_progress", "巡回連絡の進捗管理"),
+            ("assign_submitted_cards", "提出された巡回連絡カードの受持区指定"),
+            ("set_dedicated_days", "巡回連絡専従日の設定"),
+            ("submit_cards", "巡回連絡カードの作成・提出（警察職員）"),
+            ("break_glass", "緊急時の閲覧（理由を記録）"),
+            ("draft_alerts", "配信文の作成"),
+            ("review_alerts", "配信文の審査"),
+            ("approve_alerts", "配信の承認"),
+            ("send_alerts", "配信の発信操作"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A department (課) of a station."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", "地域課"
+        SAFETY = "safety", "生活安全課"
+        CRIMINAL = "criminal", "刑事課"
+        TRAFFIC = "traffic", "交通課"
+        SECURITY = "security", "警備課"
+        GENERAL = "general", "警務課"
+        ACCOUNTING = "accounting", "会計課"
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="departments", verbose_name="警察署"
+    )
+    kind = models.CharField("課", max_length=20, choices=Kind.choices)
+    name = models.CharField("名称", max_length=60)
+
+    class Meta:
+        verbose_name = "課"
+        verbose_name_plural = "課"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "name"], name="accounts_department_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station.name} {self.name}"
+
+
+class Post(models.Model):
+    """交番・駐在所・所在地."""
+
+    class Kind(models.TextChoices):
+        KOBAN = "koban", "交番"
+        CHUZAISHO = "chuzaisho", "駐在所"
+        SHOZAICHI = "shozaichi", "所在地"
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="posts", verbose_name="警察署"
+    )
+    kind = models.CharField("種別", max_length=20, choices=Kind.choices)
+    name = models.CharField("名称", max_length=60)
+
+    class Meta:
+        verbose_name = "交番・駐在所"
+        verbose_name_plural = "交番・駐在所"
+        ordering = ["station", "name"]
+        permissions = [("supervise_post", "交番・駐在所の取扱責任者としての指導監督")]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "name"], name="accounts_post_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Beat(models.Model):
+    """受持区: one 巡回連絡簿 per beat."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, related_name="beats", verbose_name="交番・駐在所"
+    )
+    name = models.CharField("名称", max_length=60)
+
+    class Meta:
+        verbose_name = "受持区"
+        verbose_name_plural = "受持区"
+        ordering = ["post", "name"]
+        permissions = [
+            ("view_beat_cards", "受持区の巡回連絡カードの閲覧"),
+            ("change_beat_cards", "受持区の巡回連絡カードの作成・補正・廃止"),
+            ("export_beat_cards", "受持区の巡回連絡簿の出力"),
+            ("print_beat_cards", "記入済み巡回連絡カードの印刷"),
+            ("record_visits", "巡回連絡の記録・夜間巡回連絡の承認申請"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "name"], name="accounts_beat_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post.name} {self.name}"
+
+
+# Direct foreign-key permission tables (guardian): they cascade with their object and
+# join without a content-type lookup.
+class HeadquartersUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Headquarters, on_delete=models.CASCADE)
+
+
+class HeadquartersGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Headquarters, on_delete=models.CASCADE)
+
+
+class StationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Station, on_delete=models.CASCADE)
+
+
+class StationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Station, on_delete=models.CASCADE)
+
+
+class PostUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Post, on_delete=models.CASCADE)
+
+
+class PostGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Post, on_delete=models.CASCADE)
+
+
+class BeatUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Beat, on_delete=models.CASCADE)
+
+
+class BeatGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Beat, on_delete=models.CASCADE)
+
+
+class UnitMixin(models.Model):
+    """One organisation unit out of three nullable keys; exactly one is set."""
+
+    headquarters = models.ForeignKey(
+        Headquarters, on_delete=models.PROTECT, null=True, blank=True, verbose_name="警察本部"
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, null=True, blank=True, verbose_name="警察署"
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, null=True, blank=True, verbose_name="交番・駐在所"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def unit(self) -> Headquarters | Station | Post:
+        return self.headquarters or self.station or self.post  # type: ignore[return-value]
+
+    @property
+    def unit_level(self) -> str:
+        if self.headquarters_id:
+            return UnitLevel.HEADQUARTERS
+        if self.station_id:
+            return UnitLevel.STATION
+        return UnitLevel.POST
+
+    @property
+    def unit_station(self) -> Station | None:
+        """The station the unit belongs to (None for headquarters)."""
+        if self.station_id:
+            return self.station
+        if self.post_id:
+            return self.post.station
+        return None
+
+
+_ONE_UNIT = (
+    Q(headquarters__isnull=False, station__isnull=True, post__isnull=True)
+    | Q(headquarters__isnull=True, station__isnull=False, post__isnull=True)
+    | Q(headquarters__isnull=True, station__isnull=True, post__isnull=False)
+)
+
+
+class RoleGroup(UnitMixin):
+    """The guardian group that carries one role's permissions on one unit."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
+    role = models.CharField("役職", max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "役職グループ"
+        verbose_name_plural = "役職グループ"
+        constraints = [
+            models.CheckConstraint(condition=_ONE_UNIT, name="accounts_rolegroup_one_unit"),
+            # One group per role and unit (a partial unique index per unit level).
+            *(
+                models.UniqueConstraint(
+                    fields=["role", level],
+                    condition=Q(**{f"{level}__isnull": False}),
+                    name=f"accounts_rolegroup_unique_role_{level}",
+                )
+                for level in ("headquarters", "station", "post")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.group.name
+
+
+class Appointment(UnitMixin):
+    """役職の発令: a role held in one organisation unit for a period.
+
+    Permissions exist only while `granted_at` is set and `revoked_at` is not; the
+    services in accounts.services keep the guardian grants in step with that.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="appointments", verbose_name="職員"
+    )
+    role = models.CharField("役職", max_length=30, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name="所属課"
+    )
+    starts_on = models.DateField("発令日")
+    ends_on = models.DateField("終了日", null=True, blank=True)
+    granted_at = models.DateTimeField("権限付与日時", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("権限取消日時", null=True, blank=True, editable=False)
+    note = models.CharField("備考", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "役職の発令"
+        verbose_name_plural = "役職の発令"
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=_ONE_UNIT, name="accounts_appointment_one_unit"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="accounts_appointment_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # The permission check and the navigation: a user's current appointments.
+            models.Index(fields=["user", "revoked_at"], name="accounts_appt_user_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.full_name} {self.get_role_display()}（{self.unit}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.granted_at is not None and self.revoked_at is None
+
+    def clean(self) -> None:
+        units = [u for u in (self.headquarters_id, self.station_id, self.post_id) if u]
+        if len(units) != 1:
+            raise ValidationError(
+                "所属は警察本部・警察署・交番駐在所のいずれか一つを選んでください。"
+            )
+        expected = ROLE_LEVEL.get(self.role)
+        if expected and self.unit_level != expected:
+            raise ValidationError(
+                {
+                    "role": f"{Role(self.role).label}は{UnitLevel(expected).label}に発令してください。"
+                }
+            )
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "終了日は発令日以降の日付にしてください。"})
+        if self.department_id and self.department.station_id != (
+            self.unit_station.pk if self.unit_station else None
+        ):
+            raise ValidationError({"department": "所属課は発令先の警察署の課を選んでください。"})
+
+
+class BeatAssignment(models.Model):
+    """受持警察官の指定: an officer responsible for a beat for a period."""
+
+    officer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="beat_assignments", verbose_name="受持警察官"
+    )
+    beat = models.ForeignKey(
+        Beat, on_delete=models.PROTECT, related_name="assignments", verbose_name="受持区"
+    )
+    starts_on = models.DateField("指定日")
+    ends_on = models.DateField("終了日", null=True, blank=True)
+    granted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "受持警察官の指定"
+        verbose_name_plural = "受持警察官の指定"
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="accounts_beatassignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer.full_name} → {self.beat}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.granted_at is not None and self.revoked_at is None
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "終了日は指定日以降の日付にしてください。"})
+
+
+class AccessEvent(models.Model):
+    """閲覧記録: who did what to which object, when, in which role. No personal values."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "サインイン"
+        LOGIN_FAILED = "login_failed", "サインイン失敗"
+        LOGOUT = "logout", "サインアウト"
+        SESSION_EXPIRED = "session_expired", "セッション期限切れ"
+        LOCKOUT = "lockout", "アカウントロック"
+        UNLOCK = "unlock", "ロック解除"
+        PASSWORD_CHANGE = "password_change", "パスワード変更"
+        OTP_CHANGE = "otp_change", "二要素認証の変更"
+        OTP_FAILED = "otp_failed", "二要素認証の失敗"
+        ACCOUNT_CHANGE = "account_change", "職員情報の変更"
+        APPOINTMENT_CHANGE = "appointment_change", "役職の変更"
+        VIEW = "view", "閲覧"
+        LIST = "list", "一覧"
+        SEARCH = "search", "検索"
+        EXPORT = "export", "出力"
+        PRINT = "print", "印刷"
+        CREATE = "create", "作成"
+        UPDATE = "update", "更新"
+        DENIED = "denied", "アクセス拒否"
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失敗"
+        DENIED = "denied", "拒否"
+
+    occurred_at = models.DateTimeField("日時", default=timezone.now)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_events",
+        verbose_name="職員",
+    )
+    # The login name as typed, kept for failed sign-ins where no user matched.
+    username = models.CharField("職員番号", max_length=150, blank=True)
+    role = models.CharField("役職", max_length=200, blank=True)
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, null=True, blank=True, verbose_name="警察署"
+    )
+    action = models.CharField("操作", max_length=30, choices=Action.choices)
+    object_type = models.CharField("対象の種類", max_length=100, blank=True)
+    object_id = models.CharField("対象ID", max_length=64, blank=True)
+    outcome = models.CharField("結果", max_length=10, choices=Outcome.choices)
+    summary = models.CharField("概要", max_length=300, blank=True)
+    client_ip = models.GenericIPAddressField("接続元", null=True, blank=True)
+    request_id = models.CharField("リクエストID", max_length=64, blank=True)
+    out_of_scope = models.BooleanField("担当範囲外", default=False)
+    break_glass = models.BooleanField("緊急閲覧", default=False)
+
+    class Meta:
+        verbose_name = "閲覧記録"
+        verbose_name_plural = "閲覧記録"
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            # A person's timeline, newest first.
+            models.Index(fields=["user", "-occurred_at"], name="accounts_ae_user_time"),
+            # A card's access history.
+            models.Index(
+                fields=["object_type", "object_id", "-occurred_at"], name="accounts_ae_object_time"
+            ),
+            # Search by date range.
+            models.Index(fields=["-occurred_at"], name="accounts_ae_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -1,0 +1,71 @@
+"""Navigation entries and home-page panels, registered by each app.
+
+accounts imports no other app, so the others register here from their AppConfig.ready().
+Every predicate asks accounts.permissions; templates never look at roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from . import permissions
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    allowed: Callable[[Any], bool]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A box on the home page listing what waits for this person."""
+
+    title: str
+    template: str
+    allowed: Callable[[Any], bool]
+    context: Callable[[Any], dict[str, Any]] = field(default=lambda user: {})
+    order: int = 100
+
+
+_nav: list[NavEntry] = []
+_panels: list[HomePanel] = []
+
+
+def register_nav(entry: NavEntry) -> None:
+    if all(e.url_name != entry.url_name for e in _nav):
+        _nav.append(entry)
+
+
+def register_panel(panel: HomePanel) -> None:
+    if all(p.template != panel.template for p in _panels):
+        _panels.append(panel)
+
+
+def nav_for(user) -> list[dict[str, str]]:
+    return [
+        {"label": e.label, "url": reverse(e.url_name), "url_name": e.url_name}
+        for e in sorted(_nav, key=lambda e: e.order)
+        if e.allowed(user)
+    ]
+
+
+def panels_for(user) -> list[dict[str, Any]]:
+    return [
+        {"title": p.title, "template": p.template, **p.context(user)}
+        for p in sorted(_panels, key=lambda p: p.order)
+        if p.allowed(user)
+    ]
+
+
+def register_accounts_entries() -> None:
+    register_nav(NavEntry("ホーム", "accounts:home", lambda u: u.is_authenticated, order=0))
+    register_nav(
+        NavEntry("職員・役職の管理", "accounts:user_list", permissions.can_manage_appointments, 80)
+    )

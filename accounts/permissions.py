@@ -1,0 +1,263 @@
+"""The one permissions module: every view and selector asks here.
+
+Two faces: a yes/no question about one object (`has_perm`, `require`) and a queryset of
+what a user may act on (`objects_for`, `beats_for`). `allowed_actions` feeds the buttons.
+This is the only module that imports guardian's shortcuts. Every permission comes from an
+active Appointment (through its role group) or an active BeatAssignment (direct grant).
+
+Superusers get nothing for free here: the admin site is for maintenance, not for reading
+personal data.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db.models import Model, QuerySet
+from guardian.shortcuts import (
+    assign_perm,
+    get_group_perms,
+    get_objects_for_user,
+    get_user_perms,
+    remove_perm,
+)
+
+from .exceptions import PermissionDenied
+from .models import (
+    HQ_ROLES,
+    Appointment,
+    Beat,
+    Headquarters,
+    Post,
+    Role,
+    RoleGroup,
+    Station,
+)
+
+BEAT_READ = ["view_beat_cards"]
+BEAT_PRINT = ["view_beat_cards", "export_beat_cards", "print_beat_cards"]
+BEAT_WRITE = ["view_beat_cards", "change_beat_cards", "export_beat_cards", "print_beat_cards"]
+
+# What each role may do, by the kind of object it is granted on. "beats" means every beat
+# under the appointment's unit; "station" the unit's station (for a post, its station).
+# This is the starting policy of DESIGN.md; narrowing it is a change here and nowhere else.
+ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
+    Role.OVERALL_MANAGER: {
+        "headquarters": ["oversee_cards", "set_visit_policy", "manage_appointments"],
+        "stations": ["review_progress"],
+        "beats": BEAT_READ,
+    },
+    Role.AUDITOR: {"headquarters": ["audit_access"]},
+    Role.ALERT_HQ_APPROVER: {"headquarters": ["approve_prefecture_alerts"]},
+    Role.STATION_MANAGER: {
+        "station": ["review_progress", "set_dedicated_days", "break_glass"],
+        "beats": BEAT_PRINT,
+    },
+    Role.CHIEF: {
+        "station": [
+            "approve_night_visits",
+            "review_progress",
+            "assign_submitted_cards",
+            "set_dedicated_days",
+            "break_glass",
+        ],
+        "beats": BEAT_WRITE,
+    },
+    Role.SUPERVISOR: {"post": ["supervise_post"], "station": ["break_glass"], "beats": BEAT_WRITE},
+    # A beat officer's beats come from BeatAssignment (ASSIGNMENT_GRANTS), not the post.
+    Role.BEAT_OFFICER: {"station": ["break_glass"]},
+    Role.STAFF: {"station": ["submit_cards", "break_glass"]},
+    Role.ALERT_AUTHOR: {"station": ["draft_alerts"]},
+    Role.ALERT_REVIEWER: {"station": ["review_alerts"]},
+    Role.ALERT_APPROVER: {"station": ["approve_alerts"]},
+    Role.ALERT_SENDER: {"station": ["send_alerts"]},
+}
+
+ASSIGNMENT_GRANTS = ["view_beat_cards", "change_beat_cards", "print_beat_cards", "record_visits"]
+
+
+# --- Granting (called by accounts.services only) ----------------------------------------
+
+
+def _beats_under(unit: Model) -> QuerySet[Beat]:
+    if isinstance(unit, Headquarters):
+        return Beat.objects.filter(post__station__headquarters=unit)
+    if isinstance(unit, Station):
+        return Beat.objects.filter(post__station=unit)
+    return Beat.objects.filter(post=unit)
+
+
+def _grant_targets(role: str, unit: Model) -> list[tuple[str, QuerySet | Model]]:
+    grants = ROLE_GRANTS.get(role, {})
+    targets: list[tuple[str, QuerySet | Model]] = []
+    for kind, perms in grants.items():
+        if kind == "headquarters":
+            objs: QuerySet | Model = unit
+        elif kind == "stations":
+            objs = Station.objects.filter(headquarters=unit)
+        elif kind == "station":
+            objs = unit if isinstance(unit, Station) else unit.station  # type: ignore[attr-defined]
+        elif kind == "post":
+            objs = unit
+        else:
+            objs = _beats_under(unit)
+        targets.extend((perm, objs) for perm in perms)
+    return targets
+
+
+def role_group_for(role: str, unit: Model) -> Group:
+    """The group carrying `role` on `unit`, created and granted on first use."""
+    level_field = {Headquarters: "headquarters", Station: "station", Post: "post"}[type(unit)]
+    role_group = (
+        RoleGroup.objects.select_related("group").filter(role=role, **{level_field: unit}).first()
+    )
+    if role_group is None:
+        group = Group.objects.create(name=f"{role}@{level_field}:{unit.pk}")
+        role_group = RoleGroup.objects.create(group=group, role=role, **{level_field: unit})
+        role_group_sync(role_group)
+    return role_group.group
+
+
+def role_group_sync(role_group: RoleGroup) -> None:
+    """(Re)grant a role group everything its role carries on its unit; idempotent."""
+    for perm, objs in _grant_targets(role_group.role, role_group.unit):
+        if isinstance(objs, QuerySet):
+            if objs.exists():
+                assign_perm(perm, role_group.group, objs)
+        else:
+            assign_perm(perm, role_group.group, objs)
+
+
+def role_groups_sync_for_beat(beat: Beat) -> None:
+    """A new beat joins the scope of every role group above it."""
+    post = beat.post
+    groups = (
+        RoleGroup.objects.filter(post=post)
+        | RoleGroup.objects.filter(station=post.station_id)
+        | RoleGroup.objects.filter(headquarters=post.station.headquarters_id)
+    )
+    for role_group in groups.select_related("group", "headquarters", "station", "post"):
+        for perm, objs in _grant_targets(role_group.role, role_group.unit):
+            if isinstance(objs, QuerySet) and objs.model is Beat:
+                assign_perm(perm, role_group.group, beat)
+
+
+def grant_assignment(user, beat: Beat) -> None:
+    for perm in ASSIGNMENT_GRANTS:
+        assign_perm(perm, user, beat)
+
+
+def revoke_assignment(user, beat: Beat) -> None:
+    for perm in ASSIGNMENT_GRANTS:
+        remove_perm(perm, user, beat)
+
+
+# --- Asking --------------------------------------------------------------------------
+
+
+def _usable(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def perms_on(user, obj: Model) -> frozenset[str]:
+    """Codenames the user holds on obj (direct and through groups), cached per user object."""
+    if not _usable(user):
+        return frozenset()
+    cache = user.__dict__.setdefault("_object_perm_cache", {})
+    key = (obj._meta.label, obj.pk)
+    if key not in cache:
+        cache[key] = frozenset(get_user_perms(user, obj)) | frozenset(get_group_perms(user, obj))
+    return cache[key]
+
+
+def has_perm(user, perm: str, obj: Model) -> bool:
+    return perm in perms_on(user, obj)
+
+
+def require(user, perm: str, obj: Model) -> None:
+    """403 for an object in scope that the user may not act on."""
+    if not has_perm(user, perm, obj):
+        raise PermissionDenied("この操作を行う権限がありません。")
+
+
+def objects_for(user, perms: str | list[str], klass, *, any_perm: bool = False) -> QuerySet:
+    """Objects of klass on which the user holds perms; model-wide grants never widen it."""
+    if not _usable(user):
+        model = klass.model if isinstance(klass, QuerySet) else klass
+        return model.objects.none()
+    return get_objects_for_user(
+        user,
+        perms,
+        klass,
+        use_groups=True,
+        any_perm=any_perm,
+        with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def beats_for(user, perm: str = "view_beat_cards") -> QuerySet[Beat]:
+    return objects_for(user, perm, Beat)
+
+
+def stations_for(user, perm: str) -> QuerySet[Station]:
+    return objects_for(user, perm, Station)
+
+
+def has_hq_perm(user, perm: str) -> bool:
+    return objects_for(user, perm, Headquarters).exists()
+
+
+def can_manage_appointments(user) -> bool:
+    return has_hq_perm(user, "manage_appointments")
+
+
+def can_audit(user) -> bool:
+    return has_hq_perm(user, "audit_access")
+
+
+def allowed_actions(user, obj: Model) -> frozenset[str]:
+    """What the buttons on obj's page may offer: the user's codenames on it."""
+    return perms_on(user, obj)
+
+
+# --- Roles, for display, sign-in rules and the access log -----------------------------------
+
+
+def active_appointments(user) -> list[Appointment]:
+    if not _usable(user):
+        return []
+    cache = user.__dict__.get("_active_appointments")
+    if cache is None:
+        cache = list(
+            Appointment.objects.filter(
+                user=user, granted_at__isnull=False, revoked_at__isnull=True
+            ).select_related("headquarters", "station", "post", "post__station")
+        )
+        user.__dict__["_active_appointments"] = cache
+    return cache
+
+
+def active_roles(user) -> set[str]:
+    return {a.role for a in active_appointments(user)}
+
+
+def acting_role(user) -> str:
+    """The roles a user acted in, as recorded on access events (e.g. 'chief,supervisor')."""
+    return ",".join(sorted(active_roles(user)))
+
+
+def home_station(user) -> Station | None:
+    """The station of the user's first station-level appointment, for the access log."""
+    for appointment in active_appointments(user):
+        station = appointment.unit_station
+        if station is not None:
+            return station
+    return None
+
+
+def requires_two_factor(user, *, required_for_all: bool) -> bool:
+    if not _usable(user):
+        return False
+    if required_for_all:
+        return True
+    return bool(active_roles(user) & HQ_ROLES)

@@ -1,0 +1,1 @@
+"""accounts views, one module per concern; each exports its own `urlpatterns`."""

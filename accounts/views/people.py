@@ -1,0 +1,3 @@
+"""HQ manages staff, appointments (人事異動) and beat assignments in the browser."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""あんしんメール: models arrive with their issue."""

@@ -1,0 +1,1 @@
+"""巡回連絡: models arrive with their issue."""

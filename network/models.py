@@ -1,0 +1,1 @@
+"""地域安全ネットワーク: models arrive with their issue."""
