@@ -105,9 +105,12 @@ class SessionLifetimeMiddleware:
                 session[self.STARTED_KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
                 reason = f"サインインから{int(settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() // 3600)}時間が経過したため、サインアウトしました。"
-            if reason is None and last is not None:
-                if now - last > settings.SESSION_IDLE_TIMEOUT.total_seconds():
-                    reason = f"{int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)}分間操作がなかったため、サインアウトしました。"
+            if (
+                reason is None
+                and last is not None
+                and now - last > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            ):
+                reason = f"{int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)}分間操作がなかったため、サインアウトしました。"
             if reason is not None:
                 return self._expire(request, reason)
             session[self.IDLE_KEY] = now
