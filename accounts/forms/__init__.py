@@ -1,0 +1,1 @@
+"""accounts forms, one module per concern."""

@@ -1,0 +1,1 @@
+"""Forms of sign-in, two-factor and password change."""
