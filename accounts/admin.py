@@ -1,16 +1,21 @@
+"""The admin site is for technical maintenance of the organisation tree only.
+
+Plain ModelAdmin, not guardian's GuardedModelAdmin: object permissions come from
+appointments alone, never from a hand-made grant in the admin.
+"""
+
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
 
 from .models import Beat, Department, Headquarters, Post, Station
 
 
 @admin.register(Headquarters)
-class HeadquartersAdmin(GuardedModelAdmin):
+class HeadquartersAdmin(admin.ModelAdmin):
     list_display = ["name"]
 
 
 @admin.register(Station)
-class StationAdmin(GuardedModelAdmin):
+class StationAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "headquarters"]
     search_fields = ["code", "name"]
 
@@ -22,13 +27,21 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(GuardedModelAdmin):
+class PostAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "station"]
     list_filter = ["kind", "station"]
     search_fields = ["name"]
 
 
 @admin.register(Beat)
-class BeatAdmin(GuardedModelAdmin):
+class BeatAdmin(admin.ModelAdmin):
     list_display = ["name", "post"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A beat made here joins its role groups' scope as beat_create would do it.
+            from . import permissions
+
+            permissions.role_groups_sync_for_beat(obj)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -21,17 +23,32 @@ from .exceptions import OutOfScope
 
 logger = logging.getLogger(__name__)
 
-_REQUEST_ID_RE = re.compile(r"^[0-9A-Za-z\-]{8,64}$")
+# fullmatch, not ^…$: "$" also matches before a final newline, and an id ending in one
+# would break the response header and split the log line.
+_REQUEST_ID_RE = re.compile(r"[0-9A-Za-z\-]{8,64}")
+
+
+def _ip_or_none(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address; X-Forwarded-For only counts behind the configured proxies."""
+    """The client address; X-Forwarded-For only counts behind the configured proxies.
+
+    Only a well-formed address is returned: it is written to AccessEvent.client_ip (an
+    inet column on PostgreSQL), and a forged header must not make that write fail.
+    """
     proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0
     if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies and forwarded[-proxies]:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(forwarded) >= proxies:
+            address = _ip_or_none(forwarded[-proxies])
+            if address is not None:
+                return address
+    return _ip_or_none(request.META.get("REMOTE_ADDR") or "")
 
 
 class RequestIdMiddleware:
@@ -46,7 +63,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID_RE.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         id_token = request_id_var.set(request_id)
         ip_token = client_ip_var.set(client_ip(request))
@@ -83,9 +100,43 @@ class RequestIdMiddleware:
         return None
 
 
+# Set on the fresh session after an automatic sign-out; the sign-in page shows it once.
+SIGNED_OUT_REASON_KEY = "signed_out_reason"
+
+
+def duration_ja(delta: timedelta) -> str:
+    """A limit as an officer would say it: 30分, 12時間, 1時間30分."""
+    minutes = max(1, int(delta.total_seconds() // 60))
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes}分"
+    return f"{hours}時間{rest}分" if rest else f"{hours}時間"
+
+
+def _timestamp(value: object) -> float | None:
+    # Anything but a number (a session written by older code) counts as not set.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _to_page(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect that also works for an htmx request (which would swap the page in)."""
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 class SessionLifetimeMiddleware:
     """Sign out after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT
-    after sign-in, whatever happens in between."""
+    after sign-in, whatever happens in between. Both are read on every request, so a
+    changed setting applies to sessions already open."""
 
     IDLE_KEY = "last_activity"
     STARTED_KEY = "signed_in_at"
@@ -98,23 +149,33 @@ class SessionLifetimeMiddleware:
         if user is not None and user.is_authenticated:
             now = timezone.now().timestamp()
             session = request.session
-            started = session.get(self.STARTED_KEY)
-            last = session.get(self.IDLE_KEY)
-            reason = None
-            if started is None:
-                session[self.STARTED_KEY] = now
-            elif now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
-                reason = f"サインインから{int(settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() // 3600)}時間が経過したため、サインアウトしました。"
-            if (
-                reason is None
-                and last is not None
-                and now - last > settings.SESSION_IDLE_TIMEOUT.total_seconds()
-            ):
-                reason = f"{int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)}分間操作がなかったため、サインアウトしました。"
+            reason = self.expiry_reason(session, now)
             if reason is not None:
                 return self._expire(request, reason)
+            if _timestamp(session.get(self.STARTED_KEY)) is None:
+                # A session made without the sign-in page (force_login, older sessions).
+                session[self.STARTED_KEY] = now
             session[self.IDLE_KEY] = now
         return self.get_response(request)
+
+    @classmethod
+    def expiry_reason(cls, session, now: float) -> str | None:
+        """Why this session must end now, in Japanese, or None."""
+        absolute = settings.SESSION_ABSOLUTE_TIMEOUT
+        idle = settings.SESSION_IDLE_TIMEOUT
+        started = _timestamp(session.get(cls.STARTED_KEY))
+        last = _timestamp(session.get(cls.IDLE_KEY))
+        if started is not None and now - started > absolute.total_seconds():
+            return (
+                f"サインインから{duration_ja(absolute)}が経過したため、自動的にサインアウトしました。"
+                "もう一度サインインしてください。"
+            )
+        if last is not None and now - last > idle.total_seconds():
+            return (
+                f"{duration_ja(idle)}以上操作がなかったため、自動的にサインアウトしました。"
+                "もう一度サインインしてください。"
+            )
+        return None
 
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
         from .models import AccessEvent
@@ -125,38 +186,42 @@ class SessionLifetimeMiddleware:
         )
         request._session_expired = True  # type: ignore[attr-defined]  # no logout event twice
         logout(request)
-        messages.info(request, reason)
+        # MessageMiddleware runs after this one, so django.contrib.messages cannot be used
+        # here: the reason travels in the new, empty session to the sign-in page.
+        request.session[SIGNED_OUT_REASON_KEY] = reason
         login_url = reverse(settings.LOGIN_URL)
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = login_url
-            return response
-        return redirect(f"{login_url}?next={request.path}")
+        if request.method == "GET" and not _is_htmx(request):
+            login_url = f"{login_url}?{urlencode({'next': request.get_full_path()})}"
+        return _to_page(request, login_url)
 
 
 class TwoFactorRequiredMiddleware:
     """A signed-in user who must use two factors reaches nothing but the two-factor pages,
-    sign-out and static files until verified."""
+    sign-out and static files until verified.
+
+    The admin site always needs the second factor from its staff users: it can change
+    accounts, so it must not be the way around the rule.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and permissions.requires_two_factor(
+        if user is not None and user.is_authenticated and not user.is_verified():
+            admin_request = user.is_staff and request.path.startswith(reverse("admin:index"))
+            if admin_request or permissions.requires_two_factor(
                 user, required_for_all=settings.OTP_REQUIRED_FOR_ALL
-            )
-        ):
-            allowed = {
-                reverse("accounts:otp_verify"),
-                reverse("accounts:otp_setup"),
-                reverse("accounts:logout"),
-                reverse("healthz"),
-            }
-            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
-                return redirect("accounts:otp_verify")
+            ):
+                allowed = {
+                    reverse("accounts:otp_verify"),
+                    reverse("accounts:otp_setup"),
+                    reverse("accounts:logout"),
+                    reverse("healthz"),
+                }
+                if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                    url = reverse("accounts:otp_verify")
+                    if request.method == "GET" and not _is_htmx(request):
+                        url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+                    return _to_page(request, url)
         return self.get_response(request)

@@ -65,7 +65,72 @@ def panels_for(user) -> list[dict[str, Any]]:
 
 
 def register_accounts_entries() -> None:
+    from . import panels
+
     register_nav(NavEntry("ホーム", "accounts:home", lambda u: u.is_authenticated, order=0))
     register_nav(
         NavEntry("職員・役職の管理", "accounts:user_list", permissions.can_manage_appointments, 80)
+    )
+    register_nav(
+        NavEntry(
+            "パスワード・認証アプリ", "accounts:password_change", lambda u: u.is_authenticated, 90
+        )
+    )
+
+    def signed_in(user) -> bool:
+        return bool(user.is_authenticated)
+
+    register_panel(
+        HomePanel(
+            "現在の役職と担当",
+            "accounts/panels/my_roles.html",
+            signed_in,
+            panels.my_roles_panel,
+            order=10,
+        )
+    )
+    register_panel(
+        HomePanel(
+            "担当する巡回連絡簿",
+            "accounts/panels/books.html",
+            panels.has_books,
+            panels.books_panel,
+            order=20,
+        )
+    )
+    register_panel(
+        HomePanel(
+            "発令の予定",
+            "accounts/panels/appointments_upcoming.html",
+            permissions.can_manage_appointments,
+            panels.appointments_upcoming_panel,
+            order=30,
+        )
+    )
+    register_panel(
+        HomePanel(
+            "ロック中のアカウント",
+            "accounts/panels/locked_accounts.html",
+            permissions.can_manage_appointments,
+            panels.locked_accounts_panel,
+            order=40,
+        )
+    )
+    register_panel(
+        HomePanel(
+            "直近24時間の注意事項",
+            "accounts/panels/audit_watch.html",
+            permissions.can_audit,
+            panels.audit_watch_panel,
+            order=50,
+        )
+    )
+    register_panel(
+        HomePanel(
+            "最近のサインイン",
+            "accounts/panels/my_sign_ins.html",
+            signed_in,
+            panels.my_sign_ins_panel,
+            order=90,
+        )
     )

@@ -204,7 +204,12 @@ def stations_for(user, perm: str) -> QuerySet[Station]:
 
 
 def has_hq_perm(user, perm: str) -> bool:
-    return objects_for(user, perm, Headquarters).exists()
+    if not _usable(user):
+        return False
+    cache = user.__dict__.setdefault("_hq_perm_cache", {})
+    if perm not in cache:
+        cache[perm] = objects_for(user, perm, Headquarters).exists()
+    return cache[perm]
 
 
 def can_manage_appointments(user) -> bool:

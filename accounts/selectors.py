@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from . import permissions
 from .exceptions import OutOfScope
-from .models import AccessEvent, Appointment, BeatAssignment, User
+from .models import AccessEvent, Appointment, Beat, BeatAssignment, Post, Role, User
 
 
 def user_list(*, user: User, query: str = "") -> QuerySet[User]:
@@ -42,7 +50,9 @@ def appointment_get(*, user: User, pk: int) -> Appointment:
     if not permissions.can_manage_appointments(user):
         raise OutOfScope("accounts.appointment", str(pk))
     found = (
-        Appointment.objects.select_related("user", "headquarters", "station", "post")
+        Appointment.objects.select_related(
+            "user", "headquarters", "station", "post", "post__station", "department"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -73,4 +83,239 @@ def my_recent_sign_ins(*, user: User, limit: int = 5) -> list[AccessEvent]:
             user=user,
             action__in=[AccessEvent.Action.LOGIN, AccessEvent.Action.LOGIN_FAILED],
         ).order_by("-occurred_at")[:limit]
+    )
+
+
+# --- HQ people pages -------------------------------------------------------------------
+# Added for accounts/views/people.py; the functions above stay as they were.
+
+
+def user_locked_numbers(*, employee_numbers: Iterable[str]) -> set[str]:
+    """Employee numbers that django-axes holds locked now.
+
+    Axes adds up failures per username over every address and browser within the cool-off
+    window, so this does the same, in one query for a whole page of people.
+    """
+    numbers = list(employee_numbers)
+    if not numbers:
+        return set()
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(username__in=numbers, attempt_time__gte=since)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    return {row["username"] for row in rows}
+
+
+USER_PAGE_SIZE = 50
+
+
+def _current_appointments() -> Prefetch:
+    return Prefetch(
+        "appointments",
+        queryset=Appointment.objects.filter(
+            granted_at__isnull=False, revoked_at__isnull=True
+        ).select_related("headquarters", "station", "post", "post__station"),
+        to_attr="current_appointments",
+    )
+
+
+def user_page(*, user: User, query: str = "", page_number: str | int | None = 1) -> Page:
+    """One page of the staff list with each person's current roles and lock state.
+
+    A fixed number of queries whatever the page holds: roles are prefetched and the lock
+    state comes from one grouped query.
+    """
+    users = user_list(user=user, query=query.strip()).prefetch_related(_current_appointments())
+    page = Paginator(users, USER_PAGE_SIZE).get_page(page_number)
+    people = list(page.object_list)
+    locked = user_locked_numbers(employee_numbers=[p.employee_number for p in people])
+    for person in people:
+        person.is_locked = person.employee_number in locked  # type: ignore[attr-defined]
+    page.object_list = people
+    return page
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    label: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One saved change, ready to read: who, when, what, why, and each field from → to."""
+
+    when: dt.datetime
+    who: str
+    subject: str
+    action: str
+    reason: str
+    changes: list[HistoryChange]
+
+
+_HISTORY_ACTIONS = {"+": "登録", "~": "変更", "-": "削除"}
+_APPOINTMENT_FIELDS = [
+    "role",
+    "headquarters",
+    "station",
+    "post",
+    "department",
+    "starts_on",
+    "ends_on",
+    "note",
+    "granted_at",
+    "revoked_at",
+]
+_ASSIGNMENT_FIELDS = ["beat", "starts_on", "ends_on", "granted_at", "revoked_at"]
+_USER_FIELDS = ["employee_number", "full_name", "full_name_kana", "email", "is_active", "is_staff"]
+
+
+def _names(model, ids: set[int]) -> dict[int, str]:
+    ids.discard(None)  # type: ignore[arg-type]
+    if not ids:
+        return {}
+    if model is Post:
+        return {
+            p.pk: f"{p.name}（{p.station.name}）"
+            for p in Post.objects.filter(pk__in=ids).select_related("station")
+        }
+    if model is Beat:
+        return {
+            b.pk: f"{b.post.name} {b.name}"
+            for b in Beat.objects.filter(pk__in=ids).select_related("post")
+        }
+    return {
+        pk: str(name) for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name")
+    }
+
+
+def _history_entries(records: list, fields: list[str], subject, model) -> list[HistoryEntry]:
+    """Pair each historical row with the one before it (same object) and list what moved."""
+    meta = model._meta
+    lookups: dict[str, dict[int, str]] = {}
+    for name in fields:
+        field = meta.get_field(name)
+        if field.is_relation:
+            ids = {getattr(r, field.attname) for r in records}
+            lookups[name] = _names(field.related_model, ids)
+
+    def shown(name: str, record) -> object:
+        field = meta.get_field(name)
+        if field.is_relation:
+            value = getattr(record, field.attname)
+            return lookups[name].get(value, "") if value else ""
+        value = getattr(record, name)
+        if field.choices:
+            return dict(field.choices).get(value, value) if value else ""
+        if isinstance(value, bool):
+            return "はい" if value else "いいえ"
+        return "" if value is None else value
+
+    entries = []
+    previous: dict[int, object] = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        before = previous.get(record.id)
+        changes = []
+        for name in fields:
+            new = shown(name, record)
+            old = shown(name, before) if before is not None else ""
+            if new != old:
+                changes.append(HistoryChange(str(meta.get_field(name).verbose_name), old, new))
+        previous[record.id] = record
+        reason = record.history_change_reason or ""
+        if not changes and not reason:
+            continue
+        who = record.history_user.full_name if record.history_user else "（システム）"
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=who,
+                subject=subject(record),
+                action=_HISTORY_ACTIONS.get(record.history_type, record.history_type),
+                reason=reason,
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def person_history(*, user: User, person: User) -> list[HistoryEntry]:
+    """The saved history of a person's account, appointments and beat assignments, newest
+    first. Only for an appointments manager."""
+    if not permissions.can_manage_appointments(user):
+        return []
+    appointments = list(
+        Appointment.history.filter(user_id=person.pk).select_related("history_user")
+    )
+    assignments = list(
+        BeatAssignment.history.filter(officer_id=person.pk).select_related("history_user")
+    )
+    accounts = list(User.history.filter(id=person.pk).select_related("history_user"))
+    roles = dict(Role.choices)
+    beat_names = _names(Beat, {a.beat_id for a in assignments})
+    entries = [
+        *_history_entries(
+            appointments,
+            _APPOINTMENT_FIELDS,
+            lambda r: f"発令 {roles.get(r.role, r.role)}",
+            Appointment,
+        ),
+        *_history_entries(
+            assignments,
+            _ASSIGNMENT_FIELDS,
+            lambda r: f"受持区の指定 {beat_names.get(r.beat_id, '')}",
+            BeatAssignment,
+        ),
+        *_history_entries(accounts, _USER_FIELDS, lambda r: "職員情報", User),
+    ]
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    person: User
+    is_locked: bool
+    active_appointments: list[Appointment]
+    planned_appointments: list[Appointment]
+    ended_appointments: list[Appointment]
+    active_assignments: list[BeatAssignment]
+    planned_assignments: list[BeatAssignment]
+    ended_assignments: list[BeatAssignment]
+    history: list[HistoryEntry]
+
+
+def _by_state(rows: Iterable) -> tuple[list, list, list]:
+    active, planned, ended = [], [], []
+    for row in rows:
+        if row.revoked_at is not None:
+            ended.append(row)
+        elif row.granted_at is not None:
+            active.append(row)
+        else:
+            planned.append(row)
+    return active, planned, ended
+
+
+def person_detail_get(*, user: User, pk: int) -> PersonDetail:
+    """Everything the person page shows; 404 (OutOfScope) for a non-manager."""
+    person = user_get(user=user, pk=pk)
+    appointments = _by_state(appointment_list(user=user, person=person))
+    assignments = _by_state(
+        beat_assignment_list(user=user, person=person).select_related("beat__post__station")
+    )
+    return PersonDetail(
+        person=person,
+        is_locked=bool(user_locked_numbers(employee_numbers=[person.employee_number])),
+        active_appointments=appointments[0],
+        planned_appointments=appointments[1],
+        ended_appointments=appointments[2],
+        active_assignments=assignments[0],
+        planned_assignments=assignments[1],
+        ended_assignments=assignments[2],
+        history=person_history(user=user, person=person),
     )

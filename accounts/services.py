@@ -142,6 +142,8 @@ def _end_sessions(user: User) -> None:
 
 @transaction.atomic
 def user_disable(*, actor: User | None, user: User, reason: str) -> User:
+    if actor is not None and actor.pk == user.pk:
+        raise DomainError("自分のアカウントは無効にできません。", field="reason")
     if not reason.strip():
         raise DomainError("無効にする理由を入力してください。", field="reason")
     if not user.is_active:
@@ -167,6 +169,16 @@ def user_enable(*, actor: User | None, user: User, reason: str) -> User:
     return user
 
 
+@transaction.atomic
+def totp_device_confirm(*, actor: User, device) -> None:
+    """The new authenticator replaces every other one: a lost phone stops working at once."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=device.user_id).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+
+
 def user_unlock(*, actor: User | None, user: User) -> None:
     """Lift a django-axes lockout before its 30 minutes are up."""
     from axes.utils import reset
@@ -189,6 +201,7 @@ def _grant(appointment: Appointment) -> None:
     group = permissions.role_group_for(appointment.role, appointment.unit)
     appointment.user.groups.add(group)
     appointment.granted_at = timezone.now()
+    appointment._change_reason = "権限の付与"
     appointment.save(update_fields=["granted_at"])
 
 
@@ -242,6 +255,12 @@ def appointment_start(
     task on that date."""
     if not user.is_active:
         raise DomainError("無効な職員には発令できません。", field="user")
+    open_same = Appointment.objects.filter(
+        user=user, role=role, revoked_at__isnull=True, **_unit_kwargs(unit)
+    )
+    if open_same.exists():
+        # A double-clicked submit must not make two appointments.
+        raise DomainError("この職員にはすでに同じ役職・所属の発令があります。", field="role")
     appointment = Appointment(
         user=user,
         role=role,

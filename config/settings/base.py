@@ -167,6 +167,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # (axes.W006) would let an attacker keep guessing from a second machine.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# The 30 minutes run from the lock, not from the latest attempt during it (an officer
+# retrying his correct password would otherwise keep himself locked out).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.auth.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -256,7 +259,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Named here so that Django's default handlers leave it: with DEBUG on they would
+        # print every request error a second time, traceback over many lines.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # axes logs every sign-in at INFO; the access log already records each of them.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -1,0 +1,397 @@
+"""`manage.py seed_demo`: a believable slice of a prefecture for demonstrations.
+
+Everything goes through accounts.services, so the guardian grants are the real ones. Each
+step looks its rows up by natural key first, so a second run changes nothing. Later issues
+add cards and visits as further seed_* functions called from handle().
+
+The names of the stations, posts and people are fictional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import services
+from accounts.models import (
+    HQ_ROLES,
+    Appointment,
+    Beat,
+    BeatAssignment,
+    Department,
+    Headquarters,
+    Post,
+    Role,
+    Station,
+    User,
+)
+
+HQ_NAME = "茨城県警察本部"
+DEMO_DEVICE_NAME = "デモ用TOTP"
+
+# Station code, name, and its posts: (kind, name, beats).
+STATIONS: list[tuple[str, str, list[tuple[str, str, list[str]]]]] = [
+    (
+        "101",
+        "水戸中央警察署",
+        [
+            (Post.Kind.KOBAN, "駅南交番", ["第1受持区", "第2受持区", "第3受持区"]),
+            (Post.Kind.CHUZAISHO, "千波駐在所", ["千波町一丁目", "千波町二丁目"]),
+            (Post.Kind.SHOZAICHI, "本署所在地", ["三の丸", "南町"]),
+        ],
+    ),
+    (
+        "102",
+        "ひたちなか東警察署",
+        [
+            (Post.Kind.KOBAN, "勝田駅前交番", ["第1受持区", "第2受持区"]),
+            (Post.Kind.CHUZAISHO, "阿字ヶ浦駐在所", ["阿字ヶ浦町", "磯崎町", "平磯町"]),
+            (Post.Kind.SHOZAICHI, "本署所在地", ["東石川", "西大島"]),
+        ],
+    ),
+]
+DEPARTMENTS = [
+    (Department.Kind.COMMUNITY, "地域課"),
+    (Department.Kind.SAFETY, "生活安全課"),
+    (Department.Kind.CRIMINAL, "刑事課"),
+    (Department.Kind.GENERAL, "警務課"),
+]
+
+# What each role can do here, in one short phrase for the table of demo logins.
+ROLE_PHRASES: dict[str, str] = {
+    Role.OVERALL_MANAGER: "全署のカードを閲覧（読取りのみ）、職員・役職の管理",
+    Role.AUDITOR: "閲覧記録の監査（カードの内容は見ない）",
+    Role.ALERT_HQ_APPROVER: "県内全域への配信の承認",
+    Role.STATION_MANAGER: "署のカードの閲覧・出力、進捗の確認",
+    Role.CHIEF: "夜間巡回連絡の承認、提出カードの編てつ指示、進捗管理",
+    Role.SUPERVISOR: "交番・駐在所の受持区のカードの作成・補正・出力",
+    Role.BEAT_OFFICER: "受持区のカードの作成・補正、巡回連絡の記録",
+    Role.STAFF: "巡回連絡カードを作成し地域課長へ提出",
+    Role.ALERT_AUTHOR: "あんしんメールの配信文の作成",
+    Role.ALERT_REVIEWER: "配信文の審査",
+    Role.ALERT_APPROVER: "署の配信の承認",
+    Role.ALERT_SENDER: "承認済み配信の発信操作",
+}
+
+
+@dataclass(frozen=True)
+class DemoAppointment:
+    role: str
+    unit: str  # "hq", a station code, or "<station code>/<post name>"
+    department: str = ""  # a department name of the unit's station
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    employee_number: str
+    full_name: str
+    full_name_kana: str
+    appointments: list[DemoAppointment]
+    beats: list[str] = field(default_factory=list)  # "<station code>/<post name>/<beat name>"
+
+
+A = DemoAppointment
+PEOPLE: list[DemoPerson] = [
+    # 警察本部
+    DemoPerson("260001", "大森 正樹", "オオモリ マサキ", [A(Role.OVERALL_MANAGER, "hq")]),
+    DemoPerson("260002", "小池 真理子", "コイケ マリコ", [A(Role.AUDITOR, "hq")]),
+    DemoPerson("260003", "岩田 浩二", "イワタ コウジ", [A(Role.ALERT_HQ_APPROVER, "hq")]),
+    # 水戸中央警察署: every station role. The 署長 is also 所属長, so 運用管理者 as well.
+    DemoPerson(
+        "260101",
+        "松本 健一",
+        "マツモト ケンイチ",
+        [A(Role.STATION_MANAGER, "101"), A(Role.ALERT_APPROVER, "101")],
+    ),
+    DemoPerson("260102", "佐藤 隆", "サトウ タカシ", [A(Role.CHIEF, "101", "地域課")]),
+    DemoPerson("260103", "吉田 修", "ヨシダ オサム", [A(Role.ALERT_REVIEWER, "101")]),
+    DemoPerson("260104", "加藤 亮", "カトウ リョウ", [A(Role.ALERT_AUTHOR, "101", "生活安全課")]),
+    DemoPerson("260105", "山口 恵", "ヤマグチ メグミ", [A(Role.ALERT_SENDER, "101", "警務課")]),
+    DemoPerson("260106", "小林 直美", "コバヤシ ナオミ", [A(Role.STAFF, "101", "生活安全課")]),
+    DemoPerson(
+        "260111", "鈴木 一郎", "スズキ イチロウ", [A(Role.SUPERVISOR, "101/駅南交番", "地域課")]
+    ),
+    DemoPerson(
+        "260112", "高橋 誠", "タカハシ マコト", [A(Role.SUPERVISOR, "101/千波駐在所", "地域課")]
+    ),
+    DemoPerson(
+        "260113", "田中 美穂", "タナカ ミホ", [A(Role.SUPERVISOR, "101/本署所在地", "地域課")]
+    ),
+    DemoPerson(
+        "260121",
+        "伊藤 大輔",
+        "イトウ ダイスケ",
+        [A(Role.BEAT_OFFICER, "101/駅南交番", "地域課")],
+        ["101/駅南交番/第1受持区"],
+    ),
+    DemoPerson(
+        "260122",
+        "渡辺 翔太",
+        "ワタナベ ショウタ",
+        [A(Role.BEAT_OFFICER, "101/駅南交番", "地域課")],
+        ["101/駅南交番/第2受持区", "101/駅南交番/第3受持区"],
+    ),
+    DemoPerson(
+        "260123",
+        "山本 拓也",
+        "ヤマモト タクヤ",
+        [A(Role.BEAT_OFFICER, "101/千波駐在所", "地域課")],
+        ["101/千波駐在所/千波町一丁目", "101/千波駐在所/千波町二丁目"],
+    ),
+    DemoPerson(
+        "260124",
+        "中村 さくら",
+        "ナカムラ サクラ",
+        [A(Role.BEAT_OFFICER, "101/本署所在地", "地域課")],
+        ["101/本署所在地/三の丸"],
+    ),
+    # ひたちなか東警察署
+    DemoPerson("260201", "清水 拓", "シミズ タク", [A(Role.CHIEF, "102", "地域課")]),
+    DemoPerson(
+        "260211", "井上 剛", "イノウエ ツヨシ", [A(Role.SUPERVISOR, "102/勝田駅前交番", "地域課")]
+    ),
+    DemoPerson(
+        "260212", "木村 浩", "キムラ ヒロシ", [A(Role.SUPERVISOR, "102/阿字ヶ浦駐在所", "地域課")]
+    ),
+    DemoPerson(
+        "260213", "林 和也", "ハヤシ カズヤ", [A(Role.SUPERVISOR, "102/本署所在地", "地域課")]
+    ),
+    DemoPerson(
+        "260221",
+        "斎藤 健太",
+        "サイトウ ケンタ",
+        [A(Role.BEAT_OFFICER, "102/勝田駅前交番", "地域課")],
+        ["102/勝田駅前交番/第1受持区"],
+    ),
+]
+
+
+@dataclass
+class Organisation:
+    hq: Headquarters
+    stations: dict[str, Station] = field(default_factory=dict)
+    departments: dict[tuple[str, str], Department] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)  # "<code>/<post name>"
+    beats: dict[str, Beat] = field(default_factory=dict)  # "<code>/<post>/<beat>"
+
+    def unit(self, key: str) -> Headquarters | Station | Post:
+        if key == "hq":
+            return self.hq
+        return self.posts[key] if "/" in key else self.stations[key]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    employee_number: str
+    full_name: str
+    roles: str
+    units: str
+    can_do: str
+
+
+def appointment_date() -> dt.date:
+    """1 April of this fiscal year: the day of the yearly 人事異動."""
+    today = timezone.localdate()
+    return dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+def demo_totp_key(employee_number: str) -> str:
+    """A fixed TOTP key per demo user (40 hex digits), derived so that nobody stores it."""
+    return salted_hmac("accounts.seed_demo.totp", employee_number, algorithm="sha1").hexdigest()
+
+
+# --- Steps ---------------------------------------------------------------------------------
+
+
+def seed_organisation() -> Organisation:
+    hq, _ = Headquarters.objects.get_or_create(name=HQ_NAME)
+    org = Organisation(hq=hq)
+    for code, name, posts in STATIONS:
+        station, _ = Station.objects.get_or_create(
+            code=code, defaults={"headquarters": hq, "name": name}
+        )
+        org.stations[code] = station
+        for kind, department_name in DEPARTMENTS:
+            org.departments[(code, department_name)], _ = Department.objects.get_or_create(
+                station=station, name=department_name, defaults={"kind": kind}
+            )
+        for kind, post_name, beat_names in posts:
+            post, _ = Post.objects.get_or_create(
+                station=station, name=post_name, defaults={"kind": kind}
+            )
+            org.posts[f"{code}/{post_name}"] = post
+            for beat_name in beat_names:
+                beat = Beat.objects.filter(post=post, name=beat_name).first()
+                if beat is None:
+                    # Through the service: the roles above the post gain the new beat.
+                    beat = services.beat_create(actor=None, post=post, name=beat_name)
+                org.beats[f"{code}/{post_name}/{beat_name}"] = beat
+    return org
+
+
+def seed_people(org: Organisation, *, password: str) -> list[User]:
+    people = []
+    for spec in PEOPLE:
+        user = User.objects.filter(employee_number=spec.employee_number).first()
+        if user is None:
+            user = services.user_create(
+                actor=None,
+                employee_number=spec.employee_number,
+                full_name=spec.full_name,
+                full_name_kana=spec.full_name_kana,
+                password=password,
+            )
+        people.append(user)
+    return people
+
+
+def seed_appointments(org: Organisation) -> None:
+    starts_on = appointment_date()
+    for spec in PEOPLE:
+        user = User.objects.get(employee_number=spec.employee_number)
+        for wanted in spec.appointments:
+            unit = org.unit(wanted.unit)
+            level = type(unit)._meta.model_name
+            # Ended ones count too: an appointment HQ ended in the demo stays ended.
+            if Appointment.objects.filter(user=user, role=wanted.role, **{level: unit}).exists():
+                continue
+            station_code = wanted.unit.split("/")[0]
+            services.appointment_start(
+                actor=None,
+                user=user,
+                role=wanted.role,
+                unit=unit,
+                starts_on=starts_on,
+                department=org.departments.get((station_code, wanted.department)),
+                note="デモデータ",
+            )
+
+
+def seed_beat_assignments(org: Organisation) -> None:
+    starts_on = appointment_date()
+    for spec in PEOPLE:
+        officer = User.objects.get(employee_number=spec.employee_number)
+        for key in spec.beats:
+            beat = org.beats[key]
+            if BeatAssignment.objects.filter(officer=officer, beat=beat).exists():
+                continue
+            services.beat_assignment_start(
+                actor=None, officer=officer, beat=beat, starts_on=starts_on
+            )
+
+
+def seed_totp_devices() -> list[str]:
+    """HQ roles must use a second factor: give each HQ demo user a device whose code
+    `manage.py demo_totp` can print. Only with DEBUG on, since the key is derivable."""
+    if not settings.DEBUG:
+        return []
+    numbers = []
+    for spec in PEOPLE:
+        if not any(a.role in HQ_ROLES for a in spec.appointments):
+            continue
+        user = User.objects.get(employee_number=spec.employee_number)
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            name=DEMO_DEVICE_NAME,
+            defaults={"key": demo_totp_key(user.employee_number), "confirmed": True},
+        )
+        numbers.append(user.employee_number)
+    return numbers
+
+
+def demo_logins(org: Organisation) -> list[DemoLogin]:
+    rows = []
+    for spec in PEOPLE:
+        units = []
+        for a in spec.appointments:
+            unit = org.unit(a.unit)
+            name = f"{unit.station.name} {unit.name}" if isinstance(unit, Post) else unit.name
+            units.append(f"{name} {a.department}".strip())
+        beats = "・".join(key.split("/")[-1] for key in spec.beats)
+        can_do = "、".join(dict.fromkeys(ROLE_PHRASES[a.role] for a in spec.appointments))
+        rows.append(
+            DemoLogin(
+                employee_number=spec.employee_number,
+                full_name=spec.full_name,
+                roles="・".join(Role(a.role).label for a in spec.appointments),
+                units=" / ".join(dict.fromkeys(units)) + (f"（{beats}）" if beats else ""),
+                can_do=can_do,
+            )
+        )
+    return rows
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(rows: list[DemoLogin]) -> str:
+    header = DemoLogin("職員番号", "氏名", "役職", "所属", "できること")
+    table = [header, *rows]
+    columns = ["employee_number", "full_name", "roles", "units"]
+    widths = {c: max(_width(getattr(r, c)) for r in table) for c in columns}
+    lines = []
+    for row in table:
+        cells = [_pad(getattr(row, c), widths[c]) for c in columns]
+        lines.append("  ".join([*cells, row.can_do]))
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "デモ用の組織・職員・発令・受持区を作成します（何度実行しても同じ結果）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="DEBUG=False でも実行する（本番データベースには使わないこと）。",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG=False のためデモデータを作成しません。本当に作成する場合は --force を"
+                "付けてください。 / Refusing to seed demo data with DEBUG=False; "
+                "pass --force if you really mean it."
+            )
+        password = settings.DEMO_PASSWORD
+        try:
+            with transaction.atomic():
+                org = seed_organisation()
+                seed_people(org, password=password)
+                seed_appointments(org)
+                seed_beat_assignments(org)
+                totp_users = seed_totp_devices()
+        except ValidationError as exc:
+            # A DEMO_PASSWORD that the password validators refuse, most likely.
+            raise CommandError("デモデータを作成できません: " + " ".join(exc.messages)) from exc
+
+        self.stdout.write(self.style.SUCCESS("デモデータを用意しました。 / Demo data is ready."))
+        self.stdout.write("")
+        self.stdout.write(format_table(demo_logins(org)))
+        self.stdout.write("")
+        self.stdout.write(f"パスワード（全員共通） / password for everyone: {password}")
+        if totp_users:
+            self.stdout.write(
+                "本部の役職は二要素認証が必要です。確認コードは "
+                "`python manage.py demo_totp <職員番号>` で表示できます"
+                f"（対象: {', '.join(totp_users)}）。"
+            )
+        else:
+            self.stdout.write(
+                "DEBUG=False のため本部職員のデモ用TOTPは作成していません。"
+                "本部職員はサインイン後に二要素認証を設定してください。"
+            )

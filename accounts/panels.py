@@ -1,0 +1,233 @@
+"""Reads behind the home-page panels: what waits for this person.
+
+Each panel costs a fixed number of queries whatever the data (select_related, one
+aggregate, an IN subquery): the home page is opened many times a day by everyone.
+Selectors take the asking user first; the `*_panel` functions shape their results for the
+templates under templates/accounts/panels/ and are registered in accounts.navigation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from . import permissions, selectors
+from .models import AccessEvent, Appointment, Beat, BeatAssignment, Post, Station, User
+
+UPCOMING_DAYS = 14
+UPCOMING_LIMIT = 50
+RECENT_SIGN_INS = 5
+WATCH_WINDOW = dt.timedelta(hours=24)
+
+
+# --- Everyone: roles and beats, own sign-ins -----------------------------------------------
+
+
+def beat_assignment_current_list(*, user: User) -> list[BeatAssignment]:
+    """The beats the user is the 受持警察官 of today (granted and not revoked)."""
+    return list(
+        BeatAssignment.objects.filter(
+            officer=user, granted_at__isnull=False, revoked_at__isnull=True
+        )
+        .select_related("beat__post__station")
+        .order_by("beat__post__station__code", "beat__post__name", "beat__name")
+    )
+
+
+def my_roles_panel(user: User) -> dict[str, Any]:
+    return {
+        "appointments": permissions.active_appointments(user),
+        "assignments": beat_assignment_current_list(user=user),
+    }
+
+
+def my_sign_ins_panel(user: User) -> dict[str, Any]:
+    return {"events": selectors.my_recent_sign_ins(user=user, limit=RECENT_SIGN_INS)}
+
+
+# --- HQ appointment managers ---------------------------------------------------------------
+
+
+def _user_detail_url(pk: int) -> str | None:
+    # accounts:user_detail is built in a parallel slice; until it exists the names show
+    # without a link rather than breaking the home page.
+    try:
+        return reverse("accounts:user_detail", kwargs={"pk": pk})
+    except NoReverseMatch:
+        return None
+
+
+@dataclass(frozen=True)
+class UpcomingChange:
+    """One date on which an appointment starts (発令) or ends (終了)."""
+
+    on: dt.date
+    kind: str
+    appointment: Appointment
+    user_url: str | None
+
+
+def appointment_upcoming_list(
+    *, user: User, today: dt.date | None = None, days: int = UPCOMING_DAYS
+) -> tuple[list[UpcomingChange], bool]:
+    """Appointments starting or ending within `days`, soonest first, and whether the list
+    was cut at UPCOMING_LIMIT appointments. Empty for anyone but an appointments manager."""
+    if not permissions.can_manage_appointments(user):
+        return [], False
+    today = today or timezone.localdate()
+    until = today + dt.timedelta(days=days)
+    starting = Q(starts_on__range=(today, until))
+    ending = Q(ends_on__range=(today, until))
+    rows = list(
+        Appointment.objects.filter(starting | ending, revoked_at__isnull=True)
+        .annotate(due_on=Case(When(starting, then=F("starts_on")), default=F("ends_on")))
+        .select_related("user", "headquarters", "station", "post__station")
+        .order_by("due_on", "pk")[: UPCOMING_LIMIT + 1]
+    )
+    truncated = len(rows) > UPCOMING_LIMIT
+    changes: list[UpcomingChange] = []
+    for appointment in rows[:UPCOMING_LIMIT]:
+        url = _user_detail_url(appointment.user_id)
+        if today <= appointment.starts_on <= until:
+            changes.append(UpcomingChange(appointment.starts_on, "発令", appointment, url))
+        if appointment.ends_on and today <= appointment.ends_on <= until:
+            changes.append(UpcomingChange(appointment.ends_on, "終了", appointment, url))
+    changes.sort(key=lambda c: (c.on, c.kind != "終了", c.appointment.pk))
+    return changes, truncated
+
+
+def appointments_upcoming_panel(user: User) -> dict[str, Any]:
+    changes, truncated = appointment_upcoming_list(user=user)
+    return {"changes": changes, "truncated": truncated, "days": UPCOMING_DAYS}
+
+
+def _cool_off() -> dt.timedelta:
+    return get_cool_off() or dt.timedelta(0)
+
+
+def account_locked_list(*, user: User) -> list[dict[str, Any]]:
+    """Accounts django-axes refuses right now: failures within the cool-off time reach
+    AXES_FAILURE_LIMIT (summed over addresses and browsers, as axes counts them).
+
+    Only existing accounts are listed: a typed name that matches nobody may be a password
+    typed into the wrong field, and is not shown.
+    """
+    if not permissions.can_manage_appointments(user):
+        return []
+    cool_off = _cool_off()
+    threshold = timezone.now() - cool_off
+    recent = AccessAttempt.objects.filter(attempt_time__gte=threshold)
+    locked_names = (
+        recent.values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .values("username")
+    )
+    last_failure = (
+        recent.filter(username=OuterRef("employee_number"))
+        .order_by("-attempt_time")
+        .values("attempt_time")[:1]
+    )
+    people: QuerySet[User] = (
+        User.objects.filter(employee_number__in=locked_names)
+        .annotate(last_failure=Subquery(last_failure))
+        .order_by("-last_failure", "employee_number")
+    )
+    return [
+        {
+            "person": person,
+            "last_failure": person.last_failure,
+            "unlocks_at": person.last_failure + cool_off if person.last_failure else None,
+            "url": _user_detail_url(person.pk),
+        }
+        for person in people
+    ]
+
+
+def locked_accounts_panel(user: User) -> dict[str, Any]:
+    return {"locked": account_locked_list(user=user)}
+
+
+# --- HQ auditors ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WatchCounts:
+    """Events worth a look in the last 24 hours; counts only, no personal data."""
+
+    denied: int = 0
+    lockouts: int = 0
+    failed_sign_ins: int = 0
+    since: dt.datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return self.denied + self.lockouts + self.failed_sign_ins
+
+
+def access_event_watch_counts(*, user: User, now: dt.datetime | None = None) -> WatchCounts:
+    if not permissions.can_audit(user):
+        return WatchCounts()
+    since = (now or timezone.now()) - WATCH_WINDOW
+    action = AccessEvent.Action
+    counts = AccessEvent.objects.filter(
+        occurred_at__gte=since,
+        action__in=[action.DENIED, action.LOCKOUT, action.LOGIN_FAILED],
+    ).aggregate(
+        denied=Count("pk", filter=Q(action=action.DENIED)),
+        lockouts=Count("pk", filter=Q(action=action.LOCKOUT)),
+        failed_sign_ins=Count("pk", filter=Q(action=action.LOGIN_FAILED)),
+    )
+    return WatchCounts(since=since, **counts)
+
+
+def audit_watch_panel(user: User) -> dict[str, Any]:
+    return {"counts": access_event_watch_counts(user=user)}
+
+
+# --- Station roles with cards ---------------------------------------------------------------
+
+
+@dataclass
+class PostBooks:
+    """The beats (one 巡回連絡簿 each) of one post that the user may see."""
+
+    post: Post
+    station: Station
+    beats: list[Beat] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.beats)
+
+
+def has_books(user: User) -> bool:
+    return permissions.beats_for(user).exists()
+
+
+def book_list_by_post(*, user: User) -> list[PostBooks]:
+    """The beats whose book the user may see, grouped by post, in station and post order."""
+    beats = (
+        permissions.beats_for(user)
+        .select_related("post__station")
+        .order_by("post__station__code", "post__name", "name")
+    )
+    groups: list[PostBooks] = []
+    for beat in beats:
+        if not groups or groups[-1].post.pk != beat.post_id:
+            groups.append(PostBooks(post=beat.post, station=beat.post.station))
+        groups[-1].beats.append(beat)
+    return groups
+
+
+def books_panel(user: User) -> dict[str, Any]:
+    groups = book_list_by_post(user=user)
+    return {"groups": groups, "beat_count": sum(g.count for g in groups)}

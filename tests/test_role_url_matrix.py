@@ -1,0 +1,325 @@
+"""Role × URL: every URL pattern of the project, as anonymous and as every persona, with
+objects inside and outside the persona's scope, against a declared policy.
+
+A new URL that is not in ROUTES fails `test_every_url_has_a_policy`. The answer must be
+exactly the declared one: a login redirect, 200, a redirect after a successful POST, 403 (in
+scope, action not allowed), 404 (out of scope) or 405 — never 500. A refused POST changes
+nothing (the database fingerprint is the same before and after).
+
+To cover a new view: add its URL name to ROUTES with the variants of objects it takes (each
+variant builds the URL kwargs from the World of tests/conftest.py) and who gets what.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Appointment, BeatAssignment, Role
+from tests.conftest import PERSONAS, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+EVERYONE = [ANONYMOUS, *PERSONAS]
+LOGIN = "login"  # a redirect to the sign-in page
+OK = 200
+DONE = 302  # a POST that did its work and redirected
+FORBIDDEN = 403
+NOT_FOUND = 404
+NOT_ALLOWED = 405
+
+Expect = Callable[[str, str], int | str]  # (persona, variant) -> expected answer
+
+
+def public(status: int = OK) -> Expect:
+    return lambda persona, variant: status
+
+
+def signed_in(status: int = OK) -> Expect:
+    return lambda persona, variant: LOGIN if persona == ANONYMOUS else status
+
+
+def only(
+    allowed: set[str],
+    *,
+    status: int = OK,
+    refused: int = FORBIDDEN,
+    out_of_scope: dict[str, int] | None = None,
+) -> Expect:
+    """`allowed` personas get `status`; other signed-in personas get `refused`.
+
+    out_of_scope maps a variant (e.g. "other_station") to the answer everyone gets for it.
+    """
+
+    def expect(persona: str, variant: str) -> int | str:
+        if persona == ANONYMOUS:
+            return LOGIN
+        if out_of_scope and variant in out_of_scope:
+            return out_of_scope[variant]
+        return status if persona in allowed else refused
+
+    return expect
+
+
+NO_ARGS: dict[str, Callable[[World], dict]] = {"": lambda w: {}}
+
+
+@dataclass(frozen=True)
+class Route:
+    get: Expect | None  # None: GET answers 405
+    post: Expect | None = None  # None: POST answers 405 (or is not meaningful)
+    variants: dict[str, Callable[[World], dict]] = field(default_factory=lambda: NO_ARGS)
+    post_data: Callable[[World], dict] = lambda w: {}
+    post_not_allowed: int = NOT_ALLOWED
+
+
+HQ_MANAGERS = {"overall_manager"}
+
+
+def _person(persona: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": w.people[persona].pk}
+
+
+def _appointment_of(persona: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": Appointment.objects.filter(user=w.people[persona]).first().pk}
+
+
+def _assignment_of(persona: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": BeatAssignment.objects.filter(officer=w.people[persona]).first().pk}
+
+
+PEOPLE_DETAIL = only(HQ_MANAGERS, refused=NOT_FOUND)
+PEOPLE_POST = only(HQ_MANAGERS, status=DONE, refused=NOT_FOUND)
+
+ROUTES: dict[str, Route] = {
+    "healthz": Route(get=public(OK), post=public(NOT_ALLOWED)),
+    "accounts:login": Route(
+        # A signed-in user is sent on to his home page.
+        get=lambda persona, variant: OK if persona == ANONYMOUS else DONE,
+        # An empty form is answered with its errors; nobody is signed in or changed.
+        post=public(OK),
+        post_data=lambda w: {"username": "", "password": ""},
+    ),
+    "accounts:logout": Route(get=None, post=public(DONE)),
+    "accounts:home": Route(get=signed_in(OK), post=signed_in(NOT_ALLOWED)),
+    # Every persona here has passed two-factor already, so the code page sends him on.
+    "accounts:otp_verify": Route(get=signed_in(DONE), post=signed_in(DONE)),
+    "accounts:otp_setup": Route(get=signed_in(OK), post=signed_in(OK)),
+    "accounts:password_change": Route(get=signed_in(OK), post=signed_in(OK)),
+    "accounts:user_list": Route(get=only(HQ_MANAGERS)),
+    "accounts:user_create": Route(
+        get=only(HQ_MANAGERS),
+        post=only(HQ_MANAGERS, status=DONE),
+        post_data=lambda w: {
+            "employee_number": "777001",
+            "full_name": "新規 職員",
+            "full_name_kana": "シンキ ショクイン",
+            "email": "",
+        },
+    ),
+    "accounts:user_detail": Route(
+        get=PEOPLE_DETAIL, variants={"": _person("beat_officer"), "other": _person("chief")}
+    ),
+    "accounts:user_unlock": Route(
+        get=None, post=PEOPLE_POST, variants={"": _person("beat_officer")}
+    ),
+    "accounts:user_disable": Route(
+        get=PEOPLE_DETAIL,
+        post=PEOPLE_POST,
+        variants={"": _person("beat_officer")},
+        post_data=lambda w: {"reason": "退職"},
+    ),
+    "accounts:user_enable": Route(
+        get=None,
+        # The beat officer is active: enabling him again is refused with a message.
+        post=PEOPLE_POST,
+        variants={"": _person("beat_officer")},
+        post_data=lambda w: {"reason": "復職"},
+    ),
+    "accounts:appointment_create": Route(
+        get=PEOPLE_DETAIL,
+        post=PEOPLE_POST,
+        variants={"": _person("no_role")},
+        post_data=lambda w: {
+            "role": Role.STAFF,
+            "unit": f"station:{w.station_b.pk}",
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    ),
+    "accounts:appointment_end": Route(
+        get=PEOPLE_DETAIL,
+        post=PEOPLE_POST,
+        variants={"": _appointment_of("staff")},
+        post_data=lambda w: {"ends_on": timezone.localdate().isoformat(), "reason": "異動"},
+    ),
+    "accounts:beat_assignment_create": Route(
+        get=PEOPLE_DETAIL,
+        post=PEOPLE_POST,
+        variants={"": _person("beat_officer")},
+        post_data=lambda w: {
+            "beat": w.beat_a1_2.pk,
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    ),
+    "accounts:beat_assignment_end": Route(
+        get=PEOPLE_DETAIL,
+        post=PEOPLE_POST,
+        variants={"": _assignment_of("beat_officer")},
+        post_data=lambda w: {"ends_on": timezone.localdate().isoformat(), "reason": "異動"},
+    ),
+}
+
+
+# --- Enumeration -------------------------------------------------------------------------
+
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, prefix + str(pattern.pattern)
+
+
+def all_patterns() -> list[tuple[str | None, str]]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def project_url_names() -> list[str]:
+    return sorted({name for name, _ in all_patterns() if name and not name.startswith("admin:")})
+
+
+def admin_paths() -> list[str]:
+    """Every admin pattern as a concrete path: parameters filled with '1'."""
+    paths = []
+    for _, route in all_patterns():
+        if not route.startswith("admin/"):
+            continue
+        path = re.sub(r"<(?:\w+:)?\w+>", "1", route)
+        path = re.sub(r"\(\?P<app_label>[^)]*\)", "accounts", path)
+        path = re.sub(r"\(\?P<url>\.\*\)", "no-such-page/", path)
+        paths.append("/" + path.replace("^", "").replace("$", ""))
+    return sorted(set(paths))
+
+
+# --- Running ------------------------------------------------------------------------------
+
+
+def client_for(persona: str, world: World) -> Client:
+    client = Client()
+    if persona == ANONYMOUS:
+        return client
+    user = world.people[persona]
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="テスト端末", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+# Rows that a refused request may add: its own access event, the session, axes' records.
+_VOLATILE = {"accounts.accessevent", "sessions.session"}
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if label in _VOLATILE or label.startswith(("axes.", "otp_totp.", "admin.")):
+            continue
+        rows = model._default_manager.order_by("pk").values_list()
+        digest.update(label.encode())
+        digest.update(repr(list(rows)).encode())
+    digest.update(repr(list(Group.objects.values_list("user", "name"))).encode())
+    return digest.hexdigest()
+
+
+def check(response, expected: int | str, where: str) -> None:
+    status = response.status_code
+    assert status != 500, f"{where}: 500"
+    if expected == LOGIN:
+        assert status == 302, f"{where}: expected a login redirect, got {status}"
+        assert response["Location"].startswith(reverse("accounts:login")), (
+            f"{where}: redirected to {response['Location']}, not to sign-in"
+        )
+    else:
+        assert status == expected, f"{where}: expected {expected}, got {status}"
+
+
+@pytest.fixture
+def matrix_world(db) -> World:
+    return build_world()
+
+
+def test_every_url_has_a_policy():
+    unnamed = [route for name, route in all_patterns() if not name]
+    assert all(route.startswith("admin/") for route in unnamed), unnamed
+    missing = sorted(set(project_url_names()) - set(ROUTES))
+    assert not missing, f"URL names without a policy in ROUTES: {missing}"
+    stale = sorted(set(ROUTES) - set(project_url_names()))
+    assert not stale, f"ROUTES names no longer routed: {stale}"
+
+
+@pytest.mark.parametrize("url_name", sorted(ROUTES))
+def test_route_answers_as_declared(url_name, matrix_world):
+    route = ROUTES[url_name]
+    world = matrix_world
+    for variant, build_kwargs in route.variants.items():
+        url = reverse(url_name, kwargs=build_kwargs(world))
+        for persona in EVERYONE:
+            client = client_for(persona, world)
+            where = f"{url_name} [{variant or 'in scope'}] as {persona}"
+            # GET never changes anything that counts.
+            before = fingerprint()
+            response = client.get(url)
+            expected = route.get(persona, variant) if route.get else NOT_ALLOWED
+            check(response, expected, f"GET {where}")
+            assert fingerprint() == before, f"GET {where} changed data"
+
+            # POST inside a savepoint, so a successful one does not leak into the next persona.
+            with transaction.atomic():
+                before = fingerprint()
+                data = route.post_data(world)
+                response = client.post(url, data)
+                expected = route.post(persona, variant) if route.post else route.post_not_allowed
+                check(response, expected, f"POST {where}")
+                if expected not in (DONE,):
+                    assert fingerprint() == before, f"refused POST {where} changed data"
+                transaction.set_rollback(True)
+
+
+def test_admin_is_closed_to_every_persona(matrix_world):
+    """The admin site is for technical maintenance by staff accounts; no persona is staff."""
+    for path in admin_paths():
+        for persona in EVERYONE:
+            client = client_for(persona, matrix_world)
+            response = client.get(path)
+            where = f"GET {path} as {persona}"
+            # Closed: a redirect to sign-in (or to the admin index, which redirects there),
+            # a 404, or 405 for a POST-only admin page; never a 200 or a 500.
+            assert response.status_code in (302, 404, 405), f"{where}: {response.status_code}"
+            if response.status_code == 302:
+                location = response["Location"]
+                assert location.startswith(("/login/", "/admin/")), (
+                    f"{where}: redirected to {location}"
+                )
