@@ -100,7 +100,6 @@ def _otp_failure_record(request: HttpRequest, device: TOTPDevice, summary: str) 
     )
 
 
-@transaction.atomic
 # --- Sign-in and sign-out ----------------------------------------------------------------
 
 
