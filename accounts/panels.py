@@ -12,11 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.urls import reverse
 from django.utils import timezone
 
 from . import permissions, selectors
@@ -56,13 +55,8 @@ def my_sign_ins_panel(user: User) -> dict[str, Any]:
 # --- HQ appointment managers ---------------------------------------------------------------
 
 
-def _user_detail_url(pk: int) -> str | None:
-    # accounts:user_detail is built in a parallel slice; until it exists the names show
-    # without a link rather than breaking the home page.
-    try:
-        return reverse("accounts:user_detail", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return None
+def _user_detail_url(pk: int) -> str:
+    return reverse("accounts:user_detail", kwargs={"pk": pk})
 
 
 @dataclass(frozen=True)
@@ -109,10 +103,6 @@ def appointments_upcoming_panel(user: User) -> dict[str, Any]:
     return {"changes": changes, "truncated": truncated, "days": UPCOMING_DAYS}
 
 
-def _cool_off() -> dt.timedelta:
-    return get_cool_off() or dt.timedelta(0)
-
-
 def account_locked_list(*, user: User) -> list[dict[str, Any]]:
     """Accounts django-axes refuses right now: failures within the cool-off time reach
     AXES_FAILURE_LIMIT (summed over addresses and browsers, as axes counts them).
@@ -122,22 +112,16 @@ def account_locked_list(*, user: User) -> list[dict[str, Any]]:
     """
     if not permissions.can_manage_appointments(user):
         return []
-    cool_off = _cool_off()
-    threshold = timezone.now() - cool_off
-    recent = AccessAttempt.objects.filter(attempt_time__gte=threshold)
-    locked_names = (
-        recent.values("username")
-        .annotate(failures=Sum("failures_since_start"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-        .values("username")
-    )
+    cool_off = settings.AXES_COOLOFF_TIME
     last_failure = (
-        recent.filter(username=OuterRef("employee_number"))
+        AccessAttempt.objects.filter(
+            username=OuterRef("employee_number"), attempt_time__gte=timezone.now() - cool_off
+        )
         .order_by("-attempt_time")
         .values("attempt_time")[:1]
     )
     people: QuerySet[User] = (
-        User.objects.filter(employee_number__in=locked_names)
+        User.objects.filter(employee_number__in=selectors.locked_usernames())
         .annotate(last_failure=Subquery(last_failure))
         .order_by("-last_failure", "employee_number")
     )

@@ -90,23 +90,29 @@ def my_recent_sign_ins(*, user: User, limit: int = 5) -> list[AccessEvent]:
 # Added for accounts/views/people.py; the functions above stay as they were.
 
 
-def user_locked_numbers(*, employee_numbers: Iterable[str]) -> set[str]:
-    """Employee numbers that django-axes holds locked now.
+def locked_usernames() -> QuerySet:
+    """Login names django-axes holds locked now, as a `values("username")` queryset that
+    also serves as a subquery.
 
     Axes adds up failures per username over every address and browser within the cool-off
-    window, so this does the same, in one query for a whole page of people.
+    window; this counts the same way, so what HQ sees is what axes enforces.
     """
-    numbers = list(employee_numbers)
-    if not numbers:
-        return set()
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    rows = (
-        AccessAttempt.objects.filter(username__in=numbers, attempt_time__gte=since)
+    return (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
         .values("username")
         .annotate(failures=Sum("failures_since_start"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .values("username")
     )
-    return {row["username"] for row in rows}
+
+
+def user_locked_numbers(*, employee_numbers: Iterable[str]) -> set[str]:
+    """Which of these employee numbers are locked now, in one query for a page of people."""
+    numbers = list(employee_numbers)
+    if not numbers:
+        return set()
+    return {row["username"] for row in locked_usernames().filter(username__in=numbers)}
 
 
 USER_PAGE_SIZE = 50

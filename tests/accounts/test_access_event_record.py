@@ -65,3 +65,28 @@ def test_the_summary_is_cut_to_its_column_not_refused(world):
         user=world.chief, action=AccessEvent.Action.SEARCH, summary="x" * 500
     )
     assert len(event.summary) == 300
+
+
+def test_a_refused_page_is_logged_as_a_refusal(world, login):
+    from django.urls import reverse
+
+    client = login(world.chief)
+    assert client.get(reverse("accounts:user_list")).status_code == 403
+    refused = AccessEvent.objects.get(user=world.chief, action=AccessEvent.Action.DENIED)
+    assert refused.outcome == AccessEvent.Outcome.DENIED
+    assert not refused.out_of_scope
+    assert "/people/" in refused.summary
+
+
+def test_an_object_outside_scope_is_logged_as_out_of_scope(world, login):
+    from django.urls import reverse
+
+    client = login(world.chief)
+    url = reverse("accounts:user_detail", kwargs={"pk": world.beat_officer.pk})
+    assert client.get(url).status_code == 404
+    refused = AccessEvent.objects.get(user=world.chief, action=AccessEvent.Action.DENIED)
+    assert refused.out_of_scope
+    assert (refused.object_type, refused.object_id) == (
+        "accounts.user",
+        str(world.beat_officer.pk),
+    )
