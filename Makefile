@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev clean
+.PHONY: run test bench lint format install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ run: install
 # with CI=true their absence is a failure.
 test: install-dev
 	$(BIN)/python scripts/run_tests.py $(ARGS)
+
+# A station of 50,000 cards on PostgreSQL (BENCH_DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/liaison_bench): page times next to raw SQL, written to
+# bench/results.json. ARGS="--repeat 10 --only book_page" and more: bench/README.md.
+bench: install-dev
+	$(BIN)/python -m bench.run $(ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -66,6 +66,7 @@ def panels_for(user) -> list[dict[str, Any]]:
 
 def register_accounts_entries() -> None:
     from . import panels
+    from .views import notices
 
     register_nav(NavEntry("ホーム", "accounts:home", lambda u: u.is_authenticated, order=0))
     register_nav(
@@ -80,6 +81,15 @@ def register_accounts_entries() -> None:
     def signed_in(user) -> bool:
         return bool(user.is_authenticated)
 
+    register_panel(
+        HomePanel(
+            "お知らせ",
+            "accounts/panels/notices.html",
+            notices.has_unread_notices,
+            notices.notices_panel,
+            order=5,
+        )
+    )
     register_panel(
         HomePanel(
             "現在の役職と担当",

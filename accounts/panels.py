@@ -194,7 +194,7 @@ class PostBooks:
 
 
 def has_books(user: User) -> bool:
-    return permissions.beats_for(user).exists()
+    return permissions.holds_anywhere(user, "view_beat_cards", Beat)
 
 
 def book_list_by_post(*, user: User) -> list[PostBooks]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from . import permissions
 from .exceptions import OutOfScope
-from .models import AccessEvent, Appointment, Beat, BeatAssignment, Post, Role, User
+from .models import AccessEvent, Appointment, Beat, BeatAssignment, Notice, Post, Role, User
 
 
 def user_list(*, user: User, query: str = "") -> QuerySet[User]:
@@ -84,6 +84,14 @@ def my_recent_sign_ins(*, user: User, limit: int = 5) -> list[AccessEvent]:
             action__in=[AccessEvent.Action.LOGIN, AccessEvent.Action.LOGIN_FAILED],
         ).order_by("-occurred_at")[:limit]
     )
+
+
+def notice_list_unread(*, user: User, limit: int = 10) -> list[Notice]:
+    """The user's unread notices, newest first: one query on the inbox index."""
+    if not (user and user.is_authenticated):
+        return []
+    unread = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    return list(unread.order_by("-created_at", "-pk")[:limit])
 
 
 # --- HQ people pages -------------------------------------------------------------------
@@ -325,3 +333,14 @@ def person_detail_get(*, user: User, pk: int) -> PersonDetail:
         ended_assignments=assignments[2],
         history=person_history(user=user, person=person),
     )
+
+
+def notice_get(*, user, pk: int):
+    """One of the user's own notices; anyone else's is not found (a 404)."""
+    from .exceptions import OutOfScope
+    from .models import Notice
+
+    notice = Notice.objects.filter(pk=pk, recipient=user).first()
+    if notice is None:
+        raise OutOfScope("accounts.notice", str(pk))
+    return notice

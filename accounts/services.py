@@ -22,6 +22,7 @@ from .models import (
     BeatAssignment,
     Department,
     Headquarters,
+    Notice,
     Post,
     Role,
     Station,
@@ -81,6 +82,34 @@ def access_event_record(
     )
     event.save(force_insert=True)
     return event
+
+
+# --- Notices ---------------------------------------------------------------------------
+
+
+def notice_send(*, recipients, title: str, url: str = "") -> list[Notice]:
+    """Put a notice on each recipient's home page and mail those with an address.
+
+    No personal data goes in a notice: a title that names no resident, and a link.
+    The mail is queued after commit; the notice row is the record.
+    """
+    people = {u.pk: u for u in recipients if u is not None and u.is_active}
+    notices = Notice.objects.bulk_create(
+        Notice(recipient=user, title=title[:200], url=url) for user in people.values()
+    )
+    mailed = [n.pk for n in notices if people[n.recipient_id].email]
+    if mailed:
+        from .tasks import notices_mail
+
+        transaction.on_commit(lambda: notices_mail.delay(mailed))
+    return notices
+
+
+def notice_mark_read(*, actor: User, notice: Notice) -> Notice:
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
 
 
 # --- Organisation ----------------------------------------------------------------------

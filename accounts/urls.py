@@ -1,5 +1,10 @@
-from .views import auth, home, people
+from .views import auth, home, notices, people
 
 app_name = "accounts"
 
-urlpatterns = [*home.urlpatterns, *auth.urlpatterns, *people.urlpatterns]
+urlpatterns = [
+    *home.urlpatterns,
+    *auth.urlpatterns,
+    *people.urlpatterns,
+    *notices.urlpatterns,
+]

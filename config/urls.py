@@ -8,6 +8,7 @@ urlpatterns = [
     # The admin signs in through our sign-in page, so lockout and two-factor apply there too.
     path("admin/login/", auth.admin_login),
     path("admin/", admin.site.urls),
+    path("liaison/", include("liaison.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class LiaisonConfig(AppConfig):
     name = "liaison"
     verbose_name = "巡回連絡"
+
+    def ready(self) -> None:
+        from . import navigation, signals  # noqa: F401
+
+        navigation.register()
+
+    def seed_demo(self) -> None:
+        from .demo import seed_cards
+
+        seed_cards()

@@ -265,8 +265,15 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # axes logs every sign-in at INFO; the access log already records each of them.
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
 # --- The project's own --------------------------------------------------------------
+# Links in mailed notices point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# 緊急閲覧: how long a break-the-glass access to one card lasts.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="junkai-demo-2026")

@@ -48,6 +48,8 @@ urlpatterns = [
     path("test/refused/", _refused),
     path("test/out-of-scope/", _out_of_scope),
     path("test/suspicious/", _suspicious),
+    # The menu links to every app's pages, so the apps' URLs must resolve here too.
+    path("liaison/", include("liaison.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -13,6 +13,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -375,6 +376,11 @@ class Command(BaseCommand):
                 seed_appointments(org)
                 seed_beat_assignments(org)
                 totp_users = seed_totp_devices()
+                # Each other app seeds its own demo data (cards, members …): accounts
+                # imports none of them, so it asks every app config for a seed_demo hook.
+                for config in apps.get_app_configs():
+                    if hasattr(config, "seed_demo"):
+                        config.seed_demo()
         except ValidationError as exc:
             # A DEMO_PASSWORD that the password validators refuse, most likely.
             raise CommandError("デモデータを作成できません: " + " ".join(exc.messages)) from exc

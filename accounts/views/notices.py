@@ -1,0 +1,57 @@
+"""お知らせ: the home panel of a person's unread notices, and opening one.
+
+A notice carries a title and a link, never personal data; whoever follows the link passes
+the same permission checks as anyone else. Opening marks it read (a POST: it changes
+something) and follows the link only if it stays on this site.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..models import Notice, User
+
+PANEL_LIMIT = 10
+
+
+def _unread(user: User) -> list[Notice]:
+    """One query per request whatever asks: the panel's predicate and its context share it.
+    One more row than shown tells whether there are older ones."""
+    cache = user.__dict__
+    if "_unread_notices" not in cache:
+        cache["_unread_notices"] = selectors.notice_list_unread(user=user, limit=PANEL_LIMIT + 1)
+    return cache["_unread_notices"]
+
+
+def has_unread_notices(user: User) -> bool:
+    return bool(user.is_authenticated and _unread(user))
+
+
+def notices_panel(user: User) -> dict[str, Any]:
+    unread = _unread(user)
+    return {"notices": unread[:PANEL_LIMIT], "more": len(unread) > PANEL_LIMIT}
+
+
+def _local(url: str) -> bool:
+    """A path on this site ("/liaison/cards/1/"), not "//elsewhere" nor "https://…"."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
+
+
+@require_POST
+@login_required
+def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    # Someone else's notice is not found, as any object outside one's scope.
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    services.notice_mark_read(actor=request.user, notice=notice)
+    return redirect(notice.url if _local(notice.url) else "accounts:home")
+
+
+urlpatterns = [path("notices/<int:pk>/open/", notice_open, name="notice_open")]

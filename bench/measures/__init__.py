@@ -1,0 +1,19 @@
+"""The measures, one module per issue. Each module has MEASURES (a list of
+bench.harness.Measure) and may have `prepare(world, options)` to add the data it needs on
+top of the generated station (later issues: visits, access events).
+
+To add an issue's measures: write bench/measures/<topic>.py and add it to MODULES.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+MODULES = [
+    "bench.measures.cards",  # issue 3: books, kana search, card page, CSV export
+]
+
+
+def modules() -> list[ModuleType]:
+    return [importlib.import_module(name) for name in MODULES]

@@ -1,0 +1,161 @@
+"""Demo cards for `manage.py seed_demo`: a few households, businesses and an apartment in
+every beat, made through the real services by someone who may write each book.
+
+Idempotent: a book that already holds cards is left alone. The residents are fictional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from accounts import permissions
+from accounts.models import Beat, BeatAssignment, Role, Station, User
+
+from . import services
+from .models import CardKind, CardStatus, LiaisonCard
+
+FAMILIES = [
+    ("佐々木", "ササキ", ["健", "由美", "陽斗"], ["ケン", "ユミ", "ハルト"]),
+    ("山崎", "ヤマザキ", ["茂", "和子"], ["シゲル", "カズコ"]),
+    ("森", "モリ", ["トシ"], ["トシ"]),
+    ("池田", "イケダ", ["直樹", "彩", "結衣", "蓮"], ["ナオキ", "アヤ", "ユイ", "レン"]),
+    ("髙橋", "タカハシ", ["清"], ["キヨシ"]),
+    ("阿部", "アベ", ["聡", "真由美"], ["サトシ", "マユミ"]),
+]
+RELATIONS = ["head", "spouse", "child", "child"]
+
+
+def _writer_for(beat: Beat) -> User | None:
+    assignment = (
+        BeatAssignment.objects.filter(beat=beat, revoked_at__isnull=True, granted_at__isnull=False)
+        .select_related("officer")
+        .first()
+    )
+    if assignment:
+        return assignment.officer
+    chiefs = [
+        u
+        for u in permissions.users_with_perm(beat, "change_beat_cards")
+        if Role.CHIEF in permissions.active_roles(u)
+    ]
+    return chiefs[0] if chiefs else None
+
+
+def _members(index: int) -> list[dict]:
+    family, family_kana, given, given_kana = FAMILIES[index % len(FAMILIES)]
+    born = [dt.date(1958, 4, 2), dt.date(1961, 9, 30), dt.date(1992, 1, 15), dt.date(2015, 6, 1)]
+    return [
+        {
+            "name": f"{family} {name}",
+            "kana": f"{family_kana} {kana}",
+            "relationship": RELATIONS[i],
+            "birth_date": born[i] if len(given) > 1 else dt.date(1940, 3, 3),
+            "occupation": ["会社員", "パート", "大学生", "小学生"][i],
+        }
+        for i, (name, kana) in enumerate(zip(given, given_kana, strict=True))
+    ]
+
+
+def seed_book(beat: Beat) -> int:
+    book = services.book_ensure(beat=beat)
+    if LiaisonCard.objects.filter(book=book).exists():
+        return 0
+    writer = _writer_for(beat)
+    if writer is None:
+        return 0
+    town = beat.name if "町" in beat.name else "笠原町"
+    made = 0
+    for i in range(5):
+        members = _members(i + beat.pk)
+        alone = len(members) == 1
+        services.card_create(
+            actor=writer,
+            kind=CardKind.HOUSEHOLD,
+            book=book,
+            data={
+                "postal_code": "3100852",
+                "prefecture": "茨城県",
+                "city": "水戸市",
+                "town": town,
+                "banchi": f"{i + 1}-{(i * 7) % 12 + 1}-{i + 2}",
+                "phone": f"029-2{beat.pk % 10}{i}-{1000 + i * 37}",
+                "residence_type": "owned_house",
+                "moved_in_on": dt.date(2010 + i, 4, 1),
+                "care_elderly_alone": alone,
+                "declined": ["phone"] if i == 3 else [],
+                "concerns": "夜間に不審な車両が停まっていることがある。" if i == 1 else "",
+            },
+            members=members,
+        )
+        made += 1
+    services.card_create(
+        actor=writer,
+        kind=CardKind.BUSINESS,
+        book=book,
+        data={
+            "town": town,
+            "banchi": "10-1",
+            "business_name": "千波ストア",
+            "business_name_kana": "センバストア",
+            "business_representative": "大川 誠",
+            "business_trade": "小売業（食料品）",
+            "business_staff": 12,
+            "business_hours": "9:00〜21:00",
+            "business_holidays": "元日",
+            "phone": "029-300-1234",
+        },
+    )
+    apartment = services.card_create(
+        actor=writer,
+        kind=CardKind.APARTMENT,
+        book=book,
+        data={"town": town, "banchi": "2-4", "building": "コーポ千波"},
+    )
+    for room, index in (("101", 2), ("202", 4)):
+        services.card_create(
+            actor=writer,
+            kind=CardKind.HOUSEHOLD,
+            book=book,
+            parent=apartment,
+            data={"room": room, "residence_type": "rented_flat"},
+            members=_members(index),
+        )
+    services.card_create(
+        actor=writer,
+        kind=CardKind.HOUSEHOLD,
+        book=book,
+        draft=True,
+        data={"town": town, "banchi": "8-8"},
+        members=[{"name": "下書 中", "kana": "シタガキ チュウ"}],
+    )
+    return made + 5
+
+
+def seed_submitted() -> None:
+    """A card made at the counter by other staff, waiting for the 地域課長 to assign a beat."""
+    for station in Station.objects.order_by("code"):
+        if LiaisonCard.objects.filter(station=station, status=CardStatus.SUBMITTED).exists():
+            continue
+        staff = [
+            u
+            for u in permissions.users_with_perm(station, "submit_cards")
+            if Role.STAFF in permissions.active_roles(u)
+        ]
+        if not staff:
+            continue
+        services.card_create(
+            actor=staff[0],
+            kind=CardKind.HOUSEHOLD,
+            station=station,
+            data={"town": "南町", "banchi": "3-3-1", "phone": "029-221-0000"},
+            members=[{"name": "窓口 来子", "kana": "マドグチ キコ", "relationship": "head"}],
+        )
+
+
+def seed_cards() -> int:
+    """Cards in every beat that has someone to write them; returns how many were made."""
+    made = 0
+    for beat in Beat.objects.select_related("post__station").order_by("pk"):
+        made += seed_book(beat)
+    seed_submitted()
+    return made

