@@ -27,8 +27,12 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Appointment, BeatAssignment, Role
+from accounts.models import Appointment, BeatAssignment, Notice, Role
+from accounts.services import notice_send
+from liaison import services as liaison_services
+from liaison.models import CardKind, LiaisonCard
 from tests.conftest import PERSONAS, World, build_world
+from tests.liaison.conftest import MEMBERS, book_of, make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +78,24 @@ def only(
     return expect
 
 
+def by_variant(
+    table: dict[str, dict[str, int]], *, default: int = NOT_FOUND, anonymous: int | str = LOGIN
+) -> Expect:
+    """table[variant][persona] is the answer; a persona not named gets `default` (404: the
+    object is outside his scope)."""
+
+    def expect(persona: str, variant: str) -> int | str:
+        if persona == ANONYMOUS:
+            return anonymous
+        return table.get(variant, {}).get(persona, default)
+
+    return expect
+
+
+def each(personas: set[str] | list[str], status: int) -> dict[str, int]:
+    return dict.fromkeys(personas, status)
+
+
 NO_ARGS: dict[str, Callable[[World], dict]] = {"": lambda w: {}}
 
 
@@ -102,6 +124,59 @@ def _assignment_of(persona: str) -> Callable[[World], dict]:
 
 
 PEOPLE_DETAIL = only(HQ_MANAGERS, refused=NOT_FOUND)
+
+
+# Cards of matrix_world, by the variant that names them.
+def _card(key: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": w.__dict__["cards"][key].pk}
+
+
+def _notice_of(persona: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": Notice.objects.filter(recipient=w.people[persona]).first().pk}
+
+
+STATION_PEOPLE = {"beat_officer", "supervisor", "chief", "station_manager", "staff"}
+STATION_PEOPLE_ALL = STATION_PEOPLE | {"other_officer"}
+BOOK_WRITERS_A = {"beat_officer", "supervisor", "chief"}
+EXPORTERS = {"supervisor", "chief", "station_manager"}
+A1_1_READERS = {"beat_officer", "supervisor", "chief", "station_manager", "overall_manager"}
+A1_2_READERS = {"supervisor", "chief", "station_manager", "overall_manager"}
+B_READERS = {"other_officer", "overall_manager"}
+
+BOOK_VARIANTS = {
+    "": lambda w: {"pk": w.beat_a1_1.pk},
+    "other_beat": lambda w: {"pk": w.beat_a1_2.pk},
+    "other_station": lambda w: {"pk": w.beat_b1_1.pk},
+}
+BOOK_READERS = {
+    "": each(A1_1_READERS, OK),
+    "other_beat": each(A1_2_READERS, OK),
+    "other_station": each(B_READERS, OK),
+}
+BOOK_WRITERS = {
+    "": {**each(BOOK_WRITERS_A, OK), **each({"station_manager", "overall_manager"}, FORBIDDEN)},
+    "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
+}
+CARD_VARIANTS = {
+    "": _card("filed"),
+    "other_beat": _card("other_beat"),
+    "other_station": _card("other_station"),
+    "draft": _card("draft"),
+    "submitted": _card("submitted"),
+}
+CARD_READERS = {
+    "": each(A1_1_READERS, OK),
+    "other_beat": each(A1_2_READERS, OK),
+    "other_station": each(B_READERS, OK),
+    # A draft is its maker's alone; a submitted card is its maker's and the 地域課長等's.
+    "draft": {"beat_officer": OK},
+    "submitted": each({"chief", "staff"}, OK),
+}
+WRITE_VARIANTS = {"": _card("filed"), "other_station": _card("other_station")}
+CARD_WRITERS = {
+    "": {**each(BOOK_WRITERS_A, OK), **each({"station_manager", "overall_manager"}, FORBIDDEN)},
+    "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
+}
 PEOPLE_POST = only(HQ_MANAGERS, status=DONE, refused=NOT_FOUND)
 
 ROUTES: dict[str, Route] = {
@@ -179,6 +254,128 @@ ROUTES: dict[str, Route] = {
         post=PEOPLE_POST,
         variants={"": _assignment_of("beat_officer")},
         post_data=lambda w: {"ends_on": timezone.localdate().isoformat(), "reason": "異動"},
+    ),
+    # --- 巡回連絡簿・巡回連絡カード -----------------------------------------------------
+    "accounts:notice_open": Route(
+        get=None,
+        post=by_variant({"": {"beat_officer": DONE}}),
+        variants={"": _notice_of("beat_officer")},
+    ),
+    "liaison:book_list": Route(get=signed_in(OK)),
+    "liaison:card_search": Route(get=signed_in(OK)),
+    "liaison:submitted_list": Route(get=signed_in(OK)),
+    "liaison:postal_lookup": Route(get=signed_in(OK)),
+    "liaison:book_detail": Route(get=by_variant(BOOK_READERS), variants=BOOK_VARIANTS),
+    "liaison:book_export": Route(
+        get=by_variant(
+            {
+                "": {**each(EXPORTERS, OK), **each({"beat_officer", "overall_manager"}, FORBIDDEN)},
+                "excel": {
+                    **each(EXPORTERS, OK),
+                    **each({"beat_officer", "overall_manager"}, FORBIDDEN),
+                },
+                "other_station": each({"other_officer", "overall_manager"}, FORBIDDEN),
+            }
+        ),
+        variants={
+            "": lambda w: {"pk": w.beat_a1_1.pk, "fmt": "csv"},
+            "excel": lambda w: {"pk": w.beat_a1_1.pk, "fmt": "xlsx"},
+            "other_station": lambda w: {"pk": w.beat_b1_1.pk, "fmt": "csv"},
+        },
+    ),
+    "liaison:station_export": Route(
+        get=by_variant({"": each(EXPORTERS, OK)}),
+        variants={
+            "": lambda w: {"pk": w.station_a.pk, "fmt": "csv"},
+            "other_station": lambda w: {"pk": w.station_b.pk, "fmt": "csv"},
+        },
+    ),
+    "liaison:book_card_create": Route(
+        # Without ?kind= both answer with the choice of kind; nothing is made.
+        get=by_variant(BOOK_WRITERS),
+        post=by_variant(BOOK_WRITERS),
+        variants={
+            "": lambda w: {"pk": w.beat_a1_1.pk},
+            "other_station": lambda w: {"pk": w.beat_b1_1.pk},
+        },
+    ),
+    "liaison:card_create": Route(
+        get=only({"staff"}), post=only({"staff"}), post_data=lambda w: {"kind": "household"}
+    ),
+    "liaison:card_detail": Route(get=by_variant(CARD_READERS), variants=CARD_VARIANTS),
+    "liaison:card_history": Route(get=by_variant(CARD_READERS), variants=CARD_VARIANTS),
+    # An empty form: its errors at the fields, nothing saved.
+    "liaison:card_edit": Route(
+        get=by_variant(CARD_WRITERS), post=by_variant(CARD_WRITERS), variants=WRITE_VARIANTS
+    ),
+    "liaison:card_close": Route(
+        get=by_variant(CARD_WRITERS), post=by_variant(CARD_WRITERS), variants=WRITE_VARIANTS
+    ),
+    "liaison:card_move": Route(
+        get=by_variant(CARD_WRITERS), post=by_variant(CARD_WRITERS), variants=WRITE_VARIANTS
+    ),
+    "liaison:card_submit": Route(
+        get=None,
+        post=by_variant({"": {"staff": DONE}}),
+        variants={"": _card("staff_draft")},
+    ),
+    "liaison:card_assign": Route(
+        get=by_variant({"": {"chief": OK, "staff": FORBIDDEN}}),
+        post=by_variant({"": {"chief": DONE, "staff": FORBIDDEN}}),
+        variants={"": _card("submitted")},
+        post_data=lambda w: {"book": w.beat_a1_2.pk},
+    ),
+    "liaison:card_file": Route(
+        get=None,
+        # The beat's writers may file a card assigned to it; its maker may not.
+        post=by_variant({"": {**each(BOOK_WRITERS_A, DONE), "staff": FORBIDDEN}}),
+        variants={"": _card("assigned")},
+    ),
+    "liaison:card_print": Route(
+        get=by_variant(
+            {
+                "": {
+                    **each(BOOK_WRITERS_A, OK),
+                    "station_manager": OK,
+                    "overall_manager": FORBIDDEN,
+                },
+                "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
+            }
+        ),
+        variants={"": _card("filed"), "other_station": _card("other_station")},
+    ),
+    "liaison:blank_card_print": Route(
+        get=only(
+            {
+                *BOOK_WRITERS_A,
+                "station_manager",
+                "staff",
+                "overall_manager",
+                "other_officer",
+            }
+        )
+    ),
+    "liaison:break_glass": Route(
+        get=only(STATION_PEOPLE_ALL),
+        # An empty search: its errors at the fields.
+        post=only(STATION_PEOPLE_ALL, status=400),
+    ),
+    "liaison:break_glass_open": Route(
+        get=None,
+        # Those who already see the card are sent to it, nothing flagged; an officer of the
+        # station who does not gets the form's errors (no purpose, no reason); nobody else
+        # finds the card.
+        post=by_variant(
+            {
+                "": {
+                    **each({"supervisor", "chief", "station_manager"}, DONE),
+                    **each({"beat_officer", "staff"}, 400),
+                },
+                "other_station": {"other_officer": DONE},
+            },
+            anonymous=LOGIN,
+        ),
+        variants={"": _card("other_beat"), "other_station": _card("other_station")},
     ),
 }
 
@@ -268,7 +465,41 @@ def check(response, expected: int | str, where: str) -> None:
 
 @pytest.fixture
 def matrix_world(db) -> World:
-    return build_world()
+    world = build_world()
+    staff_data = {"town": "笠原町", "banchi": "9-9"}
+    submitted = liaison_services.card_create(
+        actor=world.staff,
+        kind=CardKind.HOUSEHOLD,
+        station=world.station_a,
+        data=staff_data,
+        members=[MEMBERS[0]],
+    )
+    assigned = liaison_services.card_create(
+        actor=world.staff,
+        kind=CardKind.HOUSEHOLD,
+        station=world.station_a,
+        data=staff_data,
+        members=[MEMBERS[1]],
+    )
+    liaison_services.card_assign(actor=world.chief, card=assigned, book=book_of(world.beat_a1_1))
+    world.__dict__["cards"] = {
+        "filed": make_household(world.beat_officer, world.beat_a1_1),
+        "other_beat": make_household(world.supervisor, world.beat_a1_2),
+        "other_station": make_household(world.other_officer, world.beat_b1_1),
+        "draft": make_household(world.beat_officer, world.beat_a1_1, draft=True),
+        "staff_draft": liaison_services.card_create(
+            actor=world.staff,
+            kind=CardKind.HOUSEHOLD,
+            station=world.station_a,
+            data=staff_data,
+            members=[MEMBERS[2]],
+            draft=True,
+        ),
+        "submitted": submitted,
+        "assigned": LiaisonCard.objects.get(pk=assigned.pk),
+    }
+    notice_send(recipients=[world.beat_officer], title="テストのお知らせ", url="/")
+    return world
 
 
 def test_every_url_has_a_policy():

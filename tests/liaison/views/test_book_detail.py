@@ -287,4 +287,4 @@ def test_the_query_count_does_not_grow_with_the_book(
     assert len(rows(large_page)) >= 30 > 3 >= len(rows(small_page)) > 0
 
 
-QUERIES = 21
+QUERIES = 20
