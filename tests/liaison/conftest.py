@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+
 import pytest
 
 from liaison import services
@@ -74,3 +77,16 @@ def household(world) -> LiaisonCard:
 def other_station_card(world) -> LiaisonCard:
     """A filed household in beat B1-1 of station B."""
     return make_household(world.other_officer, world.beat_b1_1, members=[MEMBERS[0]])
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text in drawing order (-raw: the rotated watermark, drawn last, does not
+    cut into the lines), with line breaks and spaces folded away."""
+    assert content.startswith(b"%PDF-")
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return re.sub(r"\s+", "", out)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from tests.liaison.views.test_print_card import pdf_text
+from tests.liaison.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,6 @@ number on it; printing is an access event; only those with "print" on the card g
 
 from __future__ import annotations
 
-import re
-import subprocess
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -13,22 +10,9 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import AccessEvent
 from liaison import services
-from tests.liaison.conftest import MEMBERS, make_business, make_household
+from tests.liaison.conftest import MEMBERS, make_business, make_household, pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text in drawing order (-raw: the rotated watermark, drawn last, does not
-    cut into the lines), with line breaks and spaces folded away."""
-    assert content.startswith(b"%PDF-")
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"],
-        input=content,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    return re.sub(r"\s+", "", out)
 
 
 def url(card) -> str:
