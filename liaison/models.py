@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Beat, Station
+from accounts.models import Beat, BeatAssignment, Headquarters, Station
 
 postal_code_validator = RegexValidator(
     r"^[0-9]{7}$", "郵便番号は7桁の数字で入力してください（例：310-0852）。"
@@ -237,7 +237,10 @@ class LiaisonCard(models.Model):
     address_key = models.CharField(max_length=300, blank=True, editable=False)
     search_names = models.TextField(blank=True, editable=False)
     search_phones = models.CharField(max_length=300, blank=True, editable=False)
+    # Kept by liaison.services.visit_record: the last visit that counts for the cycle, and
+    # the last attempt of any outcome (a 不在 today drops the card from today's worklist).
     last_visit_on = models.DateField("最終巡回連絡日", null=True, blank=True, editable=False)
+    last_attempt_on = models.DateField("最終訪問日", null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -256,7 +259,15 @@ class LiaisonCard(models.Model):
     )
     close_note = models.CharField("廃止の詳細", max_length=200, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["search_names", "search_phones", "address_key"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "search_names",
+            "search_phones",
+            "address_key",
+            "last_visit_on",
+            "last_attempt_on",
+        ]
+    )
 
     class Meta:
         verbose_name = "巡回連絡カード"
@@ -431,3 +442,396 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.card_id}（{self.get_purpose_display()}）"
+
+
+# --- 巡回連絡 (要領 第5): visits, night-visit approval, frequency, plans, takeover ------------
+
+
+class VisitOutcome(models.TextChoices):
+    MET = "met", "面接"
+    ABSENT = "absent", "不在"
+    REFUSED = "refused", "拒否"
+    CARD_HANDED = "card_handed", "カード手交（後日回収）"
+    CORRECTION_ONLY = "correction_only", "補正のみ"
+
+
+# Outcomes that count as the card having been visited in its cycle. 不在 is an attempt:
+# it drops the card from today's worklist but leaves it due.
+VISITED_OUTCOMES = (
+    VisitOutcome.MET,
+    VisitOutcome.REFUSED,
+    VisitOutcome.CARD_HANDED,
+    VisitOutcome.CORRECTION_ONLY,
+)
+
+# 要領 第5-4 (1)〜(5), as the ticks of a visit record.
+VISIT_TOPICS = {
+    "topic_trends": "最近の犯罪等の傾向と防止方法",
+    "topic_local": "身近な犯罪等の発生状況",
+    "topic_first_aid": "応急措置・緊急連絡方法",
+    "topic_procedures": "各種届出の手続",
+    "topic_other": "その他",
+}
+
+
+class FollowUpDepartment(models.TextChoices):
+    COMMUNITY = "community", "地域課"
+    SAFETY = "safety", "生活安全課"
+    CRIMINAL = "criminal", "刑事課"
+    TRAFFIC = "traffic", "交通課"
+    SECURITY = "security", "警備課"
+    ADMIN = "admin", "警務課"
+    MUNICIPALITY = "municipality", "市町村・関係機関"
+    OTHER = "other", "その他"
+
+
+class NightVisitRequest(models.Model):
+    """夜間巡回連絡の承認 (要領 第5-3): asked by the officer, decided by the 地域課長等."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "承認待ち"
+        APPROVED = "approved", "承認"
+        REJECTED = "rejected", "不承認"
+        WITHDRAWN = "withdrawn", "取下げ"
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="night_visit_requests",
+        verbose_name="受持警察官",
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="+", verbose_name="警察署"
+    )
+    date = models.DateField("実施日")
+    planned_start = models.TimeField("開始予定")
+    planned_end = models.TimeField("終了予定")
+    beats = models.ManyToManyField(Beat, related_name="+", verbose_name="受持区", blank=True)
+    reason = models.TextField("理由")
+    status = models.CharField(
+        "状態", max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    requested_at = models.DateTimeField("申請日時", default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="決裁者",
+        editable=False,
+    )
+    decided_at = models.DateTimeField("決裁日時", null=True, blank=True, editable=False)
+    decision_comment = models.TextField("決裁の意見", blank=True, editable=False)
+    withdrawn_at = models.DateTimeField("取下げ日時", null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[beats])
+
+    class Meta:
+        verbose_name = "夜間巡回連絡の承認申請"
+        verbose_name_plural = "夜間巡回連絡の承認申請"
+        ordering = ["-date", "-requested_at"]
+        indexes = [
+            models.Index(fields=["officer", "date", "status"], name="liaison_nvr_officer_date"),
+            models.Index(fields=["station", "status", "date"], name="liaison_nvr_station_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__gt=models.F("planned_start")),
+                name="liaison_nightvisitrequest_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "withdrawn"])
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="liaison_nightvisitrequest_decision_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.date:%Y-%m-%d}（{self.get_status_display()}）"
+
+
+class Visit(models.Model):
+    """One call at one card's address (要領 第5): outcome, topics, what was heard, follow-up."""
+
+    card = models.ForeignKey(
+        LiaisonCard, on_delete=models.PROTECT, related_name="visits", verbose_name="カード"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name="受持警察官",
+    )
+    # The book and station at the time of the visit, for per-beat and per-station figures
+    # that do not move when a card moves to another beat later.
+    book = models.ForeignKey(
+        LiaisonBook, on_delete=models.PROTECT, related_name="visits", verbose_name="巡回連絡簿"
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="+", verbose_name="警察署"
+    )
+    started_at = models.DateTimeField("開始")
+    ended_at = models.DateTimeField("終了")
+    outcome = models.CharField("結果", max_length=20, choices=VisitOutcome.choices)
+    topic_trends = models.BooleanField(VISIT_TOPICS["topic_trends"], default=False)
+    topic_local = models.BooleanField(VISIT_TOPICS["topic_local"], default=False)
+    topic_first_aid = models.BooleanField(VISIT_TOPICS["topic_first_aid"], default=False)
+    topic_procedures = models.BooleanField(VISIT_TOPICS["topic_procedures"], default=False)
+    topic_other = models.BooleanField(VISIT_TOPICS["topic_other"], default=False)
+    topic_note = models.TextField("指導連絡の内容", blank=True)
+    concerns = models.TextField("困りごと・意見・要望", blank=True)
+    follow_up_department = models.CharField(
+        "対応すべき部署", max_length=20, choices=FollowUpDepartment.choices, blank=True
+    )
+    follow_up_note = models.TextField("対応の内容", blank=True)
+    follow_up_done_at = models.DateTimeField("対応済み日時", null=True, blank=True)
+    follow_up_done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="対応済みにした職員",
+    )
+    night_request = models.ForeignKey(
+        NightVisitRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name="夜間巡回連絡の承認",
+    )
+    on_dedicated_day = models.BooleanField("専従日の巡回連絡", default=False)
+    recorded_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "巡回連絡"
+        verbose_name_plural = "巡回連絡"
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(fields=["card", "-started_at"], name="liaison_visit_card_time"),
+            models.Index(fields=["officer", "started_at"], name="liaison_visit_officer_time"),
+            models.Index(fields=["station", "started_at"], name="liaison_visit_station_time"),
+            models.Index(fields=["book", "started_at"], name="liaison_visit_book_time"),
+            models.Index(
+                fields=["book", "follow_up_department"],
+                condition=Q(follow_up_done_at__isnull=True) & ~Q(follow_up_department=""),
+                name="liaison_visit_open_followups",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__gte=models.F("started_at")),
+                name="liaison_visit_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.started_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+
+    @property
+    def topics(self) -> list[str]:
+        return [label for name, label in VISIT_TOPICS.items() if getattr(self, name)]
+
+    @property
+    def follow_up_open(self) -> bool:
+        return bool(self.follow_up_department) and self.follow_up_done_at is None
+
+
+class VisitPolicy(models.Model):
+    """実施頻度 (要領 第5-2): how often each card must be visited, set by HQ. One row per
+    headquarters; every change is kept in its history with who and why."""
+
+    headquarters = models.OneToOneField(
+        Headquarters, on_delete=models.PROTECT, related_name="visit_policy", verbose_name="警察本部"
+    )
+    default_cycle_days = models.PositiveIntegerField(
+        "通常の周期（日）", default=365, validators=[MaxValueValidator(3650)]
+    )
+    elderly_alone_cycle_days = models.PositiveIntegerField(
+        "一人暮らしの高齢者（日）", null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
+    elderly_only_cycle_days = models.PositiveIntegerField(
+        "高齢者のみの世帯（日）", null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
+    needs_support_cycle_days = models.PositiveIntegerField(
+        "要支援者がいる世帯（日）", null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
+    foreign_cycle_days = models.PositiveIntegerField(
+        "外国人世帯（日）", null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
+    count_households = models.BooleanField("世帯を対象とする", default=True)
+    count_businesses = models.BooleanField("事業所・官公署を対象とする", default=True)
+    count_apartments = models.BooleanField(
+        "集合住宅の建物を対象とする",
+        default=False,
+        help_text="各室の世帯は世帯として数えます。建物自体（管理人等）も訪問する場合に選びます。",
+    )
+    reason = models.CharField("変更の理由", max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="変更者",
+        editable=False,
+    )
+    changed_at = models.DateTimeField("変更日時", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "巡回連絡の実施頻度"
+        verbose_name_plural = "巡回連絡の実施頻度"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_cycle_days__gte=1), name="liaison_visitpolicy_cycle_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.headquarters}：通常{self.default_cycle_days}日"
+
+    CARE_CYCLES = {
+        "care_elderly_alone": "elderly_alone_cycle_days",
+        "care_elderly_only": "elderly_only_cycle_days",
+        "care_needs_support": "needs_support_cycle_days",
+        "care_foreign": "foreign_cycle_days",
+    }
+
+    @property
+    def kinds(self) -> list[str]:
+        kinds = []
+        if self.count_households:
+            kinds.append(CardKind.HOUSEHOLD)
+        if self.count_businesses:
+            kinds.append(CardKind.BUSINESS)
+        if self.count_apartments:
+            kinds.append(CardKind.APARTMENT)
+        return kinds
+
+    def cycle_for(self, card: LiaisonCard) -> int:
+        """The shortest cycle among the card's care points, else the default."""
+        cycles = [self.default_cycle_days]
+        for flag, field in self.CARE_CYCLES.items():
+            days = getattr(self, field)
+            if days and getattr(card, flag):
+                cycles.append(days)
+        return min(cycles)
+
+
+class DedicatedDay(models.Model):
+    """巡回連絡専従日 (要領 第3-2(2)): a day on which an officer does only 巡回連絡."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="+", verbose_name="警察署"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dedicated_days",
+        verbose_name="受持警察官",
+    )
+    date = models.DateField("専従日")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="設定者",
+        editable=False,
+    )
+    set_at = models.DateTimeField("設定日時", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "巡回連絡専従日"
+        verbose_name_plural = "巡回連絡専従日"
+        ordering = ["date", "officer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "date"], name="liaison_dedicatedday_unique_officer_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.date:%Y-%m-%d}"
+
+
+class MonthlyPlan(models.Model):
+    """巡回連絡の計画 (計画・実施結果報告): set at the start of the month, compared with the
+    result by the 地域課長等."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="+", verbose_name="警察署"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="monthly_plans",
+        verbose_name="受持警察官",
+    )
+    month = models.DateField("月", help_text="その月の1日")
+    planned_households = models.PositiveIntegerField("計画戸数")
+    areas = models.CharField("重点地域", max_length=200, blank=True)
+    note = models.TextField("備考", blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="作成者",
+        editable=False,
+    )
+    updated_at = models.DateTimeField("更新日時", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "巡回連絡の月間計画"
+        verbose_name_plural = "巡回連絡の月間計画"
+        ordering = ["-month", "officer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "month"], name="liaison_monthlyplan_unique_officer_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="liaison_monthlyplan_first_of_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.month:%Y年%m月} {self.planned_households}戸"
+
+
+class Takeover(models.Model):
+    """引継ぎ (要領 第5-5): the new officer of a beat has read what his predecessor did."""
+
+    assignment = models.OneToOneField(
+        BeatAssignment,
+        on_delete=models.PROTECT,
+        related_name="takeover",
+        verbose_name="受持警察官の指定",
+    )
+    predecessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="前任者",
+    )
+    coverage_percent = models.DecimalField("引継ぎ時の実施率（%）", max_digits=5, decimal_places=1)
+    overdue_count = models.PositiveIntegerField("引継ぎ時の期限超過")
+    open_follow_ups = models.PositiveIntegerField("引継ぎ時の未対応")
+    note = models.TextField("所見", blank=True)
+    confirmed_at = models.DateTimeField("確認日時", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "受持区の引継ぎ確認"
+        verbose_name_plural = "受持区の引継ぎ確認"
+        ordering = ["-confirmed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}（{self.confirmed_at:%Y-%m-%d}確認）"

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.exceptions import OutOfScope
-from accounts.models import Station, User
+from accounts.models import Post, Station, User
 
 from . import text
 from .models import (
@@ -22,8 +25,15 @@ from .models import (
     CardMember,
     CardStatus,
     CardVehicle,
+    DedicatedDay,
     LiaisonBook,
     LiaisonCard,
+    MonthlyPlan,
+    NightVisitRequest,
+    Takeover,
+    Visit,
+    VisitOutcome,
+    VisitPolicy,
 )
 from .services import FieldChange
 
@@ -443,3 +453,544 @@ def card_changes_since(*, card: LiaisonCard, version: int) -> list[FieldChange]:
         if model.history.filter(card_id=card.pk, card_version__gt=version).exists():
             changes.append(FieldChange(field=label, label=label, old="", new="変更あり"))
     return changes
+
+
+# --- 巡回連絡: policy, worklist, progress, night requests, takeover ---------------------------
+
+
+def visit_policy_for(*, headquarters_id: int) -> VisitPolicy:
+    """The policy in force; HQ's defaults (a 365-day cycle, households and businesses) until
+    HQ sets one."""
+    policy = VisitPolicy.objects.filter(headquarters_id=headquarters_id).first()
+    return policy or VisitPolicy(headquarters_id=headquarters_id)
+
+
+def counted_q(policy: VisitPolicy) -> Q:
+    """The cards the policy counts: filed (closed excluded) and of the counted kinds."""
+    return Q(status=CardStatus.FILED, kind__in=policy.kinds)
+
+
+def visited_q(policy: VisitPolicy, today: dt.date) -> Q:
+    """Visited within its cycle. A card's cycle is the shortest of its care points' cycles
+    and the default, so `last > today - min(cycles)` is the AND of `last > today - c` over
+    the cycles that apply: plain date comparisons that any index can serve."""
+    q = Q(last_visit_on__gt=today - dt.timedelta(days=policy.default_cycle_days))
+    for flag, name in VisitPolicy.CARE_CYCLES.items():
+        days = getattr(policy, name)
+        if days:
+            q &= Q(**{flag: False}) | Q(last_visit_on__gt=today - dt.timedelta(days=days))
+    return q
+
+
+@dataclass
+class Progress:
+    """The figures of the 計画・実施結果報告 for one beat, officer, station or period."""
+
+    to_visit: int = 0
+    visited: int = 0
+    visits: int = 0
+    night_visits: int = 0
+    dedicated_visits: int = 0
+    follow_ups_open: int = 0
+    planned: int | None = None
+
+    @property
+    def overdue(self) -> int:
+        return self.to_visit - self.visited
+
+    @property
+    def coverage(self) -> Decimal:
+        if not self.to_visit:
+            return Decimal("0.0")
+        return (Decimal(self.visited) * 100 / self.to_visit).quantize(Decimal("0.1"))
+
+    def add(self, other: Progress) -> None:
+        for name in ("to_visit", "visited", "visits", "night_visits", "dedicated_visits"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.follow_ups_open += other.follow_ups_open
+        if other.planned is not None:
+            self.planned = (self.planned or 0) + other.planned
+
+
+def _card_figures(cards: QuerySet, policy: VisitPolicy, today: dt.date, group: str | None):
+    counted = counted_q(policy)
+    aggregates = {
+        "to_visit": Count("pk", filter=counted),
+        "visited": Count("pk", filter=counted & visited_q(policy, today)),
+    }
+    if group is None:
+        return cards.aggregate(**aggregates)
+    return {
+        row[group]: row
+        for row in cards.order_by().values(group).annotate(**aggregates).values(group, *aggregates)
+    }
+
+
+def _visit_figures(visits: QuerySet, start: dt.datetime, end: dt.datetime, group: str | None):
+    in_period = Q(started_at__gte=start, started_at__lt=end)
+    aggregates = {
+        "visits": Count("pk", filter=in_period),
+        "night_visits": Count("pk", filter=in_period & Q(night_request__isnull=False)),
+        "dedicated_visits": Count("pk", filter=in_period & Q(on_dedicated_day=True)),
+        "follow_ups_open": Count(
+            "pk", filter=Q(follow_up_done_at__isnull=True) & ~Q(follow_up_department="")
+        ),
+    }
+    # Only the rows that matter: the period's visits and any open follow-up.
+    visits = visits.filter(
+        in_period | (Q(follow_up_done_at__isnull=True) & ~Q(follow_up_department=""))
+    )
+    if group is None:
+        return visits.aggregate(**aggregates)
+    return {
+        row[group]: row
+        for row in visits.order_by().values(group).annotate(**aggregates).values(group, *aggregates)
+    }
+
+
+def _progress(cards: dict | None, visits: dict | None) -> Progress:
+    cards, visits = cards or {}, visits or {}
+    return Progress(
+        to_visit=cards.get("to_visit") or 0,
+        visited=cards.get("visited") or 0,
+        visits=visits.get("visits") or 0,
+        night_visits=visits.get("night_visits") or 0,
+        dedicated_visits=visits.get("dedicated_visits") or 0,
+        follow_ups_open=visits.get("follow_ups_open") or 0,
+    )
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[first instant, first instant of the next month) in Tokyo time."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(following, dt.time.min, tzinfo=tz),
+    )
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after end 00:00) in Tokyo time."""
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+def review_stations(*, user: User) -> QuerySet[Station]:
+    """The stations whose progress the user reviews (地域課長等, 署長; HQ: all)."""
+    return permissions.stations_for(user, "review_progress").order_by("code")
+
+
+def review_station_get(*, user: User, pk: int) -> Station:
+    station = review_stations(user=user).select_related("headquarters").filter(pk=pk).first()
+    if station is None:
+        raise OutOfScope("警察署が見つかりません。")
+    return station
+
+
+@dataclass
+class StationProgress:
+    station: Station
+    policy: VisitPolicy
+    month: dt.date
+    total: Progress
+    beats: list[tuple[Any, Progress]]
+    officers: list[tuple[User, Progress]]
+
+
+def station_progress(*, station: Station, month: dt.date, today: dt.date) -> StationProgress:
+    """Per beat and per officer, for the month: a fixed number of grouped queries whatever
+    the number of cards, visits, beats or officers."""
+    from accounts.models import Beat, BeatAssignment
+
+    policy = visit_policy_for(headquarters_id=station.headquarters_id)
+    start, end = month_bounds(month)
+    beats = list(
+        Beat.objects.filter(post__station=station)
+        .select_related("post")
+        .order_by("post__name", "name")
+    )
+    cards = _card_figures(
+        LiaisonCard.objects.filter(station=station), policy, today, group="book_id"
+    )
+    visits = _visit_figures(Visit.objects.filter(station=station), start, end, group="book_id")
+    beat_rows = [(beat, _progress(cards.get(beat.pk), visits.get(beat.pk))) for beat in beats]
+    total = Progress()
+    for _, progress in beat_rows:
+        total.add(progress)
+
+    # Officers: the cards of their current beats, the visits they made.
+    assignments = list(
+        BeatAssignment.objects.filter(
+            beat__post__station=station, granted_at__isnull=False, revoked_at__isnull=True
+        )
+        .select_related("officer")
+        .order_by("officer__employee_number", "beat_id")
+    )
+    by_officer_visits = _visit_figures(
+        Visit.objects.filter(station=station), start, end, group="officer_id"
+    )
+    plans = dict(
+        MonthlyPlan.objects.filter(station=station, month=month.replace(day=1)).values_list(
+            "officer_id", "planned_households"
+        )
+    )
+    officers: dict[int, tuple[User, Progress]] = {}
+    for assignment in assignments:
+        officer = assignment.officer
+        if officer.pk not in officers:
+            progress = _progress(None, by_officer_visits.get(officer.pk))
+            progress.planned = plans.get(officer.pk)
+            officers[officer.pk] = (officer, progress)
+        beat_cards = cards.get(assignment.beat_id) or {}
+        officers[officer.pk][1].to_visit += beat_cards.get("to_visit") or 0
+        officers[officer.pk][1].visited += beat_cards.get("visited") or 0
+    return StationProgress(
+        station=station,
+        policy=policy,
+        month=month.replace(day=1),
+        total=total,
+        beats=beat_rows,
+        officers=list(officers.values()),
+    )
+
+
+def hq_progress(*, user: User, month: dt.date, today: dt.date) -> list[tuple[Station, Progress]]:
+    """The same figures per station, for HQ: grouped by station in two queries."""
+    stations = list(review_stations(user=user).select_related("headquarters"))
+    if not stations:
+        return []
+    policy = visit_policy_for(headquarters_id=stations[0].headquarters_id)
+    start, end = month_bounds(month)
+    ids = [s.pk for s in stations]
+    cards = _card_figures(
+        LiaisonCard.objects.filter(station_id__in=ids), policy, today, group="station_id"
+    )
+    visits = _visit_figures(
+        Visit.objects.filter(station_id__in=ids), start, end, group="station_id"
+    )
+    return [(s, _progress(cards.get(s.pk), visits.get(s.pk))) for s in stations]
+
+
+def visit_trend(
+    *, station_ids: list[int], months: int, today: dt.date
+) -> list[tuple[dt.date, int, int]]:
+    """(month, visits, night visits) for the last `months` months, oldest first; months
+    without visits appear with zeros."""
+    first = today.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        starts.insert(0, (starts[0] - dt.timedelta(days=1)).replace(day=1))
+    start, _ = month_bounds(starts[0])
+    _, end = month_bounds(first)
+    rows = (
+        Visit.objects.filter(station_id__in=station_ids, started_at__gte=start, started_at__lt=end)
+        .annotate(month=TruncMonth("started_at"))
+        .order_by()
+        .values("month")
+        .annotate(visits=Count("pk"), night=Count("pk", filter=Q(night_request__isnull=False)))
+    )
+    found = {}
+    for row in rows:
+        month = row["month"]
+        key = month.date() if isinstance(month, dt.datetime) else month
+        found[key.replace(day=1)] = (row["visits"], row["night"])
+    return [(m, *found.get(m, (0, 0))) for m in starts]
+
+
+def overdue_cards(*, user: User, book: LiaisonBook, today: dt.date) -> QuerySet[LiaisonCard]:
+    """Drill-down: the counted cards of a book not visited within their cycle, the oldest
+    last visit first (never visited first of all)."""
+    policy = _policy_for_station(book.beat.post.station)
+    return (
+        card_list(user=user)
+        .filter(book=book)
+        .filter(counted_q(policy))
+        .exclude(visited_q(policy, today))
+        .order_by(F("last_visit_on").asc(nulls_first=True), "address_key", "pk")
+    )
+
+
+def _policy_for_station(station: Station) -> VisitPolicy:
+    return visit_policy_for(headquarters_id=station.headquarters_id)
+
+
+@dataclass
+class WorkItem:
+    card: LiaisonCard
+    due_on: dt.date
+    overdue_days: int
+    priority: int
+
+
+def worklist(*, user: User, today: dt.date, beat_id: int | None = None) -> list[WorkItem]:
+    """The officer's round: counted cards of his current beats not visited within their
+    cycle and not tried today, by priority (overdue days × (1 + care points), so a card
+    with care points climbs faster) and then by address. Two queries (policy, cards).
+
+    A card never visited is due from the day it was filed."""
+    beats = permissions.beats_for(user, "record_visits")
+    if beat_id is not None:
+        beats = beats.filter(pk=beat_id)
+    first = beats.select_related("post__station").first()
+    if first is None:
+        return []
+    policy = _policy_for_station(first.post.station)
+    cards = (
+        LiaisonCard.objects.filter(book__in=beats.values("pk"))
+        .filter(counted_q(policy))
+        .exclude(visited_q(policy, today))
+        .exclude(last_attempt_on=today)
+        .select_related("book__beat")
+        .only(
+            "pk",
+            "kind",
+            "status",
+            "book__beat__name",
+            "head_name",
+            "head_kana",
+            "town",
+            "banchi",
+            "building",
+            "room",
+            "phone",
+            "care_elderly_only",
+            "care_elderly_alone",
+            "care_needs_support",
+            "care_foreign",
+            "care_language",
+            "care_count",
+            "last_visit_on",
+            "last_attempt_on",
+            "filed_at",
+            "created_at",
+            "address_key",
+            "station_id",
+            "book_id",
+        )
+    )
+    items = []
+    for card in cards:
+        since = card.last_visit_on or timezone.localdate(card.filed_at or card.created_at)
+        due_on = since + dt.timedelta(days=policy.cycle_for(card)) if card.last_visit_on else since
+        overdue = max((today - due_on).days, 0)
+        items.append(WorkItem(card, due_on, overdue, overdue * (1 + card.care_count)))
+    items.sort(key=lambda item: (-item.priority, item.card.address_key, item.card.pk))
+    return items
+
+
+def card_visits(*, card: LiaisonCard, limit: int | None = None) -> list[Visit]:
+    visits = Visit.objects.filter(card=card).select_related("officer", "follow_up_done_by")
+    return list(visits[:limit] if limit else visits)
+
+
+def visit_get(*, user: User, pk: int) -> Visit:
+    """A visit is seen by whoever sees its card."""
+    visit = (
+        Visit.objects.select_related("card", "officer", "night_request", "follow_up_done_by")
+        .filter(pk=pk, card__in=card_list(user=user))
+        .first()
+    )
+    if visit is None:
+        raise OutOfScope("巡回連絡の記録が見つかりません。")
+    return visit
+
+
+def follow_ups_open(*, user: User) -> QuerySet[Visit]:
+    """Open follow-ups of the books the user may see."""
+    return (
+        Visit.objects.filter(
+            book__in=permissions.beats_for(user).values("pk"), follow_up_done_at__isnull=True
+        )
+        .exclude(follow_up_department="")
+        .select_related("card", "officer", "book__beat")
+        .order_by("started_at", "pk")
+    )
+
+
+# Night requests: the officer's own; the station's for those who decide or review them.
+def night_request_list(*, user: User) -> QuerySet[NightVisitRequest]:
+    deciders = permissions.stations_for(user, "approve_night_visits").values("pk")
+    reviewers = permissions.stations_for(user, "review_progress").values("pk")
+    return (
+        NightVisitRequest.objects.filter(
+            Q(officer=user) | Q(station__in=deciders) | Q(station__in=reviewers)
+        )
+        .select_related("officer", "station", "decided_by")
+        .order_by("-date", "-requested_at")
+    )
+
+
+def night_requests_waiting(*, user: User) -> QuerySet[NightVisitRequest]:
+    """What the 地域課長等 has to decide, the soonest date first."""
+    return (
+        NightVisitRequest.objects.filter(
+            station__in=permissions.stations_for(user, "approve_night_visits").values("pk"),
+            status=NightVisitRequest.Status.PENDING,
+        )
+        .exclude(officer=user)
+        .select_related("officer", "station")
+        .order_by("date", "requested_at")
+    )
+
+
+def night_request_get(*, user: User, pk: int) -> NightVisitRequest:
+    request = night_request_list(user=user).filter(pk=pk).prefetch_related("beats__post").first()
+    if request is None:
+        raise OutOfScope("夜間巡回連絡の承認申請が見つかりません。")
+    return request
+
+
+@dataclass
+class TakeoverSummary:
+    assignment: Any
+    predecessor: User | None
+    predecessor_until: dt.date | None
+    progress: Progress
+    overdue: list[LiaisonCard] = field(default_factory=list)
+    follow_ups: list[Visit] = field(default_factory=list)
+    notes: list[Visit] = field(default_factory=list)
+    confirmation: Takeover | None = None
+
+
+TAKEOVER_LIST_LIMIT = 50
+
+
+def takeover_summary(*, assignment, today: dt.date | None = None) -> TakeoverSummary:
+    """What the predecessor on this beat did (要領 第5-5): the beat's coverage and overdue
+    cards now, its open follow-ups, and the concerns heard on his last visits."""
+    from accounts.models import BeatAssignment
+
+    today = today or timezone.localdate()
+    beat = assignment.beat
+    previous = (
+        BeatAssignment.objects.filter(beat=beat, starts_on__lte=assignment.starts_on)
+        .exclude(pk=assignment.pk)
+        .exclude(officer_id=assignment.officer_id)
+        .select_related("officer")
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    policy = _policy_for_station(beat.post.station)
+    cards = LiaisonCard.objects.filter(book_id=beat.pk)
+    figures = _card_figures(cards, policy, today, group=None)
+    visits = Visit.objects.filter(book_id=beat.pk)
+    progress = _progress(figures, {"follow_ups_open": 0})
+    open_follow_ups = list(
+        visits.filter(follow_up_done_at__isnull=True)
+        .exclude(follow_up_department="")
+        .select_related("card", "officer")
+        .order_by("started_at")[:TAKEOVER_LIST_LIMIT]
+    )
+    progress.follow_ups_open = (
+        visits.filter(follow_up_done_at__isnull=True).exclude(follow_up_department="").count()
+    )
+    notes = []
+    if previous is not None:
+        notes = list(
+            visits.filter(officer_id=previous.officer_id)
+            .exclude(concerns="")
+            .select_related("card")
+            .order_by("-started_at")[:TAKEOVER_LIST_LIMIT]
+        )
+    overdue = list(
+        cards.filter(counted_q(policy))
+        .exclude(visited_q(policy, today))
+        .order_by(F("last_visit_on").asc(nulls_first=True), "address_key", "pk")[
+            :TAKEOVER_LIST_LIMIT
+        ]
+    )
+    return TakeoverSummary(
+        assignment=assignment,
+        predecessor=previous.officer if previous else None,
+        predecessor_until=previous.ends_on if previous else None,
+        progress=progress,
+        overdue=overdue,
+        follow_ups=open_follow_ups,
+        notes=notes,
+        confirmation=Takeover.objects.filter(assignment=assignment).first(),
+    )
+
+
+def takeover_assignment_get(*, user: User, pk: int):
+    """A beat assignment whose takeover the user may read: his own, or one of a beat he
+    supervises or reviews (its post's 取扱責任者, the station's 地域課長等・署長)."""
+    from accounts.models import BeatAssignment
+
+    assignment = (
+        BeatAssignment.objects.select_related("beat__post__station", "officer")
+        .filter(pk=pk, granted_at__isnull=False)
+        .first()
+    )
+    if assignment is None:
+        raise OutOfScope("受持区の指定が見つかりません。")
+    beat = assignment.beat
+    if assignment.officer_id == user.pk or (
+        permissions.has_perm(user, "supervise_post", beat.post)
+        or permissions.has_perm(user, "review_progress", beat.post.station)
+    ):
+        return assignment
+    raise OutOfScope("受持区の指定が見つかりません。")
+
+
+def takeovers_for(*, user: User) -> list:
+    """Takeovers to read: the user's current beat assignments, and those of the beats he
+    supervises or reviews, each with its confirmation (or None), newest first."""
+    from accounts.models import BeatAssignment
+
+    posts = permissions.objects_for(user, "supervise_post", Post).values("pk")
+    stations = permissions.stations_for(user, "review_progress").values("pk")
+    return list(
+        BeatAssignment.objects.filter(granted_at__isnull=False, revoked_at__isnull=True)
+        .filter(Q(officer=user) | Q(beat__post__in=posts) | Q(beat__post__station__in=stations))
+        .select_related("beat__post__station", "officer", "takeover")
+        .order_by("-starts_on", "pk")
+    )
+
+
+def dedicated_days(*, station: Station, month: dt.date) -> QuerySet[DedicatedDay]:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return (
+        DedicatedDay.objects.filter(station=station, date__gte=start, date__lt=end)
+        .select_related("officer", "set_by")
+        .order_by("date", "officer__employee_number")
+    )
+
+
+def station_officers(*, station: Station) -> list[User]:
+    """The beat officers currently assigned in the station."""
+    from accounts.models import BeatAssignment
+
+    ids = BeatAssignment.objects.filter(
+        beat__post__station=station, granted_at__isnull=False, revoked_at__isnull=True
+    ).values("officer_id")
+    return list(User.objects.filter(pk__in=ids).order_by("employee_number"))
+
+
+def officer_figures(
+    *, officer: User, station: Station, start: dt.date, end: dt.date
+) -> tuple[Progress, list[tuple[dt.date, int, int]]]:
+    """評価の参考: an officer's visits over a period (total, night, dedicated, follow-ups
+    opened) and per month."""
+    lo, hi = period_bounds(start, end)
+    visits = Visit.objects.filter(officer=officer, station=station)
+    totals = _visit_figures(visits, lo, hi, group=None)
+    progress = _progress(None, totals)
+    months = (
+        visits.filter(started_at__gte=lo, started_at__lt=hi)
+        .annotate(month=TruncMonth("started_at"))
+        .order_by("month")
+        .values("month")
+        .annotate(visits=Count("pk"), met=Count("pk", filter=Q(outcome=VisitOutcome.MET)))
+    )
+    rows = []
+    for row in months:
+        month = row["month"]
+        key = month.date() if isinstance(month, dt.datetime) else month
+        rows.append((key.replace(day=1), row["visits"], row["met"]))
+    return progress, rows

@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DateField, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,14 +32,23 @@ from .models import (
     CARD_OPTIONAL_FIELDS,
     HOUSEHOLD_ITEMS,
     MEMBER_OPTIONAL_FIELDS,
+    VISIT_TOPICS,
+    VISITED_OUTCOMES,
     BreakGlassAccess,
     CardKind,
     CardMember,
     CardStatus,
     CardVehicle,
+    DedicatedDay,
     LiaisonBook,
     LiaisonCard,
+    MonthlyPlan,
+    NightVisitRequest,
     Relationship,
+    Takeover,
+    Visit,
+    VisitOutcome,
+    VisitPolicy,
 )
 
 # action -> {from status: to status}. Anything else is refused with both states named.
@@ -673,3 +684,398 @@ def card_record_access(
     *, actor: User, card: LiaisonCard, action: str, summary: str = "", break_glass: bool = False
 ) -> None:
     _log(actor, action, card, summary, break_glass=break_glass)
+
+
+# --- 巡回連絡 (要領 第5): visits and the hours rule -------------------------------------------
+
+DAY_START = dt.time(8, 30)  # 要領 第5-3: おおむね午前8時30分から
+DAY_END = dt.time(17, 0)  # 午後5時まで
+NIGHT_END = dt.time(20, 0)  # 夜間は承認を受け、おおむね午後8時まで
+# A clock on a tablet may run a little ahead of the server's.
+FUTURE_SKEW = dt.timedelta(minutes=5)
+
+
+def _hm(value: dt.time) -> str:
+    return f"{value.hour}時{value.minute:02d}分" if value.minute else f"{value.hour}時"
+
+
+def visit_hours_check(
+    *, officer: User, card: LiaisonCard, started_at: dt.datetime, ended_at: dt.datetime
+):
+    """The hours rule (要領 第5-3), in Tokyo time. Returns the approved NightVisitRequest a
+    visit after 17:00 rests on (None for a daytime visit); raises ValidationError with the
+    reason otherwise.
+
+    Daytime: starts at 08:30 or later, before 17:00, and ends by 17:00. Night: anything later needs an
+    approved request of this officer for this date (and for the card's beat when the
+    request names beats), starts before 20:00 and ends by 20:00.
+    """
+    start, end = timezone.localtime(started_at), timezone.localtime(ended_at)
+    if end < start:
+        raise ValidationError({"ended_at": "終了時刻は開始時刻より後にしてください。"})
+    if start.date() != end.date():
+        raise ValidationError({"ended_at": "日をまたぐ巡回連絡は記録できません。"})
+    if end > timezone.localtime() + FUTURE_SKEW:
+        raise ValidationError({"ended_at": "これから行う巡回連絡は記録できません。"})
+    if start.time() < DAY_START:
+        raise ValidationError(
+            {"started_at": f"巡回連絡は午前{_hm(DAY_START)}以降に行います（要領第5-3）。"}
+        )
+    if start.time() < DAY_END and end.time() <= DAY_END:
+        return None
+    if start.time() >= NIGHT_END or end.time() > NIGHT_END:
+        raise ValidationError(
+            {
+                "ended_at": f"夜間の巡回連絡は午後{_hm(dt.time(NIGHT_END.hour - 12))}までに"
+                "終えてください（要領第5-3）。"
+            }
+        )
+    approvals = NightVisitRequest.objects.filter(
+        officer=officer, date=start.date(), status=NightVisitRequest.Status.APPROVED
+    ).prefetch_related("beats")
+    for approval in approvals:
+        beats = {b.pk for b in approval.beats.all()}
+        if not beats or card.book_id in beats:
+            return approval
+    raise ValidationError(
+        {
+            "started_at": f"午後5時以降の巡回連絡には、{start:%Y年%m月%d日}の夜間巡回連絡の承認"
+            "（地域課長等）が必要です。承認を申請してから記録してください。"
+        }
+    )
+
+
+def _visit_card_check(actor: User, card: LiaisonCard) -> None:
+    if card.status != CardStatus.FILED or card.book_id is None:
+        raise TransitionError(f"{card.get_status_display()}のカードには巡回連絡を記録できません。")
+    if not permissions.has_perm(actor, "record_visits", Beat(pk=card.book_id)):
+        raise PermissionDenied("この受持区の巡回連絡を記録する権限がありません。")
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: User,
+    card: LiaisonCard,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    outcome: str,
+    topics: list[str] | tuple[str, ...] = (),
+    topic_note: str = "",
+    concerns: str = "",
+    follow_up_department: str = "",
+    follow_up_note: str = "",
+) -> Visit:
+    """Record one visit by the beat officer; the card's last visit follows."""
+    _visit_card_check(actor, card)
+    approval = visit_hours_check(officer=actor, card=card, started_at=started_at, ended_at=ended_at)
+    unknown = set(topics) - set(VISIT_TOPICS)
+    if unknown:
+        raise ValidationError({"topics": "指導連絡の項目が正しくありません。"})
+    if follow_up_note and not follow_up_department:
+        raise ValidationError({"follow_up_department": "対応すべき部署を選んでください。"})
+    day = timezone.localtime(started_at).date()
+    visit = Visit(
+        card=card,
+        officer=actor,
+        book_id=card.book_id,
+        station_id=card.station_id,
+        started_at=started_at,
+        ended_at=ended_at,
+        outcome=outcome,
+        topic_note=topic_note.strip(),
+        concerns=concerns.strip(),
+        follow_up_department=follow_up_department,
+        follow_up_note=follow_up_note.strip(),
+        night_request=approval,
+        on_dedicated_day=DedicatedDay.objects.filter(officer=actor, date=day).exists(),
+        **{name: name in topics for name in VISIT_TOPICS},
+    )
+    visit.full_clean()
+    visit._history_user = actor
+    visit.save()
+    # Not a change of the card's content: no version bump, no card history entry.
+    # GREATEST skips NULL on PostgreSQL but not on SQLite: Coalesce covers both.
+    fields = ["last_attempt_on"] + (["last_visit_on"] if outcome in VISITED_OUTCOMES else [])
+    when = Value(day, output_field=DateField())
+    LiaisonCard.objects.filter(pk=card.pk).update(
+        **{name: Coalesce(Greatest(name, when), when) for name in fields}
+    )
+    _log(actor, AccessEvent.Action.CREATE, card, f"巡回連絡の記録（{visit.get_outcome_display()}）")
+    return visit
+
+
+def visit_absent(*, actor: User, card: LiaisonCard, at: dt.datetime | None = None) -> Visit:
+    """不在 with one tap: a visit that starts and ends now."""
+    at = at or timezone.now()
+    return visit_record(
+        actor=actor, card=card, started_at=at, ended_at=at, outcome=VisitOutcome.ABSENT
+    )
+
+
+@transaction.atomic
+def visit_follow_up_done(*, actor: User, visit: Visit, note: str = "") -> Visit:
+    """The department acted on what was heard: the follow-up is closed, by whom and when."""
+    fresh = Visit.objects.select_for_update().get(pk=visit.pk)
+    if not fresh.follow_up_department:
+        raise TransitionError("この巡回連絡には対応すべき事項がありません。")
+    if fresh.follow_up_done_at is not None:
+        raise TransitionError("この事項はすでに対応済みです。")
+    beat = Beat(pk=fresh.book_id)
+    if not (
+        permissions.has_perm(actor, "record_visits", beat)
+        or permissions.has_perm(actor, "change_beat_cards", beat)
+    ):
+        raise PermissionDenied("この受持区の対応状況を変更する権限がありません。")
+    fresh.follow_up_done_at = timezone.now()
+    fresh.follow_up_done_by = actor
+    if note.strip():
+        fresh.follow_up_note = (fresh.follow_up_note + "\n" + note.strip()).strip()
+    fresh._history_user = actor
+    fresh._change_reason = "対応済み"
+    fresh.save()
+    return fresh
+
+
+# --- 夜間巡回連絡の承認 ---------------------------------------------------------------------------
+
+
+def _night_station(actor: User, beats: list[Beat]) -> Station:
+    mine = list(permissions.beats_for(actor, "record_visits").select_related("post__station"))
+    if not mine:
+        raise PermissionDenied("受持区を持つ受持警察官だけが夜間巡回連絡の承認を申請できます。")
+    allowed = {b.pk for b in mine}
+    if any(b.pk not in allowed for b in beats):
+        raise ValidationError({"beats": "自分の受持区を選んでください。"})
+    stations = {b.post.station for b in mine if not beats or b.pk in {x.pk for x in beats}}
+    if len(stations) != 1:
+        raise ValidationError({"beats": "1つの警察署の受持区を選んでください。"})
+    return stations.pop()
+
+
+@transaction.atomic
+def night_request_create(
+    *,
+    actor: User,
+    date: dt.date,
+    planned_start: dt.time,
+    planned_end: dt.time,
+    reason: str,
+    beats: list[Beat] | None = None,
+) -> NightVisitRequest:
+    """The officer asks his 地域課長等 to approve visits after 17:00 on `date`."""
+    beats = list(beats or [])
+    station = _night_station(actor, beats)
+    errors: dict[str, str] = {}
+    if date < timezone.localdate():
+        errors["date"] = "過ぎた日の承認は申請できません。"
+    if planned_end <= planned_start:
+        errors["planned_end"] = "終了予定は開始予定より後にしてください。"
+    elif planned_end > NIGHT_END:
+        errors["planned_end"] = "夜間の巡回連絡は午後8時までに終える計画にしてください。"
+    if planned_end <= DAY_END and "planned_end" not in errors:
+        errors["planned_end"] = "午後5時までの巡回連絡に承認は要りません。"
+    if not reason.strip():
+        errors["reason"] = "夜間に行う理由を入力してください（例：日中不在の世帯）。"
+    if errors:
+        raise ValidationError(errors)
+    if NightVisitRequest.objects.filter(
+        officer=actor,
+        date=date,
+        status__in=[NightVisitRequest.Status.PENDING, NightVisitRequest.Status.APPROVED],
+    ).exists():
+        raise ValidationError({"date": "この日の申請はすでにあります（承認待ちまたは承認済み）。"})
+    request = NightVisitRequest(
+        officer=actor,
+        station=station,
+        date=date,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        reason=reason.strip(),
+    )
+    request.full_clean(exclude=["beats"])
+    request._history_user = actor
+    request.save()
+    request.beats.set(beats)
+    notice_send(
+        recipients=permissions.users_with_station_perm(station, "approve_night_visits"),
+        title="夜間巡回連絡の承認申請があります",
+        url=reverse("liaison:night_request_detail", kwargs={"pk": request.pk}),
+    )
+    return request
+
+
+def _night_locked(request: NightVisitRequest) -> NightVisitRequest:
+    fresh = NightVisitRequest.objects.select_for_update().get(pk=request.pk)
+    if fresh.status != NightVisitRequest.Status.PENDING:
+        raise TransitionError(
+            f"この申請はすでに「{fresh.get_status_display()}」です。決裁後は変更できません。"
+        )
+    return fresh
+
+
+@transaction.atomic
+def night_request_withdraw(*, actor: User, request: NightVisitRequest) -> NightVisitRequest:
+    fresh = _night_locked(request)
+    if fresh.officer_id != actor.pk:
+        raise PermissionDenied("申請した本人だけが取り下げられます。")
+    fresh.status = NightVisitRequest.Status.WITHDRAWN
+    fresh.withdrawn_at = timezone.now()
+    fresh._history_user = actor
+    fresh._change_reason = "取下げ"
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def night_request_decide(
+    *, actor: User, request: NightVisitRequest, approve: bool, comment: str = ""
+) -> NightVisitRequest:
+    """Approve or reject, once: a decision is final (a new request is the way to change it)."""
+    fresh = _night_locked(request)
+    if not permissions.has_perm(actor, "approve_night_visits", Station(pk=fresh.station_id)):
+        raise PermissionDenied("夜間巡回連絡を承認する権限がありません。")
+    if fresh.officer_id == actor.pk:
+        raise PermissionDenied("自分の申請は決裁できません。")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": "不承認の理由を入力してください。"})
+    fresh.status = (
+        NightVisitRequest.Status.APPROVED if approve else NightVisitRequest.Status.REJECTED
+    )
+    fresh.decided_by = actor
+    fresh.decided_at = timezone.now()
+    fresh.decision_comment = comment.strip()
+    fresh._history_user = actor
+    fresh._change_reason = fresh.get_status_display()
+    fresh.save()
+    notice_send(
+        recipients=[fresh.officer],
+        title=f"夜間巡回連絡の申請（{fresh.date.month}月{fresh.date.day}日）が"
+        f"{fresh.get_status_display()}されました",
+        url=reverse("liaison:night_request_detail", kwargs={"pk": fresh.pk}),
+    )
+    return fresh
+
+
+# --- 実施頻度・専従日・計画・引継ぎ ---------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_policy_set(*, actor: User, headquarters, reason: str, **values: Any) -> VisitPolicy:
+    """HQ sets the cycles; the previous values stay in the policy's history."""
+    if not permissions.has_perm(actor, "set_visit_policy", headquarters):
+        raise PermissionDenied("巡回連絡の実施頻度を設定する権限がありません。")
+    if not reason.strip():
+        raise ValidationError({"reason": "変更の理由を入力してください。"})
+    policy = VisitPolicy.objects.select_for_update().filter(headquarters=headquarters).first()
+    policy = policy or VisitPolicy(headquarters=headquarters)
+    for name, value in values.items():
+        setattr(policy, name, value)
+    if not policy.kinds:
+        raise ValidationError(
+            {"count_households": "対象とするカードの種類を1つ以上選んでください。"}
+        )
+    for field in VisitPolicy.CARE_CYCLES.values():
+        days = getattr(policy, field)
+        if days and days > policy.default_cycle_days:
+            raise ValidationError({field: "要配意の周期は通常の周期以下にしてください。"})
+    policy.reason = reason.strip()
+    policy.changed_by = actor
+    policy.changed_at = timezone.now()
+    policy.full_clean()
+    policy._history_user = actor
+    policy._change_reason = policy.reason
+    policy.save()
+    return policy
+
+
+def _station_officer_check(actor: User, station: Station, officer: User, perm: str) -> None:
+    if not permissions.has_perm(actor, perm, station):
+        raise PermissionDenied("この警察署でこの操作を行う権限がありません。")
+    beats = permissions.beats_for(officer, "record_visits").filter(post__station=station)
+    if not beats.exists():
+        raise ValidationError({"officer": "この警察署の受持警察官を選んでください。"})
+
+
+@transaction.atomic
+def dedicated_day_set(
+    *, actor: User, station: Station, officer: User, date: dt.date
+) -> DedicatedDay:
+    _station_officer_check(actor, station, officer, "set_dedicated_days")
+    day, created = DedicatedDay.objects.get_or_create(
+        officer=officer, date=date, defaults={"station": station, "set_by": actor}
+    )
+    if not created:
+        raise ValidationError({"date": "この日はすでに専従日です。"})
+    Visit.objects.filter(officer=officer, started_at__date=date).update(on_dedicated_day=True)
+    return day
+
+
+@transaction.atomic
+def dedicated_day_remove(*, actor: User, day: DedicatedDay) -> None:
+    if not permissions.has_perm(actor, "set_dedicated_days", Station(pk=day.station_id)):
+        raise PermissionDenied("専従日を設定する権限がありません。")
+    Visit.objects.filter(officer_id=day.officer_id, started_at__date=day.date).update(
+        on_dedicated_day=False
+    )
+    day.delete()
+
+
+@transaction.atomic
+def monthly_plan_set(
+    *,
+    actor: User,
+    station: Station,
+    officer: User,
+    month: dt.date,
+    planned_households: int,
+    areas: str = "",
+    note: str = "",
+) -> MonthlyPlan:
+    """The officer's plan for the month: by himself, or by the 地域課長等 of the station."""
+    if actor.pk == officer.pk:
+        beats = permissions.beats_for(actor, "record_visits").filter(post__station=station)
+        if not beats.exists():
+            raise PermissionDenied("この警察署の受持区がありません。")
+    else:
+        _station_officer_check(actor, station, officer, "review_progress")
+    month = month.replace(day=1)
+    plan = MonthlyPlan.objects.select_for_update().filter(officer=officer, month=month).first()
+    plan = plan or MonthlyPlan(officer=officer, month=month, station=station)
+    plan.planned_households = planned_households
+    plan.areas = areas.strip()
+    plan.note = note.strip()
+    plan.set_by = actor
+    plan.updated_at = timezone.now()
+    plan.full_clean()
+    plan._history_user = actor
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def takeover_confirm(*, actor: User, assignment, note: str = "") -> Takeover:
+    """The new officer has read what his predecessor did (要領 第5-5); the figures he saw
+    are kept with his confirmation and his supervisor is told."""
+    from .selectors import takeover_summary
+
+    if assignment.officer_id != actor.pk or assignment.revoked_at is not None:
+        raise PermissionDenied("自分の受持区の引継ぎだけを確認できます。")
+    if Takeover.objects.filter(assignment=assignment).exists():
+        raise TransitionError("この受持区の引継ぎはすでに確認済みです。")
+    summary = takeover_summary(assignment=assignment)
+    takeover = Takeover.objects.create(
+        assignment=assignment,
+        predecessor=summary.predecessor,
+        coverage_percent=summary.progress.coverage,
+        overdue_count=summary.progress.overdue,
+        open_follow_ups=summary.progress.follow_ups_open,
+        note=note.strip(),
+    )
+    beat = assignment.beat
+    notice_send(
+        recipients=permissions.users_with_post_perm_for_beat(beat.pk, "supervise_post"),
+        title=f"{beat}の引継ぎを受持警察官が確認しました",
+        url=reverse("liaison:takeover", kwargs={"pk": assignment.pk}),
+    )
+    return takeover

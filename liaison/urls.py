@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import books, cards, glass, printing
+from .views import books, cards, glass, printing, progress, visits, work
 
 app_name = "liaison"
 
@@ -30,4 +30,8 @@ urlpatterns = [
     # 緊急閲覧
     path("break-glass/", glass.break_glass, name="break_glass"),
     path("break-glass/<int:pk>/", glass.break_glass_open, name="break_glass_open"),
+    # 巡回連絡 (issue 4): each module lists its own patterns.
+    *visits.urlpatterns,
+    *work.urlpatterns,
+    *progress.urlpatterns,
 ]

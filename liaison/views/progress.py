@@ -1,0 +1,13 @@
+"""(being written)"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import path
+
+
+def _todo(request, **kwargs):
+    raise Http404
+
+
+urlpatterns: list = []

@@ -1,0 +1,14 @@
+"""(being written)"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import path
+
+
+def _todo(request, **kwargs):
+    raise Http404
+
+
+urlpatterns: list = []
+urlpatterns += [path("takeover/<int:pk>/", _todo, name="takeover")]
