@@ -39,6 +39,8 @@ class Measure:
     repeat: int | None = None
     # Also measure the peak of Python memory (tracemalloc) while the response is consumed.
     memory: bool = False
+    # Who asks for the page (default: the station's 地域課長).
+    as_user: Callable[[World], Any] | None = None
 
 
 @dataclass

@@ -233,9 +233,13 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(module, "prepare"):
             module.prepare(world, options)
 
-    client = _client_for(world.chief)
+    clients = {world.chief.pk: _client_for(world.chief)}
     results = []
     for measure in selected:
+        user = measure.as_user(world) if measure.as_user else world.chief
+        if user.pk not in clients:
+            clients[user.pk] = _client_for(user)
+        client = clients[user.pk]
         print(f"計測中：{measure.name} {measure.title}", flush=True)
         result = measure_run(
             measure,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from accounts import permissions
 from accounts.models import Beat, BeatAssignment, Role, Station, User
 
@@ -158,4 +160,88 @@ def seed_cards() -> int:
     for beat in Beat.objects.select_related("post__station").order_by("pk"):
         made += seed_book(beat)
     seed_submitted()
+    seed_visits()
+    return made
+
+
+# --- 巡回連絡 (issue 4) ---------------------------------------------------------------------
+
+DEMO_VISIT_TIMES = [dt.time(10, 0), dt.time(14, 30), dt.time(9, 15), dt.time(15, 45)]
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
+
+
+def seed_visits() -> int:
+    """Past daytime visits on about two thirds of each assigned beat's cards (the rest stay
+    due, so that worklists are not empty), a follow-up still open, a dedicated day, this
+    month's plan, and one pending night request for tomorrow. Idempotent: a beat whose
+    cards have visits is left alone."""
+    from accounts.models import Headquarters
+
+    from .models import MonthlyPlan, NightVisitRequest, Visit, VisitOutcome, VisitPolicy
+
+    today = timezone.localdate()
+    for hq in Headquarters.objects.all():
+        if not VisitPolicy.objects.filter(headquarters=hq).exists():
+            VisitPolicy.objects.create(
+                headquarters=hq,
+                default_cycle_days=365,
+                elderly_alone_cycle_days=180,
+                needs_support_cycle_days=180,
+                reason="要領第5-2に基づく当初設定",
+            )
+    made = 0
+    assignments = BeatAssignment.objects.filter(
+        granted_at__isnull=False, revoked_at__isnull=True
+    ).select_related("officer", "beat__post__station")
+    for assignment in assignments:
+        officer, beat = assignment.officer, assignment.beat
+        cards = list(
+            LiaisonCard.objects.filter(book_id=beat.pk, status=CardStatus.FILED).order_by("pk")
+        )
+        if not cards or Visit.objects.filter(book_id=beat.pk).exists():
+            continue
+        for index, card in enumerate(cards):
+            if index % 3 == 2:
+                continue  # left due for the worklist
+            day = today - dt.timedelta(days=20 + 37 * index)
+            while day.weekday() >= 5:
+                day -= dt.timedelta(days=1)
+            start = _at(day, DEMO_VISIT_TIMES[index % len(DEMO_VISIT_TIMES)])
+            services.visit_record(
+                actor=officer,
+                card=card,
+                started_at=start,
+                ended_at=start + dt.timedelta(minutes=15),
+                outcome=VisitOutcome.ABSENT if index % 5 == 4 else VisitOutcome.MET,
+                topics=["topic_trends", "topic_first_aid"],
+                concerns="夜間、公園付近の街灯が暗い" if index == 0 else "",
+                follow_up_department="municipality" if index == 0 else "",
+                follow_up_note="市へ防犯灯の設置を要望" if index == 0 else "",
+            )
+            made += 1
+        station = beat.post.station
+        month = today.replace(day=1)
+        if not MonthlyPlan.objects.filter(officer=officer, month=month).exists():
+            services.monthly_plan_set(
+                actor=officer,
+                station=station,
+                officer=officer,
+                month=month,
+                planned_households=40,
+                areas=f"{beat.name}の集合住宅",
+            )
+        if (
+            officer.employee_number == "260121"
+            and not NightVisitRequest.objects.filter(officer=officer).exists()
+        ):
+            services.night_request_create(
+                actor=officer,
+                date=today + dt.timedelta(days=1),
+                planned_start=dt.time(18, 0),
+                planned_end=dt.time(19, 30),
+                reason="日中不在の共働き世帯を訪問するため",
+            )
     return made
