@@ -28,3 +28,98 @@ def register() -> None:
     register_nav(NavEntry("カード検索", "liaison:card_search", _has_books, order=21))
     register_nav(NavEntry("提出・下書きのカード", "liaison:submitted_list", _keeps_submitted, 22))
     register_nav(NavEntry("緊急閲覧", "liaison:break_glass", _may_break_glass, order=29))
+    register_visits()
+    register_work()
+    register_progress()
+
+
+# Each block below belongs to the pages of one part of 巡回連絡 (issue 4): menu entries and
+# home panels. The panel templates live under templates/liaison/panels/.
+
+
+def register_visits() -> None:
+    """巡回連絡の記録・夜間巡回連絡の承認 (liaison/views/visits.py)."""
+    from accounts.navigation import HomePanel, register_panel
+
+    from .views import visits
+
+    register_nav(
+        NavEntry("夜間巡回連絡", "liaison:night_request_list", visits.uses_night_requests, 24)
+    )
+    # Shown only while something waits, as the notices are: one query, shared by the
+    # predicate and the context.
+    register_panel(
+        HomePanel(
+            "夜間巡回連絡の承認待ち",
+            "liaison/panels/night_waiting.html",
+            visits.has_night_requests_waiting,
+            visits.night_waiting_panel,
+            order=7,
+        )
+    )
+
+
+def register_work() -> None:
+    """Worklist, frequency policy, takeover, dedicated days (liaison/views/work.py)."""
+    from accounts.models import Post
+    from accounts.navigation import HomePanel, register_panel
+
+    from .views import work
+
+    def records_visits(user) -> bool:
+        return permissions.holds_anywhere(user, "record_visits", Beat)
+
+    def reads_policy(user) -> bool:
+        # Kept to what the home page already asks (cached per request): the HQ manager
+        # and the reviewers of progress. Officers reach it from their worklist.
+        return permissions.holds_anywhere(user, "review_progress", Station)
+
+    def sets_dedicated_days(user) -> bool:
+        return permissions.holds_anywhere(user, "set_dedicated_days", Station)
+
+    def reads_takeovers(user) -> bool:
+        # The questions the other entries ask first (cached per request), then his post.
+        return (
+            records_visits(user)
+            or reads_policy(user)
+            or permissions.holds_anywhere(user, "supervise_post", Post)
+        )
+
+    register_nav(NavEntry("巡回連絡の予定（ワークリスト）", "liaison:worklist", records_visits, 30))
+    register_nav(NavEntry("引継ぎ", "liaison:takeover_list", reads_takeovers, order=36))
+    register_nav(NavEntry("専従日", "liaison:dedicated_days_mine", sets_dedicated_days, 37))
+    register_nav(NavEntry("実施頻度", "liaison:visit_policy", reads_policy, order=38))
+    register_panel(
+        HomePanel(
+            "受持区の引継ぎ",
+            "liaison/panels/work_takeover.html",
+            work.has_pending_takeovers,
+            work.takeover_panel,
+            order=8,
+        )
+    )
+
+
+def register_progress() -> None:
+    """Progress review and plans (liaison/views/progress.py)."""
+    from accounts.navigation import HomePanel, register_panel
+
+    from .views.progress import progress_panel
+
+    def reviews_progress(user) -> bool:
+        return permissions.holds_anywhere(user, "review_progress", Station)
+
+    def records_visits(user) -> bool:
+        return permissions.holds_anywhere(user, "record_visits", Beat)
+
+    register_nav(NavEntry("進捗管理", "liaison:progress_home", reviews_progress, order=40))
+    register_nav(NavEntry("巡回連絡の計画", "liaison:my_plans", records_visits, order=41))
+    register_panel(
+        HomePanel(
+            "巡回連絡の進捗",
+            "liaison/panels/progress_summary.html",
+            reviews_progress,
+            progress_panel,
+            order=25,
+        )
+    )

@@ -25,6 +25,9 @@ from accounts import services
 from accounts.models import Beat, Headquarters, Post, Role, Station, User
 from tests.factories import DepartmentFactory, HeadquartersFactory, StationFactory, UserFactory
 
+# One Chromium for every browser test, wherever it lives.
+pytest_plugins = ["tests.browser"]
+
 PASSWORD = "correct-horse-battery"
 
 # Persona name -> (role, unit key in World.units). None: no appointment at all.

@@ -12,6 +12,7 @@ variant builds the URL kwargs from the World of tests/conftest.py) and who gets 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Appointment, BeatAssignment, Notice, Role
 from accounts.services import notice_send
 from liaison import services as liaison_services
-from liaison.models import CardKind, LiaisonCard
+from liaison.models import CardKind, DedicatedDay, LiaisonCard, VisitOutcome
 from tests.conftest import PERSONAS, World, build_world
 from tests.liaison.conftest import MEMBERS, book_of, make_household
 
@@ -105,6 +106,8 @@ class Route:
     variants: dict[str, Callable[[World], dict]] = field(default_factory=lambda: NO_ARGS)
     post_data: Callable[[World], dict] = lambda w: {}
     post_not_allowed: int = NOT_ALLOWED
+    # A variant whose POST needs other data (e.g. an officer of that station).
+    post_data_for: dict[str, Callable[[World], dict]] = field(default_factory=dict)
 
 
 HQ_MANAGERS = {"overall_manager"}
@@ -132,6 +135,14 @@ def _card(key: str) -> Callable[[World], dict]:
 
 def _notice_of(persona: str) -> Callable[[World], dict]:
     return lambda w: {"pk": Notice.objects.filter(recipient=w.people[persona]).first().pk}
+
+
+def _obj(key: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": w.__dict__["objects"][key].pk}
+
+
+def _station(key: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": getattr(w, key).pk}
 
 
 STATION_PEOPLE = {"beat_officer", "supervisor", "chief", "station_manager", "staff"}
@@ -172,6 +183,36 @@ CARD_READERS = {
     "submitted": each({"chief", "staff"}, OK),
 }
 WRITE_VARIANTS = {"": _card("filed"), "other_station": _card("other_station")}
+OFFICERS = {"beat_officer", "other_officer"}
+READ_ONLY = {"overall_manager"}  # 統括管理責任者: sees every station, changes nothing there
+STATION_MANAGERS = {"chief", "station_manager"}
+CARD_PEOPLE = {
+    "beat_officer",
+    "other_officer",
+    "supervisor",
+    "chief",
+    "station_manager",
+} | READ_ONLY
+VISIT_CARDS = CARD_VARIANTS
+VISIT_WRITERS = {
+    "": {"beat_officer": OK, **each({"supervisor", *STATION_MANAGERS, *READ_ONLY}, FORBIDDEN)},
+    "other_beat": each({"supervisor", *STATION_MANAGERS, *READ_ONLY}, FORBIDDEN),
+    "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
+    # Not filed: back to the card with the reason.
+    "draft": {"beat_officer": DONE},
+    "submitted": each({"chief", "staff"}, FORBIDDEN),
+}
+VISITS = {"": _obj("visit_a"), "other_station": _obj("visit_b")}
+NIGHT_REQUESTS = {"": _obj("night_a"), "other_station": _obj("night_b")}
+
+
+def _plan(officer) -> dict:
+    month = timezone.localdate().strftime("%Y-%m")
+    return {"officer": officer.pk, "month": month, "planned_households": "30"}
+
+
+STATIONS = {"": _station("station_a"), "other_station": _station("station_b")}
+REVIEWERS = {"": each({*STATION_MANAGERS, *READ_ONLY}, OK), "other_station": each(READ_ONLY, OK)}
 CARD_WRITERS = {
     "": {**each(BOOK_WRITERS_A, OK), **each({"station_manager", "overall_manager"}, FORBIDDEN)},
     "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
@@ -376,6 +417,190 @@ ROUTES: dict[str, Route] = {
         ),
         variants={"": _card("other_beat"), "other_station": _card("other_station")},
     ),
+    # --- 巡回連絡・夜間承認 (issue 4) -----------------------------------------------------
+    "liaison:visit_create": Route(
+        get=by_variant(VISIT_WRITERS), post=by_variant(VISIT_WRITERS), variants=VISIT_CARDS
+    ),
+    "liaison:visit_absent": Route(
+        get=None,
+        # Recorded or refused by the hours rule (depending on the clock): back with a message.
+        post=by_variant(
+            {v: {p: DONE if a == OK else a for p, a in t.items()} for v, t in VISIT_WRITERS.items()}
+        ),
+        variants=VISIT_CARDS,
+    ),
+    "liaison:visit_detail": Route(
+        get=by_variant({"": each(A1_1_READERS, OK), "other_station": each(B_READERS, OK)}),
+        variants=VISITS,
+    ),
+    "liaison:visit_follow_up_done": Route(
+        get=None,
+        post=by_variant(
+            {
+                "": {
+                    **each(BOOK_WRITERS_A, DONE),
+                    **each({"station_manager", *READ_ONLY}, FORBIDDEN),
+                },
+                "other_station": {"other_officer": DONE, "overall_manager": FORBIDDEN},
+            }
+        ),
+        variants=VISITS,
+    ),
+    "liaison:night_request_list": Route(get=signed_in(OK)),
+    "liaison:night_request_create": Route(
+        get=only(OFFICERS), post=only(OFFICERS), post_data=lambda w: {"reason": ""}
+    ),
+    "liaison:night_request_detail": Route(
+        get=by_variant(
+            {
+                "": each({"beat_officer", "chief", "station_manager", "overall_manager"}, OK),
+                "other_station": each({"other_officer", "overall_manager"}, OK),
+            }
+        ),
+        variants=NIGHT_REQUESTS,
+    ),
+    "liaison:night_request_withdraw": Route(
+        get=None,
+        # The first POST asks for confirmation.
+        post=by_variant(
+            {
+                "": {"beat_officer": OK, **each({*STATION_MANAGERS, *READ_ONLY}, FORBIDDEN)},
+                "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
+            }
+        ),
+        variants=NIGHT_REQUESTS,
+    ),
+    "liaison:night_request_decide": Route(
+        get=None,
+        post=by_variant(
+            {
+                "": {
+                    "chief": DONE,
+                    **each({"beat_officer", "station_manager", *READ_ONLY}, FORBIDDEN),
+                },
+                "other_station": each({"other_officer", "overall_manager"}, FORBIDDEN),
+            }
+        ),
+        variants=NIGHT_REQUESTS,
+        post_data=lambda w: {"decision": "approve", "comment": ""},
+    ),
+    # --- ワークリスト・実施頻度・引継ぎ・専従日 ----------------------------------------------
+    "liaison:worklist": Route(get=only(OFFICERS)),
+    "liaison:worklist_print": Route(get=only(OFFICERS)),
+    "liaison:visit_policy": Route(
+        get=only(CARD_PEOPLE),
+        # An empty form: its errors; only HQ may change the policy.
+        post=only(HQ_MANAGERS),
+    ),
+    "liaison:takeover_list": Route(get=only(CARD_PEOPLE)),
+    "liaison:takeover": Route(
+        get=by_variant(
+            {
+                "": each(
+                    {"beat_officer", "supervisor", "chief", "station_manager", *READ_ONLY}, OK
+                ),
+                "other_station": each({"other_officer", "overall_manager"}, OK),
+            }
+        ),
+        post=by_variant(
+            {
+                "": {
+                    "beat_officer": DONE,
+                    **each({"supervisor", "chief", "station_manager", *READ_ONLY}, FORBIDDEN),
+                },
+                "other_station": {"other_officer": DONE, "overall_manager": FORBIDDEN},
+            }
+        ),
+        variants={
+            "": _assignment_of("beat_officer"),
+            "other_station": _assignment_of("other_officer"),
+        },
+    ),
+    "liaison:dedicated_days_mine": Route(
+        get=only(STATION_MANAGERS, status=DONE),
+    ),
+    "liaison:dedicated_days": Route(
+        get=by_variant(
+            {
+                "": {**each(STATION_MANAGERS, OK), **each(READ_ONLY, FORBIDDEN)},
+                "other_station": each(READ_ONLY, FORBIDDEN),
+            }
+        ),
+        post=by_variant(
+            {
+                "": {**each(STATION_MANAGERS, DONE), **each(READ_ONLY, FORBIDDEN)},
+                "other_station": each(READ_ONLY, FORBIDDEN),
+            }
+        ),
+        variants={"": _station("station_a"), "other_station": _station("station_b")},
+        post_data=lambda w: {
+            "officer": w.beat_officer.pk,
+            "date": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+        },
+    ),
+    "liaison:dedicated_day_delete": Route(
+        get=by_variant(
+            {
+                "": {**each(STATION_MANAGERS, OK), **each(READ_ONLY, FORBIDDEN)},
+                "other_station": each(READ_ONLY, FORBIDDEN),
+            }
+        ),
+        post=by_variant(
+            {
+                "": {**each(STATION_MANAGERS, DONE), **each(READ_ONLY, FORBIDDEN)},
+                "other_station": each(READ_ONLY, FORBIDDEN),
+            }
+        ),
+        variants={"": _obj("day_a"), "other_station": _obj("day_b")},
+    ),
+    # --- 進捗管理・計画 --------------------------------------------------------------------
+    "liaison:progress_home": Route(
+        get=by_variant(
+            {"": {**each(STATION_MANAGERS, DONE), "overall_manager": OK}}, default=FORBIDDEN
+        )
+    ),
+    "liaison:my_plans": Route(get=only(OFFICERS, status=DONE)),
+    "liaison:station_progress": Route(get=by_variant(REVIEWERS), variants=STATIONS),
+    "liaison:station_progress_export": Route(get=by_variant(REVIEWERS), variants=STATIONS),
+    "liaison:officer_figures": Route(
+        get=by_variant(REVIEWERS),
+        variants={
+            "": lambda w: {"pk": w.station_a.pk, "user_pk": w.beat_officer.pk},
+            "other_station": lambda w: {"pk": w.station_b.pk, "user_pk": w.other_officer.pk},
+            # An officer who is not of that station.
+            "stranger": lambda w: {"pk": w.station_a.pk, "user_pk": w.other_officer.pk},
+        },
+    ),
+    "liaison:overdue_cards": Route(
+        get=by_variant(
+            {
+                "": each({*STATION_MANAGERS, *READ_ONLY, "supervisor", "beat_officer"}, OK),
+                "other_beat": each({*STATION_MANAGERS, *READ_ONLY, "supervisor"}, OK),
+                "other_station": each(B_READERS, OK),
+            }
+        ),
+        variants=BOOK_VARIANTS,
+    ),
+    "liaison:monthly_plans": Route(
+        get=by_variant(
+            {
+                "": each({*STATION_MANAGERS, *READ_ONLY, "beat_officer"}, OK),
+                "other_station": each(B_READERS, OK),
+            }
+        ),
+        post=by_variant(
+            {
+                "": {
+                    **each({*STATION_MANAGERS, "beat_officer"}, DONE),
+                    **each(READ_ONLY, FORBIDDEN),
+                },
+                "other_station": {"other_officer": DONE, "overall_manager": FORBIDDEN},
+            }
+        ),
+        variants=STATIONS,
+        post_data=lambda w: _plan(w.beat_officer),
+        post_data_for={"other_station": lambda w: _plan(w.other_officer)},
+    ),
 }
 
 
@@ -519,6 +744,47 @@ def matrix_world(db) -> World:
         "assigned": LiaisonCard.objects.get(pk=assigned.pk),
     }
     notice_send(recipients=[world.beat_officer], title="テストのお知らせ", url="/")
+    cards = world.__dict__["cards"]
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    at = dt.datetime.combine(yesterday, dt.time(10, 0), tzinfo=timezone.get_current_timezone())
+
+    def visit(officer, card):
+        return liaison_services.visit_record(
+            actor=officer,
+            card=card,
+            started_at=at,
+            ended_at=at + dt.timedelta(minutes=10),
+            outcome=VisitOutcome.MET,
+            follow_up_department="safety",
+            follow_up_note="防犯灯の要望",
+        )
+
+    def night(officer):
+        return liaison_services.night_request_create(
+            actor=officer,
+            date=timezone.localdate() + dt.timedelta(days=1),
+            planned_start=dt.time(18, 0),
+            planned_end=dt.time(19, 30),
+            reason="日中不在の世帯",
+        )
+
+    def day(station, officer):
+        # Station B has no 地域課長 persona: its day is made as the station would have.
+        return DedicatedDay.objects.create(
+            station=station,
+            officer=officer,
+            date=timezone.localdate() + dt.timedelta(days=7),
+            set_by=world.overall_manager,
+        )
+
+    world.__dict__["objects"] = {
+        "visit_a": visit(world.beat_officer, cards["filed"]),
+        "visit_b": visit(world.other_officer, cards["other_station"]),
+        "night_a": night(world.beat_officer),
+        "night_b": night(world.other_officer),
+        "day_a": day(world.station_a, world.beat_officer),
+        "day_b": day(world.station_b, world.other_officer),
+    }
     return world
 
 
@@ -551,7 +817,7 @@ def test_route_answers_as_declared(url_name, matrix_world):
             # POST inside a savepoint, so a successful one does not leak into the next persona.
             with transaction.atomic():
                 before = fingerprint()
-                data = route.post_data(world)
+                data = route.post_data_for.get(variant, route.post_data)(world)
                 response = client.post(url, data)
                 expected = route.post(persona, variant) if route.post else route.post_not_allowed
                 check(response, expected, f"POST {where}")

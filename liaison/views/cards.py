@@ -49,6 +49,7 @@ from ..models import (
 from ._common import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 
 HISTORY_ON_CARD = 20
+VISITS_ON_CARD = 10
 HISTORY_PER_PAGE = 25
 SUBMITTED_PER_PAGE = 25
 
@@ -295,6 +296,13 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .only("pk", "kind", "status", "room", "head_name", "member_count", "care_count")
             .order_by("address_key", "pk")
         )
+    # 巡回連絡: the latest visits, and the buttons for the officer who visits this beat.
+    visits = selectors.card_visits(card=card, limit=VISITS_ON_CARD) if card.book_id else []
+    may_record_visits = (
+        not glass
+        and card.status == CardStatus.FILED
+        and permissions.has_perm(request.user, "record_visits", card.book.beat)
+    )
     declined = set(card.declined)
     items = [
         _item(CARD_OPTIONAL_FIELDS[name], _display(card, name), name in declined)
@@ -314,6 +322,8 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "vehicles": vehicles,
             "units": units,
             "history": selectors.card_history(card=card, limit=HISTORY_ON_CARD),
+            "visits": visits,
+            "may_record_visits": may_record_visits,
             "may_add_unit": (
                 card.kind == CardKind.APARTMENT
                 and card.status == CardStatus.FILED

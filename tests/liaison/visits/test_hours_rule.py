@@ -14,7 +14,7 @@ from accounts.models import Role
 from liaison import services
 from liaison.models import LiaisonCard, NightVisitRequest, Visit, VisitOutcome
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 DAY = dt.date(2026, 11, 30)

@@ -1,0 +1,195 @@
+"""The forms of 巡回連絡 and of 夜間巡回連絡の承認: a visit recorded at the door on a tablet, the
+officer's request for night visits, the 地域課長等's decision, and the list filter.
+
+Input shape only. The hours rule (要領 第5-3), who may record, ask or decide, and what a
+request may become are in liaison.services; their refusals come back at these fields,
+whose names are the services' keys (`started_at`, `ended_at`, `topics`, `planned_end`,
+`comment` …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Beat
+
+from ..models import VISIT_TOPICS, FollowUpDepartment, NightVisitRequest, VisitOutcome
+
+TEXT_MAX = 2000
+DATE_INVALID = "日付を正しく入力してください（例：2026-11-30）。"
+TIME_INVALID = "時刻を「19:00」のように入力してください。"
+
+
+def _date_field(label: str, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
+        error_messages={"required": f"{label}を入力してください。", "invalid": DATE_INVALID},
+        **kwargs,
+    )
+
+
+def _time_field(label: str, **kwargs: Any) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "class": "input--time"}),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        error_messages={"required": f"{label}を入力してください。", "invalid": TIME_INVALID},
+        **kwargs,
+    )
+
+
+def _text_field(label: str, *, rows: int = 3, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": f"{label}は{TEXT_MAX}文字以内で入力してください。"},
+        **kwargs,
+    )
+
+
+def _now_minute() -> dt.time:
+    return timezone.localtime().time().replace(second=0, microsecond=0)
+
+
+class VisitForm(forms.Form):
+    """One visit (要領 第5): when, the outcome, the topics of 第5-4, what was heard and who
+    should act on it. Date and times start at today and now (Tokyo)."""
+
+    date = _date_field("実施日")
+    started_at = _time_field("開始時刻")
+    ended_at = _time_field("終了時刻")
+    outcome = forms.ChoiceField(
+        label="結果",
+        choices=VisitOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "結果を選んでください。",
+            "invalid_choice": "結果を一覧から選んでください。",
+        },
+    )
+    topics = forms.MultipleChoiceField(
+        label="指導連絡の項目（要領第5-4）",
+        choices=list(VISIT_TOPICS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "指導連絡の項目を一覧から選んでください。"},
+    )
+    topic_note = _text_field(
+        "指導連絡の内容", help_text="伝えた防犯情報や、渡した資料など（任意）。"
+    )
+    concerns = _text_field(
+        "困りごと・意見・要望", help_text="住民から聞いた困りごと・意見・要望（任意）。"
+    )
+    follow_up_department = forms.ChoiceField(
+        label="対応すべき部署",
+        choices=[("", "なし"), *FollowUpDepartment.choices],
+        required=False,
+        help_text="聞いたことに他の部署や関係機関の対応が要るときに選びます。",
+        error_messages={"invalid_choice": "対応すべき部署を一覧から選んでください。"},
+    )
+    follow_up_note = _text_field("対応の内容", rows=2, help_text="部署に伝えること（任意）。")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"date": timezone.localdate(), "started_at": _now_minute(), "ended_at": _now_minute()},
+        )
+        super().__init__(*args, **kwargs)
+
+    def _at(self, name: str) -> dt.datetime:
+        local = dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data[name])
+        return timezone.make_aware(local, timezone.get_default_timezone())
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "started_at": self._at("started_at"),
+            "ended_at": self._at("ended_at"),
+            "outcome": data["outcome"],
+            "topics": data["topics"],
+            "topic_note": data["topic_note"],
+            "concerns": data["concerns"],
+            "follow_up_department": data["follow_up_department"],
+            "follow_up_note": data["follow_up_note"],
+        }
+
+
+class FollowUpDoneForm(forms.Form):
+    note = _text_field("対応の結果（任意）", rows=2, help_text="どの部署が、どう対応したか。")
+
+
+class BeatChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Beat) -> str:
+        return f"{obj.post.name} {obj.name}"
+
+
+class NightRequestForm(forms.Form):
+    """夜間巡回連絡の承認申請 (要領 第5-3): the date, the planned hours, the beats, the reason."""
+
+    date = _date_field("実施日")
+    planned_start = _time_field("開始予定")
+    planned_end = _time_field(
+        "終了予定", help_text="夜間の巡回連絡は、おおむね午後8時までに終えます。"
+    )
+    beats = BeatChoiceField(
+        label="受持区（任意）",
+        queryset=Beat.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="選ばなければ、自分のすべての受持区が対象です。",
+        error_messages={"invalid_choice": "自分の受持区を選んでください。"},
+    )
+    reason = forms.CharField(
+        label="理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="夜間に行う理由（例：日中不在の世帯を訪問するため）。",
+        error_messages={
+            "required": "夜間に行う理由を入力してください（例：日中不在の世帯）。",
+            "max_length": "理由は1000文字以内で入力してください。",
+        },
+    )
+
+    def __init__(self, *args: Any, beats: list[Beat], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["beats"]
+        field.queryset = (
+            Beat.objects.filter(pk__in=[b.pk for b in beats])
+            .select_related("post")
+            .order_by("post__name", "name")
+        )
+
+
+class NightDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="決裁",
+        choices=[("approve", "承認"), ("reject", "不承認")],
+        error_messages={
+            "required": "承認か不承認かを選んでください。",
+            "invalid_choice": "承認か不承認かを選んでください。",
+        },
+    )
+    comment = forms.CharField(
+        label="意見",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="不承認のときは理由が必要です。承認のときは任意です。",
+        error_messages={"max_length": "意見は1000文字以内で入力してください。"},
+    )
+
+
+class NightFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="状態",
+        choices=[("", "すべて"), *NightVisitRequest.Status.choices],
+        required=False,
+    )

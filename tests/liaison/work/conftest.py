@@ -1,0 +1,76 @@
+"""The round's pages on a fixed afternoon in Tokyo: every visit recorded in a test is in
+daytime and in the past, and "today" does not move while a test runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+import pytest
+import time_machine
+
+from accounts import services as accounts_services
+from accounts.models import Role
+from liaison import services
+from liaison.models import VisitOutcome
+from tests.factories import UserFactory
+from tests.liaison.conftest import MEMBERS, make_household
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+DAY = dt.date(2026, 11, 30)  # a Monday
+NOW = dt.datetime.combine(DAY, dt.time(15, 0), tzinfo=TOKYO)
+
+
+@pytest.fixture(autouse=True)
+def afternoon():
+    """Before `world`: the personas' appointments start relative to this day."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def at(day: dt.date, hh: int = 10, mm: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hh, mm), tzinfo=TOKYO)
+
+
+def visit(officer, card, *, days_ago: int = 0, outcome=VisitOutcome.MET, **extra):
+    """A daytime visit `days_ago` days before DAY, through the service."""
+    start = at(DAY - dt.timedelta(days=days_ago))
+    return services.visit_record(
+        actor=officer, card=card, started_at=start, ended_at=start, outcome=outcome, **extra
+    )
+
+
+def household(world, banchi: str, *, officer=None, beat=None, **data):
+    """A filed household of one at 笠原町<banchi> in beat A1-1 (or `beat`)."""
+    return make_household(
+        officer or world.beat_officer,
+        beat or world.beat_a1_1,
+        members=[MEMBERS[0]],
+        banchi=banchi,
+        **data,
+    )
+
+
+def person(world, name: str, role: str, unit):
+    user = UserFactory(full_name=name)
+    accounts_services.appointment_start(
+        actor=None, user=user, role=role, unit=unit, starts_on=DAY - dt.timedelta(days=30)
+    )
+    return user
+
+
+def new_officer_on_a1_1(world, name: str = "新任 職員"):
+    """The beat officer of A1-1 leaves the beat today; a new officer takes it over."""
+    newcomer = person(world, name, Role.BEAT_OFFICER, world.post_a1)
+    old = world.beat_officer.beat_assignments.get(beat=world.beat_a1_1)
+    accounts_services.beat_assignment_end(actor=None, assignment=old, ends_on=DAY)
+    assignment = accounts_services.beat_assignment_start(
+        actor=None, officer=newcomer, beat=world.beat_a1_1, starts_on=DAY
+    )
+    return newcomer, assignment
+
+
+def rows_of(html: str) -> list[str]:
+    """The addresses of a card table, in the order shown."""
+    return re.findall(r'<td><a href="/liaison/cards/\d+/">([^<]+)</a></td>', html)

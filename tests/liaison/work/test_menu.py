@@ -1,0 +1,46 @@
+"""The menu entries of the round, each for those whose work it is."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+WORKLIST = "巡回連絡の予定（ワークリスト）"
+TAKEOVER = "引継ぎ"
+DEDICATED = "専従日"
+POLICY = "実施頻度"
+
+
+def menu(login, user) -> list[str]:
+    html = login(user).get(reverse("accounts:home")).content.decode()
+    nav = html.split('aria-label="メインメニュー"')[1].split("</nav>")[0]
+    return re.findall(r">([^<>]+)</a></li>", nav)
+
+
+@pytest.mark.parametrize(
+    ("persona", "entries"),
+    [
+        ("beat_officer", {WORKLIST, TAKEOVER}),
+        ("other_officer", {WORKLIST, TAKEOVER}),
+        ("supervisor", {TAKEOVER}),
+        ("chief", {TAKEOVER, DEDICATED, POLICY}),
+        ("station_manager", {TAKEOVER, DEDICATED, POLICY}),
+        ("overall_manager", {TAKEOVER, POLICY}),
+        ("staff", set()),
+        ("auditor", set()),
+        ("no_role", set()),
+    ],
+)
+def test_each_persona_sees_the_entries_of_his_work(world, login, persona, entries):
+    shown = set(menu(login, getattr(world, persona))) & {WORKLIST, TAKEOVER, DEDICATED, POLICY}
+    assert shown == entries
+
+
+def test_the_worklist_links_to_the_policy_and_the_takeovers(world, login):
+    html = login(world.beat_officer).get(reverse("liaison:worklist")).content.decode()
+    assert f'href="{reverse("liaison:visit_policy")}"' in html
+    assert f'href="{reverse("liaison:takeover_list")}"' in html

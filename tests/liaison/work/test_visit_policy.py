@@ -1,0 +1,158 @@
+"""実施頻度 (要領 第5-2): HQ's 統括管理責任者 sets the cycles with a reason; everyone who works
+with cards reads them and their history; and the worklist follows them at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from liaison.models import VisitPolicy
+from tests.liaison.conftest import make_business
+
+from .conftest import household, rows_of, visit
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("liaison:visit_policy")
+WORKLIST = reverse("liaison:worklist")
+
+DEFAULTS = {
+    "default_cycle_days": "365",
+    "elderly_alone_cycle_days": "",
+    "elderly_only_cycle_days": "",
+    "needs_support_cycle_days": "",
+    "foreign_cycle_days": "",
+    "count_households": "on",
+    "count_businesses": "on",
+}
+
+
+def change(client, reason="高齢者の単身世帯への訪問を増やすため", **values):
+    data = {**DEFAULTS, **values, "reason": reason}
+    return client.post(URL, {k: v for k, v in data.items() if v is not None})
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["beat_officer", "supervisor", "chief", "station_manager", "overall_manager", "other_officer"],
+)
+def test_whoever_works_with_cards_reads_the_policy(world, login, persona):
+    response = login(getattr(world, persona)).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<dt>通常の周期</dt><dd>365日</dd>" in html
+    assert "廃止されたカードは数えません" in html
+    assert "<dt>世帯を対象とする</dt><dd>対象</dd>" in html
+    assert "<dt>集合住宅の建物を対象とする</dt><dd>対象外</dd>" in html
+    assert ("変更を保存" in html) == (persona == "overall_manager")
+
+
+@pytest.mark.parametrize("persona", ["staff", "auditor", "alert_author", "no_role"])
+def test_others_may_not_read_it(world, login, persona):
+    assert login(getattr(world, persona)).get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["beat_officer", "chief", "station_manager", "staff"])
+def test_only_the_overall_manager_changes_it(world, login, persona):
+    response = change(login(getattr(world, persona)), elderly_alone_cycle_days="180")
+    assert response.status_code == 403
+    assert not VisitPolicy.objects.exists()
+
+
+def test_a_change_needs_a_reason(world, login):
+    response = change(login(world.overall_manager), reason="", elderly_alone_cycle_days="180")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "エラー：変更の理由を入力してください。" in html
+    assert 'aria-invalid="true"' in html
+    assert not VisitPolicy.objects.exists()
+
+
+def test_a_care_cycle_longer_than_the_default_is_refused_at_its_field(world, login):
+    response = change(login(world.overall_manager), foreign_cycle_days="400")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "要配意の周期は通常の周期以下にしてください" in html
+    assert 'id="id_foreign_cycle_days_error"' in html
+    assert not VisitPolicy.objects.exists()
+
+
+def test_at_least_one_kind_is_counted(world, login):
+    response = change(login(world.overall_manager), count_households=None, count_businesses=None)
+    assert response.status_code == 200
+    assert "対象とするカードの種類を1つ以上選んでください" in response.content.decode()
+
+
+def test_a_change_that_changes_nothing_is_said_so(world, login):
+    response = change(login(world.overall_manager))
+    assert response.status_code == 200
+    assert "現在の設定から変わった項目がありません" in response.content.decode()
+    assert not VisitPolicy.objects.exists()
+
+
+def test_bad_numbers_are_refused_in_japanese(world, login):
+    response = change(login(world.overall_manager), default_cycle_days="0")
+    assert "1日以上にしてください" in response.content.decode()
+    response = change(login(world.overall_manager), default_cycle_days="abc")
+    assert "日数を数字で入力してください" in response.content.decode()
+
+
+def test_a_change_is_kept_in_the_history_with_who_why_and_what(world, login):
+    client = login(world.overall_manager)
+    response = change(client, elderly_alone_cycle_days="180")
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    response = change(
+        client,
+        reason="事業所は別の施策で把握するため",
+        elderly_alone_cycle_days="180",
+        count_businesses=None,
+    )
+    assert response.status_code == 302
+
+    html = login(world.beat_officer).get(URL).content.decode()
+    assert "<dt>一人暮らしの高齢者（日）</dt><dd>180日</dd>" in html
+    assert "<dt>事業所・官公署を対象とする</dt><dd>対象外</dd>" in html
+    history = html.split('id="history-title"')[1]
+    # Newest first: the second change, then the first.
+    assert history.index("事業所は別の施策で把握するため") < history.index(
+        "高齢者の単身世帯への訪問を増やすため"
+    )
+    assert (
+        '<span class="change-list__label">事業所・官公署を対象とする</span>：'
+        "<del>対象</del> → <ins>対象外</ins>" in history
+    )
+    assert "overall_manager 職員" in history
+    assert '<span class="change-list__label">一人暮らしの高齢者（日）</span>：180日' in history
+    # The second entry lists only what changed in it.
+    second = history.split("<tr>")[2]
+    assert "一人暮らしの高齢者" not in second
+
+
+def test_changing_the_policy_changes_what_is_due(world, login):
+    alone = household(world, "1-1", care_elderly_alone=True)
+    visit(world.beat_officer, alone, days_ago=200)
+    make_business(world.beat_officer, world.beat_a1_1)  # never visited: due
+    officer = login(world.beat_officer)
+
+    html = officer.get(WORKLIST).content.decode()
+    # Default 365 days and no cycle for care points: visited 200 days ago, not due yet.
+    assert "笠原町1-1" not in rows_of(html)
+    assert "笠原商店" in html
+
+    assert change(login(world.overall_manager), elderly_alone_cycle_days="180").status_code == 302
+    html = login(world.beat_officer).get(WORKLIST).content.decode()
+    assert "笠原町1-1" in rows_of(html)
+
+    response = change(
+        login(world.overall_manager), elderly_alone_cycle_days="180", count_businesses=None
+    )
+    assert response.status_code == 302
+    html = login(world.beat_officer).get(WORKLIST).content.decode()
+    assert "笠原商店" not in html
+    assert rows_of(html) == ["笠原町1-1"]
+
+
+def test_no_history_yet_is_said(world, login):
+    html = login(world.chief).get(URL).content.decode()
+    assert "まだ変更されていません" in html
