@@ -687,18 +687,18 @@ def visit_trend(
         starts.insert(0, (starts[0] - dt.timedelta(days=1)).replace(day=1))
     start, _ = month_bounds(starts[0])
     _, end = month_bounds(first)
-    rows = (
-        Visit.objects.filter(station_id__in=station_ids, started_at__gte=start, started_at__lt=end)
-        .annotate(month=TruncMonth("started_at"))
-        .order_by()
-        .values("month")
-        .annotate(visits=Count("pk"), night=Count("pk", filter=Q(night_request__isnull=False)))
-    )
-    found = {}
-    for row in rows:
-        month = row["month"]
-        key = month.date() if isinstance(month, dt.datetime) else month
-        found[key.replace(day=1)] = (row["visits"], row["night"])
+    # One pass with a FILTER per month: range comparisons on the indexed column instead of
+    # truncating every row's time in Tokyo time (several times faster on a year of visits).
+    aggregates: dict[str, Count] = {}
+    for index, month in enumerate(starts):
+        lo, hi = month_bounds(month)
+        in_month = Q(started_at__gte=lo, started_at__lt=hi)
+        aggregates[f"v{index}"] = Count("pk", filter=in_month)
+        aggregates[f"n{index}"] = Count("pk", filter=in_month & Q(night_request__isnull=False))
+    totals = Visit.objects.filter(
+        station_id__in=station_ids, started_at__gte=start, started_at__lt=end
+    ).aggregate(**aggregates)
+    found = {m: (totals[f"v{i}"] or 0, totals[f"n{i}"] or 0) for i, m in enumerate(starts)}
     return [(m, *found.get(m, (0, 0))) for m in starts]
 
 

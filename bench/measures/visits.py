@@ -192,8 +192,8 @@ def _month_start(today: dt.date) -> str:
 
 def _progress_sql(world: World) -> tuple[str, list[Any]]:
     """The station page's figures per beat in one statement: cards to visit and visited
-    within their cycle (the policy's cycles as constants), and this month's visits, night
-    visits, visits on dedicated days and the open follow-ups."""
+    within their cycle (the policy's cycles as constants), this month's visits, night
+    visits, visits on dedicated days and the open follow-ups, and the 12-month trend."""
     today = timezone.localdate()
     default = POLICY["default_cycle_days"]
     alone, only, support = (
@@ -228,11 +228,24 @@ def _progress_sql(world: World) -> tuple[str, list[Any]]:
                    OR (follow_up_done_at IS NULL AND follow_up_department <> ''))
             GROUP BY book_id
         )
-        SELECT c.*, v.visits, v.night, v.dedicated, v.open
+        ), trend AS (
+            SELECT json_agg(m ORDER BY m.month) AS months FROM (
+                SELECT date_trunc('month', started_at AT TIME ZONE 'Asia/Tokyo') AS month,
+                    count(*) AS visits, count(night_request_id) AS night
+                FROM {VISIT_TABLE}
+                WHERE station_id = %(station)s AND started_at >= %(year_ago)s
+                GROUP BY 1
+            ) m
+        )
+        SELECT c.*, v.visits, v.night, v.dedicated, v.open, (SELECT months FROM trend)
         FROM cards c LEFT JOIN visits v USING (book_id)"""
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(today.replace(day=1), dt.time.min, tzinfo=tz)
-    return sql, {"today": today, "station": world.station.pk, "start": start}
+    first = today.replace(day=1)
+    year_ago = dt.datetime.combine(
+        (first - dt.timedelta(days=334)).replace(day=1), dt.time.min, tzinfo=tz
+    )
+    return sql, {"today": today, "station": world.station.pk, "start": start, "year_ago": year_ago}
 
 
 def _worklist_sql(world: World) -> tuple[str, list[Any]]:
