@@ -492,6 +492,8 @@ class Progress:
     night_visits: int = 0
     dedicated_visits: int = 0
     follow_ups_open: int = 0
+    # Follow-ups raised on the period's visits (done or not): what an evaluation counts.
+    follow_ups_raised: int = 0
     planned: int | None = None
 
     @property
@@ -505,7 +507,14 @@ class Progress:
         return (Decimal(self.visited) * 100 / self.to_visit).quantize(Decimal("0.1"))
 
     def add(self, other: Progress) -> None:
-        for name in ("to_visit", "visited", "visits", "night_visits", "dedicated_visits"):
+        for name in (
+            "to_visit",
+            "visited",
+            "visits",
+            "night_visits",
+            "dedicated_visits",
+            "follow_ups_raised",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.follow_ups_open += other.follow_ups_open
         if other.planned is not None:
@@ -532,6 +541,7 @@ def _visit_figures(visits: QuerySet, start: dt.datetime, end: dt.datetime, group
         "visits": Count("pk", filter=in_period),
         "night_visits": Count("pk", filter=in_period & Q(night_request__isnull=False)),
         "dedicated_visits": Count("pk", filter=in_period & Q(on_dedicated_day=True)),
+        "follow_ups_raised": Count("pk", filter=in_period & ~Q(follow_up_department="")),
         "follow_ups_open": Count(
             "pk", filter=Q(follow_up_done_at__isnull=True) & ~Q(follow_up_department="")
         ),
@@ -557,6 +567,7 @@ def _progress(cards: dict | None, visits: dict | None) -> Progress:
         night_visits=visits.get("night_visits") or 0,
         dedicated_visits=visits.get("dedicated_visits") or 0,
         follow_ups_open=visits.get("follow_ups_open") or 0,
+        follow_ups_raised=visits.get("follow_ups_raised") or 0,
     )
 
 
