@@ -227,7 +227,6 @@ def _progress_sql(world: World) -> tuple[str, list[Any]]:
               AND (started_at >= %(start)s
                    OR (follow_up_done_at IS NULL AND follow_up_department <> ''))
             GROUP BY book_id
-        )
         ), trend AS (
             SELECT json_agg(m ORDER BY m.month) AS months FROM (
                 SELECT date_trunc('month', started_at AT TIME ZONE 'Asia/Tokyo') AS month,
