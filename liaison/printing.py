@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import text
 from .models import (
     CARD_OPTIONAL_FIELDS,
     MEMBER_OPTIONAL_FIELDS,
@@ -58,10 +59,6 @@ class Item:
         return self.value or EMPTY
 
 
-def _date(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
 def _label(name: str) -> str:
     return str(LiaisonCard._meta.get_field(name).verbose_name)
 
@@ -92,7 +89,7 @@ def card_sections(card: LiaisonCard) -> dict[str, list[Item]]:
     if "residence_type" in asked:
         place.append(_card_item(card, "residence_type", card.get_residence_type_display()))
     if "moved_in_on" in asked:
-        place.append(_card_item(card, "moved_in_on", _date(card.moved_in_on)))
+        place.append(_card_item(card, "moved_in_on", text.date_ja(card.moved_in_on)))
 
     business: list[Item] = []
     if card.kind == CardKind.BUSINESS:
@@ -131,7 +128,7 @@ def member_rows(members: list[CardMember]) -> list[MemberRow]:
         values = {
             "kana": member.kana,
             "relationship": member.get_relationship_display(),
-            "birth_date": _date(member.birth_date),
+            "birth_date": text.date_ja(member.birth_date),
             "occupation": member.occupation,
             "workplace": member.workplace,
             "phone": member.phone,
@@ -179,9 +176,9 @@ def card_context(
         "is_household": card.kind == CardKind.HOUSEHOLD,
         "is_business": card.kind == CardKind.BUSINESS,
         "is_closed": card.status == CardStatus.CLOSED,
-        "filed_on": _date(timezone.localdate(card.filed_at)) if card.filed_at else "",
-        "last_visit_on": _date(card.last_visit_on),
-        "closed_on": _date(card.closed_on),
+        "filed_on": text.date_ja(timezone.localdate(card.filed_at)) if card.filed_at else "",
+        "last_visit_on": text.date_ja(card.last_visit_on),
+        "closed_on": text.date_ja(card.closed_on),
         "printer": printer,
         "printed_at": stamp,
         # The watermark repeats the same words in a grid across the page.

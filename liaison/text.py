@@ -113,3 +113,8 @@ def banchi_is_valid(value: str) -> bool:
 
 def banchi_numbers(value: str) -> list[int]:
     return [int(n) for n in _NUMBER.findall(arabic(value))]
+
+
+def date_ja(value) -> str:
+    """2026年4月1日; empty for no date. Every page and print of 巡回連絡 writes dates so."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""

@@ -40,7 +40,7 @@ def notices_panel(user: User) -> dict[str, Any]:
     return {"notices": unread[:PANEL_LIMIT], "more": len(unread) > PANEL_LIMIT}
 
 
-def _local(url: str) -> bool:
+def is_local_path(url: str) -> bool:
     """A path on this site ("/liaison/cards/1/"), not "//elsewhere" nor "https://…"."""
     return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
 
@@ -51,7 +51,7 @@ def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
     # Someone else's notice is not found, as any object outside one's scope.
     notice = selectors.notice_get(user=request.user, pk=pk)
     services.notice_mark_read(actor=request.user, notice=notice)
-    return redirect(notice.url if _local(notice.url) else "accounts:home")
+    return redirect(notice.url if is_local_path(notice.url) else "accounts:home")
 
 
 urlpatterns = [path("notices/<int:pk>/open/", notice_open, name="notice_open")]

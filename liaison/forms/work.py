@@ -4,8 +4,6 @@ dedicated_day_set)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -144,17 +142,3 @@ class DedicatedDayForm(forms.Form):
 
     def chosen_officer(self):
         return self.officers[self.cleaned_data["officer"]]
-
-
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    """`YYYY-MM` → the first of that month; None when absent or malformed."""
-    match = _MONTH.match((value or "").strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return None
-    return dt.date(year, month, 1)

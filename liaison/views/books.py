@@ -7,7 +7,6 @@ number, personal data that has no place in the log.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +24,7 @@ from accounts.exceptions import OutOfScope
 from accounts.models import AccessEvent, Post, Station
 from accounts.services import access_event_record
 
-from .. import exports, selectors, services
+from .. import exports, selectors, services, text
 from ..filters import BookFilterSet
 from ..forms.books import BookCardFilterForm, CardSearchForm
 from ..models import CardKind, CardStatus, LiaisonBook, LiaisonCard
@@ -52,10 +51,6 @@ _STATUS_BADGES = {
 _ORDER_LABELS = {"address": "地番順", "kana": "50音順"}
 
 
-def _date_ja(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
 def _card_row(card: LiaisonCard) -> dict[str, object]:
     """What one row of a card list shows, as plain strings: the template only prints them
     (per-row tags and filters are the largest cost of a long list)."""
@@ -75,9 +70,9 @@ def _book_row(card: LiaisonCard) -> dict[str, object]:
     row.update(
         members=card.member_count if card.kind == CardKind.HOUSEHOLD else "",
         care="、".join(card.care_points),
-        last_visit=_date_ja(card.last_visit_on) or "未訪問",
+        last_visit=text.date_ja(card.last_visit_on) or "未訪問",
         never_visited=card.last_visit_on is None,
-        closed_on=_date_ja(card.closed_on),
+        closed_on=text.date_ja(card.closed_on),
         missing="、".join(card.missing),
         missing_count=len(card.missing),
         declined="、".join(card.declined_summary),

@@ -238,11 +238,7 @@ def _display(card: LiaisonCard, name: str) -> Any:
     if name == "business_staff" and card.business_staff is not None:
         return f"{card.business_staff}人"
     value = getattr(card, name)
-    return _date(value) if isinstance(value, dt.date) else value
-
-
-def _date(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+    return text.date_ja(value) if isinstance(value, dt.date) else value
 
 
 def _age(born: dt.date | None, today: dt.date) -> int | None:
@@ -257,7 +253,7 @@ def _member_rows(members) -> list[dict[str, Any]]:
     for member in members:
         declined = set(member.declined)
         born = member.birth_date
-        born_text = f"{_date(born)}（{_age(born, today)}歳）" if born else ""
+        born_text = f"{text.date_ja(born)}（{_age(born, today)}歳）" if born else ""
         values = {
             "kana": member.kana,
             "relationship": member.get_relationship_display() if member.relationship else "",

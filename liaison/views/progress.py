@@ -41,7 +41,7 @@ from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
 
-from .. import selectors, services
+from .. import selectors, services, text
 from ..forms.progress import MonthlyPlanForm, PeriodForm, month_value, parse_month
 from ..models import CardKind, MonthlyPlan, VisitPolicy
 from ._common import GET_ONLY, GET_POST, page_number, refused
@@ -69,10 +69,6 @@ def _add_months(month: dt.date, count: int) -> dt.date:
 
 def _month_label(month: dt.date) -> str:
     return f"{month.year}年{month.month}月"
-
-
-def _date_ja(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def _month_from(request: HttpRequest, *, say: bool = True) -> dt.date:
@@ -353,8 +349,8 @@ def overdue_cards(request: HttpRequest, pk: int) -> HttpResponse:
                 "name": card.head_name or "（未記入）",
                 "kind": _KIND_LABELS.get(card.kind, card.kind),
                 "address": card.short_address or "（住所未記入）",
-                "last_visit": _date_ja(card.last_visit_on) or "未訪問",
-                "due_on": _date_ja(due_on) if due_on else "",
+                "last_visit": text.date_ja(card.last_visit_on) or "未訪問",
+                "due_on": text.date_ja(due_on) if due_on else "",
                 "overdue_days": (today - due_on).days if due_on else None,
                 "cycle": cycle,
                 "care": "、".join(card.care_points),
@@ -581,7 +577,7 @@ def monthly_plans(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "officer": officer,
             "plan": plans.get(officer.pk),
-            "dedicated_days": [_date_ja(day) for day in dedicated.get(officer.pk, [])],
+            "dedicated_days": [text.date_ja(day) for day in dedicated.get(officer.pk, [])],
             "edit_url": f"{url}?month={month_value(month)}&officer={officer.pk}#plan-form"
             if officer.pk in editable
             else "",
@@ -682,7 +678,7 @@ def officer_figures(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse
             months=months,
             planned_total=sum(plan.planned_households for plan in plans.values()),
             plan_count=len(plans),
-            period=f"{_date_ja(start)}から{_date_ja(end)}まで",
+            period=f"{text.date_ja(start)}から{text.date_ja(end)}まで",
         )
     return render(request, "liaison/progress/officer.html", context)
 

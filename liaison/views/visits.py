@@ -21,13 +21,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import AccessEvent, Beat, Station, User
+from accounts.views.notices import is_local_path
 
-from .. import selectors, services
+from .. import selectors, services, text
 from ..forms.visits import (
     FollowUpDoneForm,
     NightDecideForm,
@@ -46,15 +46,10 @@ PANEL_LIMIT = 10
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _local(url: str) -> bool:
-    """A path on this site ("/liaison/worklist/"), not "//elsewhere" nor "https://…"."""
-    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
-
-
 def _next(request: HttpRequest) -> str:
     """Where the officer came from (the worklist, say), if it is a path on this site."""
     url = request.POST.get("next") or request.GET.get("next") or ""
-    return url if _local(url) else ""
+    return url if is_local_path(url) else ""
 
 
 def _back(request: HttpRequest, card: LiaisonCard) -> str:
@@ -75,10 +70,6 @@ def _say(request: HttpRequest, exc: DomainError | ValidationError) -> None:
             messages.error(request, message)
     else:
         messages.error(request, exc.message)
-
-
-def _ymd(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _hm(value: dt.datetime) -> str:
@@ -192,7 +183,7 @@ def _visit_page(
             "card": card,
             "book": card.book,
             "card_title": _card_title(card),
-            "here": f"巡回連絡（{_ymd(timezone.localdate(visit.started_at))}）",
+            "here": f"巡回連絡（{text.date_ja(timezone.localdate(visit.started_at))}）",
             "glass": glass,
             "may_close": may_close,
             "form": form or FollowUpDoneForm(),

@@ -32,7 +32,8 @@ from accounts.exceptions import DomainError, OutOfScope, PermissionDenied, Trans
 from accounts.models import AccessEvent, Beat, BeatAssignment, Headquarters, Post, Station
 from accounts.services import access_event_record
 
-from .. import printing, selectors, services
+from .. import printing, selectors, services, text
+from ..forms.progress import parse_month
 from ..forms.work import (
     CYCLE_FIELDS,
     KIND_FIELDS,
@@ -41,7 +42,6 @@ from ..forms.work import (
     TakeoverConfirmForm,
     VisitPolicyForm,
     WorklistFilterForm,
-    parse_month,
 )
 from ..models import DedicatedDay, VisitPolicy
 from ._common import GET_ONLY, GET_POST, page_number, refused
@@ -52,10 +52,6 @@ POLICY_HISTORY_PER_PAGE = 20
 PANEL_LIMIT = 10
 CARD_OBJECT = "liaison.liaisoncard"
 WEEKDAYS = "月火水木金土日"
-
-
-def _date_ja(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def _day_ja(value: dt.date) -> str:
@@ -97,9 +93,9 @@ def _work_rows(items: list[selectors.WorkItem], *, several_beats: bool) -> list[
                 "beat": card.book.beat.name if several_beats else "",
                 "care": "、".join(card.care_points),
                 "care_count": card.care_count,
-                "last_visit": _date_ja(card.last_visit_on) or "未訪問",
+                "last_visit": text.date_ja(card.last_visit_on) or "未訪問",
                 "never_visited": card.last_visit_on is None,
-                "due_on": _date_ja(item.due_on),
+                "due_on": text.date_ja(item.due_on),
                 # The route sheet's narrow columns.
                 "last_visit_short": f"{card.last_visit_on:%Y/%m/%d}"
                 if card.last_visit_on
@@ -167,7 +163,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "rows": _work_rows(list(page.object_list), several_beats=len(beats) > 1),
             "count": count,
             "overdue_count": sum(1 for item in items if item.overdue_days > 0),
-            "today": _date_ja(today),
+            "today": text.date_ja(today),
             "dedicated_days": "、".join(_day_ja(d) for d in dedicated),
             "dedicated_today": today in dedicated,
             "next": request.get_full_path(),
@@ -198,7 +194,7 @@ def worklist_print(request: HttpRequest) -> HttpResponse:
             "count": len(items),
             "beats": "、".join(f"{b.post.station.name} {_beat_label(b)}" for b in shown),
             "officer": printer,
-            "today": _date_ja(today),
+            "today": text.date_ja(today),
             "printer": printer,
             "printed_at": stamp,
             "watermark": f"{printer} {stamp} 印刷",
@@ -620,7 +616,7 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
             refused(form, exc)
         else:
             messages.success(
-                request, f"{officer.full_name}さんの専従日に{_date_ja(date)}を設定しました。"
+                request, f"{officer.full_name}さんの専従日に{text.date_ja(date)}を設定しました。"
             )
             return redirect(_month_url(station, date.replace(day=1)))
     days = list(selectors.dedicated_days(station=station, month=month))
@@ -673,7 +669,7 @@ def dedicated_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{day.officer.full_name}さんの専従日（{_date_ja(day.date)}）を取り消しました。",
+                f"{day.officer.full_name}さんの専従日（{text.date_ja(day.date)}）を取り消しました。",
             )
         return redirect(back)
     return render(
@@ -683,7 +679,7 @@ def dedicated_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "here": "専従日の取消し",
             "day": day,
             "station": day.station,
-            "date": _date_ja(day.date),
+            "date": text.date_ja(day.date),
             "back": back,
         },
     )
