@@ -528,11 +528,26 @@ class AccessEvent(models.Model):
     request_id = models.CharField("リクエストID", max_length=64, blank=True)
     out_of_scope = models.BooleanField("担当範囲外", default=False)
     break_glass = models.BooleanField("緊急閲覧", default=False)
+    # How many records a list, export or print carried (a large export is an anomaly).
+    record_count = models.PositiveIntegerField("件数", null=True, blank=True)
+
+    # Tamper evidence (accounts.audit.chain): the log is ACCESS_CHAINS independent hash
+    # chains, so that concurrent writers rarely wait for one another. Within a chain, `seq`
+    # numbers the events without gaps and `hash` covers the content and `prev_hash`. On
+    # PostgreSQL a trigger fills these four fields; on SQLite accounts.audit.chain does.
+    chain = models.PositiveSmallIntegerField("系列", default=0, editable=False)
+    seq = models.BigIntegerField("系列内番号", default=0, editable=False)
+    prev_hash = models.CharField("直前のハッシュ", max_length=64, blank=True, editable=False)
+    hash = models.CharField("ハッシュ", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "閲覧記録"
         verbose_name_plural = "閲覧記録"
         ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            # One event per position: a fork or a replayed position cannot be stored.
+            models.UniqueConstraint(fields=["chain", "seq"], name="accounts_ae_chain_seq"),
+        ]
         indexes = [
             # A person's timeline, newest first.
             models.Index(fields=["user", "-occurred_at"], name="accounts_ae_user_time"),
@@ -542,10 +557,153 @@ class AccessEvent(models.Model):
             ),
             # Search by date range.
             models.Index(fields=["-occurred_at"], name="accounts_ae_time"),
+            # Audit search by station, newest first.
+            models.Index(fields=["station", "-occurred_at"], name="accounts_ae_station_time"),
         ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class AccessChainHead(models.Model):
+    """The last position and hash of each chain; the row lock orders the appends."""
+
+    chain = models.PositiveSmallIntegerField("系列", primary_key=True)
+    seq = models.BigIntegerField("系列内番号", default=0)
+    hash = models.CharField("ハッシュ", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "閲覧記録の系列"
+        verbose_name_plural = "閲覧記録の系列"
+
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.seq}"
+
+
+class AccessLogCheck(models.Model):
+    """One run of verify_access_log: kept so that HQ can show when the log was last proven
+    whole, and where it broke."""
+
+    ran_at = models.DateTimeField("検証日時", default=timezone.now)
+    ok = models.BooleanField("結果（正常）")
+    checked = models.BigIntegerField("検証件数", default=0)
+    broken_chain = models.PositiveSmallIntegerField("異常の系列", null=True, blank=True)
+    broken_seq = models.BigIntegerField("異常の系列内番号", null=True, blank=True)
+    broken_event_id = models.BigIntegerField("異常の記録ID", null=True, blank=True)
+    message = models.CharField("内容", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "閲覧記録の検証"
+        verbose_name_plural = "閲覧記録の検証"
+        ordering = ["-ran_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M} {'正常' if self.ok else '異常'}"
+
+
+class AccessLogPurge(models.Model):
+    """One retention run: what was archived, where, its digest and signature, and the
+    position and hash of each chain where the removed part ended (the verifier's anchor)."""
+
+    ran_at = models.DateTimeField("実行日時", default=timezone.now)
+    cutoff = models.DateTimeField("この日時より前を削除")
+    event_count = models.BigIntegerField("閲覧記録の件数", default=0)
+    history_count = models.BigIntegerField("変更履歴の件数", default=0)
+    archive_name = models.CharField("保存ファイル", max_length=300)
+    archive_sha256 = models.CharField("保存ファイルのSHA-256", max_length=64)
+    signature = models.CharField("署名", max_length=200)
+    # {"<chain>": [seq, hash]}: the last removed position of each chain.
+    anchors = models.JSONField("系列の起点", default=dict)
+
+    class Meta:
+        verbose_name = "保存期間経過記録の削除"
+        verbose_name_plural = "保存期間経過記録の削除"
+        ordering = ["-ran_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d} {self.archive_name}"
+
+
+class AnomalyCase(models.Model):
+    """要確認事案: an access pattern HQ auditors (and, for break-the-glass, the beat's
+    取扱責任者) review. Found by accounts.audit.anomalies; no personal values inside."""
+
+    class Kind(models.TextChoices):
+        READ_SPIKE = "read_spike", "閲覧件数の急増"
+        OUT_OF_SCOPE = "out_of_scope", "担当範囲外の閲覧"
+        BREAK_GLASS = "break_glass", "緊急閲覧"
+        OFF_HOURS = "off_hours", "勤務時間外の閲覧"
+        LARGE_EXPORT = "large_export", "大量の出力"
+        SENSITIVE = "sensitive", "取扱注意カードの閲覧"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "未確認"
+        EXPLAINED = "explained", "説明済み"
+        ESCALATED = "escalated", "上申"
+        CLOSED = "closed", "終結"
+
+    kind = models.CharField("種別", max_length=20, choices=Kind.choices)
+    status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.OPEN)
+    subject = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="anomaly_cases", verbose_name="対象職員"
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, null=True, blank=True, verbose_name="警察署"
+    )
+    # For break-the-glass: the beat whose 取扱責任者 reviews the case too.
+    beat = models.ForeignKey(
+        Beat, on_delete=models.PROTECT, null=True, blank=True, verbose_name="受持区"
+    )
+    day = models.DateField("発生日")
+    # What makes the case unique within a kind, person and day ("" or an event id).
+    key = models.CharField("識別", max_length=64, blank=True)
+    summary = models.CharField("概要", max_length=300)
+    figures = models.JSONField("数値", default=dict, blank=True)
+    event_ids = models.JSONField("閲覧記録ID", default=list, blank=True)
+    found_at = models.DateTimeField("検出日時", default=timezone.now)
+    reviewed_at = models.DateTimeField("最終確認日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "要確認事案"
+        verbose_name_plural = "要確認事案"
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            # Detection runs daily and on demand: the same finding is one case, never two.
+            models.UniqueConstraint(
+                fields=["kind", "subject", "day", "key"], name="accounts_anomalycase_once"
+            ),
+        ]
+        indexes = [
+            # The case list: open cases first, oldest found first.
+            models.Index(fields=["status", "found_at"], name="accounts_ac_status_found"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day}"
+
+
+class AnomalyReview(models.Model):
+    """One step of a case's review: who moved it, from what to what, when, with what note.
+    Append-only."""
+
+    case = models.ForeignKey(
+        AnomalyCase, on_delete=models.CASCADE, related_name="reviews", verbose_name="事案"
+    )
+    reviewer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="anomaly_reviews", verbose_name="確認者"
+    )
+    reviewed_at = models.DateTimeField("日時", default=timezone.now)
+    from_status = models.CharField("変更前", max_length=20, choices=AnomalyCase.Status.choices)
+    to_status = models.CharField("変更後", max_length=20, choices=AnomalyCase.Status.choices)
+    note = models.TextField("所見", blank=True)
+
+    class Meta:
+        verbose_name = "要確認事案の確認"
+        verbose_name_plural = "要確認事案の確認"
+        ordering = ["reviewed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"
 
 
 class Notice(models.Model):

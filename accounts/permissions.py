@@ -257,7 +257,29 @@ def can_manage_appointments(user) -> bool:
 
 
 def can_audit(user) -> bool:
+    """HQ auditors: the access log, anomaly cases and change history (never card contents)."""
     return has_hq_perm(user, "audit_access")
+
+
+def can_view_audit_report(user) -> bool:
+    """The audit report: HQ auditors and the 統括管理責任者."""
+    return can_audit(user) or has_hq_perm(user, "oversee_cards")
+
+
+def may_review_anomaly(user, case) -> bool:
+    """HQ auditors review every case; a break-the-glass case also its beat's 取扱責任者."""
+    if can_audit(user):
+        return True
+    if case.kind != "break_glass" or case.beat_id is None:
+        return False
+    post_id = Beat.objects.filter(pk=case.beat_id).values_list("post_id", flat=True).first()
+    return post_id is not None and has_perm(user, "supervise_post", Post(pk=post_id))
+
+
+def anomaly_beats_for(user) -> QuerySet[Beat]:
+    """Beats whose break-the-glass cases this user reviews as their 取扱責任者."""
+    posts = objects_for(user, "supervise_post", Post).values("pk")
+    return Beat.objects.filter(post__in=posts)
 
 
 def allowed_actions(user, obj: Model) -> frozenset[str]:
@@ -336,6 +358,9 @@ def card_actions(user, card) -> frozenset[str]:
                 actions.add(action)
         if "view" not in actions and "break_glass" in station_perms:
             actions.add("break_glass")
+        # 管理主任者 and above see who opened, printed or exported the card.
+        if "view" in actions and "review_progress" in station_perms:
+            actions.add("access_history")
     return frozenset(actions)
 
 

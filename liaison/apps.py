@@ -6,9 +6,10 @@ class LiaisonConfig(AppConfig):
     verbose_name = "巡回連絡"
 
     def ready(self) -> None:
-        from . import navigation, signals  # noqa: F401
+        from . import audit, navigation, signals  # noqa: F401
 
         navigation.register()
+        audit.register()
 
     def seed_demo(self) -> None:
         from .demo import seed_cards

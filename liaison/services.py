@@ -677,6 +677,7 @@ def cards_record_export(
         object_id=object_id,
         station=station,
         summary=f"{summary}（{count}件）",
+        record_count=count,
     )
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -240,6 +241,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULE = {
+    # Tamper evidence: walk every chain of the access log once a day (03:10 Tokyo).
+    "access-log-verify": {
+        "task": "accounts.tasks.access_log_verify",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # Anomaly cases of the previous day (03:40 Tokyo).
+    "anomalies-detect": {
+        "task": "accounts.tasks.anomalies_detect",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Appointments that start or end today take effect even if nobody touches them.
     "appointments-apply-due": {
         "task": "accounts.tasks.appointments_apply_due",
@@ -280,4 +291,22 @@ LOGGING = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # 緊急閲覧: how long a break-the-glass access to one card lasts.
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
+
+# --- Audit (README 「閲覧記録の監査」): thresholds of the anomaly rules and retention -----
+# A person's card reads in a day are a spike when they reach AUDIT_SPIKE_FACTOR times his
+# own median of the previous AUDIT_SPIKE_BASELINE_DAYS days, and at least AUDIT_SPIKE_MIN.
+AUDIT_SPIKE_FACTOR = env.float("AUDIT_SPIKE_FACTOR", default=3.0)
+AUDIT_SPIKE_MIN = env.int("AUDIT_SPIKE_MIN", default=30)
+AUDIT_SPIKE_BASELINE_DAYS = env.int("AUDIT_SPIKE_BASELINE_DAYS", default=28)
+# Duty hours in Tokyo time, [start, end): a card read outside them is a case.
+AUDIT_DUTY_START = env.str("AUDIT_DUTY_START", default="07:00")
+AUDIT_DUTY_END = env.str("AUDIT_DUTY_END", default="21:00")
+# An export of this many records or more is a case.
+AUDIT_LARGE_EXPORT = env.int("AUDIT_LARGE_EXPORT", default=500)
+# A case nobody has reviewed for this many days stands out.
+AUDIT_REVIEW_DAYS = env.int("AUDIT_REVIEW_DAYS", default=7)
+# Access events and change history older than this are archived and removed.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365 + 1)
+# Where access_log_purge writes its signed archives.
+AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=BASE_DIR / "var" / "audit-archive")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="junkai-demo-2026")

@@ -1,0 +1,75 @@
+"""What other apps tell the audit about their objects, without accounts importing them.
+
+An app registers from its AppConfig.ready(): an `AuditedKind` for each object type that
+appears in access events (so that an auditor can search a card by the household's name
+without seeing the card), and a `HistorySource` for each model whose changes the audit
+lists. Every callable here returns ids and labels, never personal values, except
+`HistorySource.values_visible`, which decides who may see values at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class AuditedKind:
+    object_type: str  # as in AccessEvent.object_type, e.g. "liaison.liaisoncard"
+    label: str  # 巡回連絡カード
+    # A household's or business's name (kana or kanji) → ids of the matching objects.
+    resolve_name: Callable[[str], list[str]] | None = None
+    # ids → a label without personal data: 「カード No.123（中央警察署 駅前交番 第1受持区）」.
+    describe: Callable[[list[str]], dict[str, str]] | None = None
+    # Of these ids, those marked 取扱注意.
+    sensitive: Callable[[list[str]], set[str]] | None = None
+    # ids → the beat each belongs to (a break-the-glass case goes to its 取扱責任者 too).
+    beat_of: Callable[[list[str]], dict[str, int | None]] | None = None
+    # id → the containers whose exports carried it: [(object_type, object_id), …].
+    containers: Callable[[str], list[tuple[str, str]]] | None = None
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    key: str  # "card": used in URLs and filters
+    label: str  # 巡回連絡カード
+    model: type[Model]  # the tracked model; its simple-history model is model.history.model
+    object_type: str  # "liaison.liaisoncard"
+    # (user, ids of tracked objects) → the ids whose values this user may see (a card role).
+    values_visible: Callable[[Any, list[int]], set[int]]
+    # The tracked object's id → the object id its access events and pages use (a member's
+    # card, a visit's card); None: the object itself.
+    owner_of: Callable[[list[int]], dict[int, tuple[str, str]]] | None = None
+    # Fields whose values are never shown in the audit, whoever asks.
+    hidden_fields: frozenset[str] = frozenset()
+
+
+_kinds: dict[str, AuditedKind] = {}
+_sources: dict[str, HistorySource] = {}
+
+
+def register_kind(kind: AuditedKind) -> None:
+    _kinds[kind.object_type] = kind
+
+
+def register_history(source: HistorySource) -> None:
+    _sources[source.key] = source
+
+
+def kind(object_type: str) -> AuditedKind | None:
+    return _kinds.get(object_type)
+
+
+def kinds() -> list[AuditedKind]:
+    return list(_kinds.values())
+
+
+def history_sources() -> list[HistorySource]:
+    return list(_sources.values())
+
+
+def history_source(key: str) -> HistorySource | None:
+    return _sources.get(key)
