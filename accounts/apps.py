@@ -7,5 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import navigation, signals  # noqa: F401  (connect sign-in listeners)
+        from .audit.history import register_accounts_sources
 
         navigation.register_accounts_entries()
+        register_accounts_sources()

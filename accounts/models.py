@@ -559,6 +559,17 @@ class AccessEvent(models.Model):
             models.Index(fields=["-occurred_at"], name="accounts_ae_time"),
             # Audit search by station, newest first.
             models.Index(fields=["station", "-occurred_at"], name="accounts_ae_station_time"),
+            # Audit search by action (a rare one must not walk the whole time index).
+            models.Index(fields=["action", "-occurred_at"], name="accounts_ae_action_time"),
+            # 緊急閲覧のみ / 担当範囲外のみ, and the anomaly rules that find them: few rows.
+            models.Index(
+                fields=["-occurred_at"],
+                condition=Q(break_glass=True),
+                name="accounts_ae_glass_time",
+            ),
+            models.Index(
+                fields=["-occurred_at"], condition=Q(out_of_scope=True), name="accounts_ae_oos_time"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -276,6 +276,11 @@ def may_review_anomaly(user, case) -> bool:
     return post_id is not None and has_perm(user, "supervise_post", Post(pk=post_id))
 
 
+def may_list_anomaly_cases(user) -> bool:
+    """HQ auditors, and the 取扱責任者 of a post (for its break-the-glass cases)."""
+    return can_audit(user) or holds_anywhere(user, "supervise_post", Post)
+
+
 def anomaly_beats_for(user) -> QuerySet[Beat]:
     """Beats whose break-the-glass cases this user reviews as their 取扱責任者."""
     posts = objects_for(user, "supervise_post", Post).values("pk")

@@ -1,12 +1,15 @@
 """What the HQ audit (accounts.audit) may know of liaison objects: ids and labels, never
-contents. Registered from LiaisonConfig.ready()."""
+contents; and, for the change history, whose card role lets him see the values of a change.
+Registered from LiaisonConfig.ready()."""
 
 from __future__ import annotations
 
-from accounts.audit.registry import AuditedKind, register_kind
+from django.db.models import QuerySet
 
-from .models import LiaisonCard, Visit
-from .selectors import search_filter
+from accounts.audit.registry import AuditedKind, HistorySource, register_history, register_kind
+
+from .models import CardMember, CardVehicle, LiaisonCard, Visit
+from .selectors import card_list, search_filter
 
 CARD = "liaison.liaisoncard"
 BOOK = "liaison.liaisonbook"
@@ -84,6 +87,104 @@ def visit_labels(ids: list[str]) -> dict[str, str]:
     return {str(pk): f"巡回連絡の記録 No.{pk}（カード No.{card}）" for pk, card in rows}
 
 
+# --- Change history (accounts.audit.history) ---------------------------------------------
+
+# Columns that are bookkeeping, derived from other fields or the object's place, not what
+# an officer typed: the card page's history hides the same (selectors._HIDDEN).
+CARD_HIDDEN = frozenset(
+    {
+        "version",
+        "updated_at",
+        "missing",
+        "declined_summary",
+        "head_name",
+        "head_kana",
+        "member_count",
+        "care_count",
+        "created_at",
+        "created_by",
+        "parent",
+        "search_names",
+        "search_phones",
+        "address_key",
+        "last_visit_on",
+        "last_attempt_on",
+    }
+)
+MEMBER_HIDDEN = frozenset({"card", "position", "card_version"})
+VEHICLE_HIDDEN = frozenset({"card", "card_version"})
+# A visit's card, book and station are fixed when it is recorded; its page names the card.
+VISIT_HIDDEN = frozenset({"card", "book", "station", "recorded_at"})
+
+
+def _visible_cards(user) -> QuerySet:
+    """The ids of the user's card list as a subquery, built once per request: a page asks
+    for each of its sources, and building card_list costs more than running it."""
+    cache = user.__dict__
+    if "_audit_visible_cards" not in cache:
+        cache["_audit_visible_cards"] = card_list(user=user).values("pk")
+    return cache["_audit_visible_cards"]
+
+
+def card_values_visible(user, ids: list[int]) -> set[int]:
+    """The cards whose values this user may see: those in his card list (a card role)."""
+    rows = LiaisonCard.objects.filter(pk__in=ids).filter(pk__in=_visible_cards(user))
+    return set(rows.values_list("pk", flat=True))
+
+
+def _values_visible_by_card(model):
+    """For a card's part (member, vehicle, visit): visible when its card is. Read from the
+    history table, so that a removed member still has its card; one query."""
+
+    def visible(user, ids: list[int]) -> set[int]:
+        rows = (
+            model.history.filter(id__in=ids, card_id__in=_visible_cards(user))
+            .order_by()
+            .values_list("id", flat=True)
+            .distinct()
+        )
+        return set(rows)
+
+    return visible
+
+
+def _owner_card(model):
+    def owner_of(ids: list[int]) -> dict[int, tuple[str, str]]:
+        rows = model.history.filter(id__in=ids).order_by().values_list("id", "card_id").distinct()
+        return {pk: (CARD, str(card_id)) for pk, card_id in rows}
+
+    return owner_of
+
+
+def register_history_sources() -> None:
+    register_history(
+        HistorySource(
+            key="card",
+            label="巡回連絡カード",
+            model=LiaisonCard,
+            object_type=CARD,
+            values_visible=card_values_visible,
+            hidden_fields=CARD_HIDDEN,
+        )
+    )
+    for key, label, model, hidden in (
+        ("member", "世帯員", CardMember, MEMBER_HIDDEN),
+        ("vehicle", "車両", CardVehicle, VEHICLE_HIDDEN),
+        ("visit", "巡回連絡の記録", Visit, VISIT_HIDDEN),
+    ):
+        register_history(
+            HistorySource(
+                key=key,
+                label=label,
+                model=model,
+                object_type=model._meta.label_lower,
+                values_visible=_values_visible_by_card(model),
+                owner_of=_owner_card(model),
+                hidden_fields=hidden,
+            )
+        )
+
+
 def register() -> None:
     register_kind(
         AuditedKind(
@@ -98,3 +199,4 @@ def register() -> None:
     )
     register_kind(AuditedKind(object_type=BOOK, label="巡回連絡簿", describe=book_labels))
     register_kind(AuditedKind(object_type=VISIT, label="巡回連絡の記録", describe=visit_labels))
+    register_history_sources()

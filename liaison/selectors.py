@@ -1005,3 +1005,37 @@ def officer_figures(
         key = month.date() if isinstance(month, dt.datetime) else month
         rows.append((key.replace(day=1), row["visits"], row["met"]))
     return progress, rows
+
+
+# The access log's clock and the grant's are read a moment apart (the grant is saved first).
+BREAK_GLASS_SLACK = dt.timedelta(minutes=1)
+
+
+def break_glass_reasons(*, card: LiaisonCard, events) -> dict[int, BreakGlassAccess]:
+    """The break-the-glass grant behind each flagged access event of this card: same user,
+    granted_at <= occurred_at <= expires_at (a minute's slack). One query for them all."""
+    flagged = [e for e in events if e.break_glass and e.user_id is not None]
+    if not flagged:
+        return {}
+    earliest = min(e.occurred_at for e in flagged)
+    latest = max(e.occurred_at for e in flagged)
+    grants = list(
+        BreakGlassAccess.objects.filter(
+            card=card,
+            user_id__in={e.user_id for e in flagged},
+            granted_at__lte=latest + BREAK_GLASS_SLACK,
+            expires_at__gte=earliest - BREAK_GLASS_SLACK,
+        ).order_by("-granted_at")
+    )
+    found: dict[int, BreakGlassAccess] = {}
+    for event in flagged:
+        for grant in grants:  # newest first: the grant in force at the time
+            if (
+                grant.user_id == event.user_id
+                and grant.granted_at - BREAK_GLASS_SLACK
+                <= event.occurred_at
+                <= grant.expires_at + BREAK_GLASS_SLACK
+            ):
+                found[event.pk] = grant
+                break
+    return found

@@ -27,10 +27,11 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Appointment, BeatAssignment, Notice, Role
+from accounts.models import AnomalyCase, Appointment, BeatAssignment, Notice, Role
 from accounts.services import notice_send
 from liaison import services as liaison_services
 from liaison.models import CardKind, DedicatedDay, LiaisonCard, VisitOutcome
+from tests.accounts.audit.anomaly_support import case as anomaly_case
 from tests.conftest import PERSONAS, World, build_world
 from tests.liaison.conftest import MEMBERS, book_of, make_household
 
@@ -218,6 +219,23 @@ CARD_WRITERS = {
     "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
 }
 PEOPLE_POST = only(HQ_MANAGERS, status=DONE, refused=NOT_FOUND)
+AUDITORS = {"auditor"}
+CASE_REVIEWERS = AUDITORS | {"supervisor"}  # a break-the-glass case of his post's beat
+
+
+def _audit_lookup() -> Expect:
+    """Auditors find a registered object (200) or not (404); everyone else is refused
+    before the lookup (403), so nobody else learns whether it exists."""
+
+    def expect(persona: str, variant: str) -> int | str:
+        if persona == ANONYMOUS:
+            return LOGIN
+        if persona not in AUDITORS:
+            return FORBIDDEN
+        return NOT_FOUND if variant == "unknown" else OK
+
+    return expect
+
 
 ROUTES: dict[str, Route] = {
     "healthz": Route(get=public(OK), post=public(NOT_ALLOWED)),
@@ -601,6 +619,48 @@ ROUTES: dict[str, Route] = {
         post_data=lambda w: _plan(w.beat_officer),
         post_data_for={"other_station": lambda w: _plan(w.other_officer)},
     ),
+    # --- 閲覧記録の監査: HQ auditors only; 要確認事案 also 取扱責任者; the report also 統括管理責任者
+    "accounts:audit_event_list": Route(get=only(AUDITORS)),
+    "accounts:audit_event_export": Route(get=only(AUDITORS)),
+    "accounts:audit_person": Route(get=only(AUDITORS), variants={"": _person("beat_officer")}),
+    "accounts:audit_object": Route(
+        # The 403 comes before the lookup: nobody else learns whether an object exists.
+        get=_audit_lookup(),
+        variants={
+            "": lambda w: {
+                "object_type": "liaison.liaisoncard",
+                "object_id": str(w.__dict__["cards"]["filed"].pk),
+            },
+            "unknown": lambda w: {"object_type": "accounts.nothing", "object_id": "1"},
+        },
+    ),
+    "accounts:audit_history_list": Route(get=only(AUDITORS)),
+    "accounts:audit_history_object": Route(
+        get=_audit_lookup(),
+        variants={
+            "": lambda w: {"source": "card", "object_id": w.__dict__["cards"]["filed"].pk},
+            "unknown": lambda w: {"source": "nothing", "object_id": 1},
+        },
+    ),
+    "accounts:audit_case_list": Route(get=only(CASE_REVIEWERS)),
+    "accounts:audit_case_detail": Route(
+        get=by_variant(
+            {"": each(CASE_REVIEWERS, OK), "other": each(AUDITORS, OK)}, default=NOT_FOUND
+        ),
+        # An empty review is shown again with its errors; nothing is written.
+        post=by_variant(
+            {"": each(CASE_REVIEWERS, OK), "other": each(AUDITORS, OK)}, default=NOT_FOUND
+        ),
+        variants={"": _obj("case_glass"), "other": _obj("case_other")},
+    ),
+    "accounts:audit_case_detect": Route(
+        get=only(AUDITORS),
+        post=only(AUDITORS, status=DONE),
+        post_data=lambda w: {"day": (timezone.localdate() - dt.timedelta(days=1)).isoformat()},
+    ),
+    "accounts:audit_report": Route(get=only(AUDITORS | HQ_MANAGERS)),
+    "accounts:audit_integrity": Route(get=only(AUDITORS)),
+    "accounts:audit_integrity_verify": Route(get=None, post=only(AUDITORS, status=DONE)),
 }
 
 
@@ -658,8 +718,9 @@ def client_for(persona: str, world: World) -> Client:
     return client
 
 
-# Rows that a refused request may add: its own access event, the session, axes' records.
-_VOLATILE = {"accounts.accessevent", "sessions.session"}
+# Rows that a refused request may add: its own access event (and its chain's head), the
+# session, axes' records.
+_VOLATILE = {"accounts.accessevent", "accounts.accesschainhead", "sessions.session"}
 
 
 def _fingerprinted_models():
@@ -784,6 +845,16 @@ def matrix_world(db) -> World:
         "night_b": night(world.other_officer),
         "day_a": day(world.station_a, world.beat_officer),
         "day_b": day(world.station_b, world.other_officer),
+        # 要確認事案: a break-the-glass read in beat A1-1 (its 取扱責任者 reviews it too) and
+        # an out-of-scope case of station B that only auditors see.
+        "case_glass": anomaly_case(
+            world.beat_officer,
+            kind=AnomalyCase.Kind.BREAK_GLASS,
+            beat=world.beat_a1_1,
+            station=world.station_a,
+            key=str(cards["filed"].pk),
+        ),
+        "case_other": anomaly_case(world.other_officer, station=world.station_b),
     }
     return world
 

@@ -49,7 +49,11 @@ def test_each_role_sees_its_scope(world, cards, persona, visible):
 def test_the_overall_manager_reads_but_writes_nothing(world, cards):
     from accounts import permissions
 
-    assert permissions.card_actions(world.overall_manager, cards["b1_1"]) == {"view"}
+    # Reading includes who else read the card (管理主任者 and above), nothing to change.
+    assert permissions.card_actions(world.overall_manager, cards["b1_1"]) == {
+        "view",
+        "access_history",
+    }
 
 
 def test_a_drafts_creator_alone_sees_it(world, cards):

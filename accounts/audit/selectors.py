@@ -1,0 +1,667 @@
+"""Reads of the access log for HQ auditors (search, a person's timeline, an object's history)
+and for the card page's 「閲覧・印刷・出力の記録」 panel.
+
+Every list is newest first and paged by keyset, never by OFFSET or a COUNT(*) over the
+result: the cursor is the (occurred_at, id) of the last row shown, and the next page asks for
+`occurred_at <= t AND (occurred_at < t OR id < last_id)`. The first half is a bound that
+PostgreSQL can hand to the (…, -occurred_at) indexes (user, object, station, time), the
+second breaks ties between events of the same microsecond; so page 1000 costs what page 1
+costs, at ten million rows as at a hundred. A filter with many values (a part of a name: up
+to 50 people; a household's name: up to 200 cards) is asked value by value, each an index
+range with a LIMIT, and merged (`_page`), so that people or cards with few events do not
+make PostgreSQL walk the whole time index.
+
+Auditors see events, never contents: objects are named by `registry.kind(...).describe`
+(「カード No.123（署 交番 受持区）」), and a household's name is turned into card ids by the
+owning app's resolver, the names themselves never coming back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zoneinfo
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Replace, TruncDate
+from django.http import Http404
+
+from .. import permissions
+from ..exceptions import PermissionDenied
+from ..models import AccessEvent, Role, Station, User
+from . import registry
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+PAGE_SIZE = 50
+# An auditor's CSV carries at most this many events; a wider question needs narrower filters.
+EXPORT_MAX_ROWS = 100_000
+EXPORT_BATCH = 2_000
+PERSON_MATCH_LIMIT = 50
+# liaison.audit.NAME_MATCH_LIMIT: the resolver returns at most this many cards. Reaching it
+# means the name was too vague and the search covers only the first of them.
+NAME_MATCH_LIMIT = 200
+CARD = "liaison.liaisoncard"
+STATION = "accounts.station"
+# The card page's panel: what was done with the card's contents.
+CARD_PANEL_ACTIONS = (
+    AccessEvent.Action.VIEW,
+    AccessEvent.Action.PRINT,
+    AccessEvent.Action.EXPORT,
+)
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICRO = dt.timedelta(microseconds=1)
+_CURSOR = re.compile(r"^(\d{1,17})-(\d{1,19})$")
+_ROLE_LABELS = dict(Role.choices)
+
+
+def _require_auditor(user) -> None:
+    if not permissions.can_audit(user):
+        raise PermissionDenied("閲覧記録の監査は本部の監査担当者のみが行えます。")
+
+
+# --- Cursor ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The (occurred_at, id) of the last row shown: the next page starts after it."""
+
+    occurred_at: dt.datetime
+    pk: int
+
+    def encode(self) -> str:
+        micros = (self.occurred_at - _EPOCH) // _MICRO
+        return f"{micros}-{self.pk}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor | None:
+        """None for anything that is not a cursor this module wrote."""
+        match = _CURSOR.match(text.strip())
+        if match is None:
+            return None
+        pk = int(match.group(2))
+        if pk >= 2**63:  # beyond a bigint: PostgreSQL would refuse the query
+            return None
+        try:
+            occurred_at = _EPOCH + int(match.group(1)) * _MICRO
+        except OverflowError:
+            return None
+        return cls(occurred_at=occurred_at, pk=pk)
+
+    def condition(self) -> Q:
+        return Q(occurred_at__lte=self.occurred_at) & (
+            Q(occurred_at__lt=self.occurred_at) | Q(pk__lt=self.pk)
+        )
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What an auditor asked for, with names already turned into ids. None: not filtered."""
+
+    user_ids: tuple[int, ...] | None = None
+    station_id: int | None = None
+    card_ids: tuple[str, ...] | None = None
+    action: str | None = None
+    start: dt.datetime | None = None  # inclusive
+    end: dt.datetime | None = None  # exclusive
+    out_of_scope: bool = False
+    break_glass: bool = False
+    # Which filters were used, for the access log: 「職員・期間」. Never their values.
+    used: tuple[str, ...] = ()
+
+    def apply(
+        self, events: QuerySet[AccessEvent], *, branched: bool = False
+    ) -> QuerySet[AccessEvent]:
+        """The conditions; with `branched`, without the one that `branches()` splits."""
+        fan = self._fan() if branched else None
+        if self.user_ids is not None and fan != "user":
+            if len(self.user_ids) == 1:
+                events = events.filter(user_id=self.user_ids[0])
+            else:
+                events = events.filter(user_id__in=self.user_ids)
+        if self.station_id is not None:
+            events = events.filter(station_id=self.station_id)
+        if self.card_ids is not None and fan != "card":
+            if len(self.card_ids) == 1:
+                events = events.filter(object_type=CARD, object_id=self.card_ids[0])
+            else:
+                events = events.filter(object_type=CARD, object_id__in=self.card_ids)
+        if self.action:
+            events = events.filter(action=self.action)
+        if self.start is not None:
+            events = events.filter(occurred_at__gte=self.start)
+        if self.end is not None:
+            events = events.filter(occurred_at__lt=self.end)
+        if self.out_of_scope:
+            events = events.filter(out_of_scope=True)
+        if self.break_glass:
+            events = events.filter(break_glass=True)
+        return events
+
+    def _fan(self) -> str | None:
+        if self.user_ids is not None and len(self.user_ids) > 1:
+            return "user"
+        if self.card_ids is not None and len(self.card_ids) > 1:
+            return "card"
+        return None
+
+    def branches(self) -> list[Q] | None:
+        """A filter over many people (a name part) or many cards (a household's name), one
+        condition per value (see _page), to go with apply(branched=True). None when no
+        filter has more than one value."""
+        fan = self._fan()
+        if fan == "user" and self.user_ids is not None:
+            return [Q(user_id=pk) for pk in self.user_ids]
+        if fan == "card" and self.card_ids is not None:
+            return [Q(object_type=CARD, object_id=pk) for pk in self.card_ids]
+        return None
+
+    def events(self) -> tuple[QuerySet[AccessEvent], list[Q] | None]:
+        """What _page takes: the base query and its branches."""
+        branches = self.branches()
+        if branches and connection.features.supports_slicing_ordering_in_compound:
+            return self.apply(AccessEvent.objects.all(), branched=True), branches
+        return self.apply(AccessEvent.objects.all()), None
+
+    def used_label(self) -> str:
+        return "・".join(self.used) if self.used else "条件なし"
+
+
+@dataclass
+class FilterResolution:
+    """Names turned into ids, and what the auditor should be told about them."""
+
+    filters: EventFilter | None  # None: nothing to search (see errors)
+    errors: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    # The cards a household's name matched, as labels without personal data.
+    matched_cards: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _fold(text: str) -> str:
+    """Full-width to half-width, spaces out: 「山田　太郎」 and 「山田太郎」 match alike."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _to_katakana(text: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def people_matching(term: str) -> tuple[list[int], bool]:
+    """The users a person filter means: the one whose 職員番号 is `term`, else those whose
+    氏名 or フリガナ contains it (spaces ignored), at most PERSON_MATCH_LIMIT. Second value:
+    whether more matched than were taken."""
+    term = _fold(term)
+    if not term:
+        return [], False
+    exact = list(User.objects.filter(employee_number=term).values_list("pk", flat=True)[:1])
+    if exact:
+        return exact, False
+    kana = _to_katakana(term)
+    compact_name = Replace("full_name", Value(" "), Value(""))
+    compact_kana = Replace("full_name_kana", Value(" "), Value(""))
+    rows = list(
+        User.objects.annotate(
+            name_compact=Replace(compact_name, Value("\u3000"), Value("")),
+            kana_compact=Replace(compact_kana, Value("\u3000"), Value("")),
+        )
+        .filter(Q(name_compact__contains=term) | Q(kana_compact__contains=kana))
+        .order_by("employee_number")
+        .values_list("pk", flat=True)[: PERSON_MATCH_LIMIT + 1]
+    )
+    return rows[:PERSON_MATCH_LIMIT], len(rows) > PERSON_MATCH_LIMIT
+
+
+def event_filter_resolve(
+    *,
+    user: User,
+    person: str = "",
+    station: Station | None = None,
+    card: int | None = None,
+    household: str = "",
+    action: str = "",
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    out_of_scope: bool = False,
+    break_glass: bool = False,
+) -> FilterResolution:
+    """The form's cleaned values → an EventFilter. A person or a household's name that
+    matches nobody is an error at its field (there is nothing to search)."""
+    _require_auditor(user)
+    used: list[str] = []
+    errors: dict[str, str] = {}
+    notes: list[str] = []
+    matched: list[tuple[str, str]] = []
+    user_ids: tuple[int, ...] | None = None
+    card_ids: tuple[str, ...] | None = None
+    if person.strip():
+        used.append("職員")
+        ids, more = people_matching(person)
+        if not ids:
+            errors["person"] = "該当する職員がいません。職員番号か氏名の一部を確かめてください。"
+        elif more:
+            notes.append(
+                f"氏名に当てはまる職員が{PERSON_MATCH_LIMIT}人を超えたため、"
+                f"最初の{PERSON_MATCH_LIMIT}人（職員番号順）の記録を表示しています。"
+            )
+        user_ids = tuple(ids)
+    if station is not None:
+        used.append("警察署")
+    if card is not None:
+        used.append("カード")
+        card_ids = (str(card),)
+    if household.strip():
+        used.append("世帯・事業所名")
+        kind = registry.kind(CARD)
+        if kind is None or kind.resolve_name is None:
+            errors["household"] = "世帯主・事業所名による検索は利用できません。"
+        else:
+            ids_by_name = [str(i) for i in kind.resolve_name(household)]
+            if not ids_by_name:
+                errors["household"] = "この名前に当てはまる世帯・事業所のカードはありません。"
+            else:
+                if len(ids_by_name) >= NAME_MATCH_LIMIT:
+                    notes.append(
+                        f"名前に当てはまるカードが{NAME_MATCH_LIMIT}件以上あったため、"
+                        f"最初の{len(ids_by_name)}件について表示しています。"
+                        "名前をより詳しく入力してください。"
+                    )
+                labels = kind.describe(ids_by_name) if kind.describe else {}
+                matched = [(i, labels.get(i, f"カード No.{i}")) for i in ids_by_name]
+                # Both a card number and a name: the card must be one the name matched.
+                card_ids = (
+                    tuple(i for i in card_ids if i in set(ids_by_name))
+                    if card_ids is not None
+                    else tuple(ids_by_name)
+                )
+    if action:
+        used.append("操作")
+    if start is not None or end is not None:
+        used.append("期間")
+    if out_of_scope:
+        used.append("担当範囲外")
+    if break_glass:
+        used.append("緊急閲覧")
+    if errors:
+        return FilterResolution(filters=None, errors=errors, notes=notes)
+    filters = EventFilter(
+        user_ids=user_ids,
+        station_id=station.pk if station is not None else None,
+        card_ids=card_ids,
+        action=action or None,
+        start=start,
+        end=end,
+        out_of_scope=out_of_scope,
+        break_glass=break_glass,
+        used=tuple(used),
+    )
+    return FilterResolution(filters=filters, notes=notes, matched_cards=matched)
+
+
+# --- Rows ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event ready to show: the event (with user and station), labels that carry no
+    personal data, and where its target's history is (registered kinds only)."""
+
+    event: AccessEvent
+    role_label: str
+    target: str
+    target_type: str = ""  # set when the target has an audit page (a registered kind)
+    target_id: str = ""
+    # In an object's history, an export of its book or station: 「巡回連絡簿ごとの出力」.
+    via: str = ""
+
+
+@dataclass(frozen=True)
+class EventPage:
+    rows: list[EventRow]
+    next_cursor: str | None
+    is_first: bool
+
+
+def role_label(codes: str) -> str:
+    """'chief,supervisor' → 「管理主任者・取扱責任者」."""
+    return "・".join(_ROLE_LABELS.get(code, code) for code in codes.split(",") if code)
+
+
+def _plain_label(object_type: str, object_id: str) -> str:
+    """An object no app describes: its model's name and id (no query)."""
+    if not object_type:
+        return ""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        name = object_type
+    else:
+        name = str(model._meta.verbose_name)
+    return f"{name} No.{object_id}" if object_id else name
+
+
+def describe(pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Labels for (object_type, object_id) pairs: one query per described kind present."""
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for object_type, object_id in pairs:
+        if object_id and object_id not in by_type[object_type]:
+            by_type[object_type].append(object_id)
+    labels: dict[tuple[str, str], str] = {}
+    for object_type, ids in by_type.items():
+        kind = registry.kind(object_type)
+        found: dict[str, str] = {}
+        if kind is not None and kind.describe is not None:
+            found = kind.describe(ids)
+        elif object_type == STATION:
+            digits = [int(i) for i in ids if i.isdigit()]
+            found = {
+                str(pk): f"警察署（{name}）"
+                for pk, name in Station.objects.filter(pk__in=digits).values_list("pk", "name")
+            }
+        for object_id in ids:
+            labels[(object_type, object_id)] = found.get(object_id) or _plain_label(
+                object_type, object_id
+            )
+    return labels
+
+
+def _rows(events: list[AccessEvent]) -> list[EventRow]:
+    labels = describe({(e.object_type, e.object_id) for e in events})
+    rows = []
+    for event in events:
+        key = (event.object_type, event.object_id)
+        label = labels.get(key) or _plain_label(*key)
+        linked = registry.kind(event.object_type) is not None and bool(event.object_id)
+        rows.append(
+            EventRow(
+                event=event,
+                role_label=role_label(event.role),
+                target=label,
+                target_type=event.object_type if linked else "",
+                target_id=event.object_id if linked else "",
+            )
+        )
+    return rows
+
+
+def _page(
+    events: QuerySet[AccessEvent],
+    *,
+    after: Cursor | None,
+    limit: int,
+    branches: list[Q] | None = None,
+) -> tuple[list[AccessEvent], str | None]:
+    """The newest `limit` events after the cursor, and the cursor of the next page (None:
+    this is the last page). One query; two when the filter has branches."""
+    if after is not None:
+        events = events.filter(after.condition())
+    order = ("-occurred_at", "-pk")
+    if branches:
+        # `user_id IN (50 ids)` ORDER BY time cannot walk one index in order: PostgreSQL walks
+        # the time index and filters, which reads the whole table when those people (or
+        # cards) have few events (4-6 s at ten million rows). The newest rows of each value
+        # apart, each an index range with a LIMIT, merged: bounded whatever the values.
+        parts = [
+            events.filter(branch).order_by(*order).values_list("pk", "occurred_at")[: limit + 1]
+            for branch in branches
+        ]
+        first, *rest = parts
+        newest = first.union(*rest, all=True).order_by("-occurred_at", "-pk")[: limit + 1]
+        events = AccessEvent.objects.filter(pk__in=[pk for pk, _ in newest])
+    found = list(events.select_related("user", "station").order_by(*order)[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    cursor = Cursor(found[-1].occurred_at, found[-1].pk).encode() if more else None
+    return found, cursor
+
+
+# --- Search and export ---------------------------------------------------------------------
+
+
+def access_event_search(
+    *, user: User, filters: EventFilter, after: Cursor | None = None, limit: int = PAGE_SIZE
+) -> EventPage:
+    """One page of events matching `filters`, newest first, after the cursor."""
+    _require_auditor(user)
+    base, branches = filters.events()
+    events, cursor = _page(base, after=after, limit=limit, branches=branches)
+    return EventPage(rows=_rows(events), next_cursor=cursor, is_first=after is None)
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """The (time, id) of every event an export sends, newest first, fixed before the export
+    is recorded: the recorded count is the number of rows in the file."""
+
+    keys: list[tuple[dt.datetime, int]]
+    capped: bool  # more matched than EXPORT_MAX_ROWS; these are the newest
+
+    @property
+    def count(self) -> int:
+        return len(self.keys)
+
+
+def access_event_export_plan(*, user: User, filters: EventFilter) -> ExportPlan:
+    """Below the cap every matching event goes out, so the keys are fetched unordered (bitmap
+    scans of whichever indexes fit, cheap even for people or cards with few events among
+    millions) and sorted here; beyond it only the newest are wanted, so PostgreSQL is asked
+    for them in order."""
+    _require_auditor(user)
+    cap = EXPORT_MAX_ROWS
+    events = filters.apply(AccessEvent.objects.all())
+    keys = list(events.order_by().values_list("occurred_at", "pk")[: cap + 1])
+    if len(keys) <= cap:
+        keys.sort(reverse=True)
+        return ExportPlan(keys=keys, capped=False)
+    newest = events.order_by("-occurred_at", "-pk").values_list("occurred_at", "pk")[:cap]
+    return ExportPlan(keys=list(newest), capped=True)
+
+
+def access_event_export_rows(*, user: User, plan: ExportPlan) -> Iterator[EventRow]:
+    """The planned events, a batch of EXPORT_BATCH at a time by id, each batch's labels in
+    one query per kind: memory bounded by the cap, and no server-side cursor held open while
+    the client reads."""
+    _require_auditor(user)  # now, not when the first row is asked for
+    return _export_batches(plan)
+
+
+def _export_batches(plan: ExportPlan) -> Iterator[EventRow]:
+    for index in range(0, plan.count, EXPORT_BATCH):
+        batch = [pk for _, pk in plan.keys[index : index + EXPORT_BATCH]]
+        found = list(
+            AccessEvent.objects.filter(pk__in=batch)
+            .select_related("user", "station")
+            .defer("prev_hash", "hash")
+            .order_by("-occurred_at", "-pk")
+        )
+        yield from _rows(found)
+
+
+# --- A person's timeline ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    start: dt.date
+    end: dt.date  # inclusive
+    by_action: list[tuple[str, int]]  # (label, count), most first
+    total: int
+    active_days: int
+
+
+def audit_person_get(*, user: User, pk: int) -> User:
+    _require_auditor(user)
+    person = User.objects.filter(pk=pk).first()
+    if person is None:
+        raise Http404("職員が見つかりません。")
+    return person
+
+
+def person_timeline(
+    *,
+    user: User,
+    person: User,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    after: Cursor | None = None,
+    limit: int = PAGE_SIZE,
+) -> EventPage:
+    _require_auditor(user)
+    filters = EventFilter(user_ids=(person.pk,), start=start, end=end)
+    return access_event_search(user=user, filters=filters, after=after, limit=limit)
+
+
+def person_activity_summary(
+    *, user: User, person: User, start: dt.datetime, end: dt.datetime
+) -> ActivitySummary:
+    """Counts by action and the days with any event, Tokyo days, in one grouped query."""
+    _require_auditor(user)
+    grouped = (
+        AccessEvent.objects.filter(user=person, occurred_at__gte=start, occurred_at__lt=end)
+        .annotate(day=TruncDate("occurred_at", tzinfo=TOKYO))
+        .values_list("day", "action")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_action: Counter[str] = Counter()
+    days = set()
+    for day, action, n in grouped:
+        by_action[action] += n
+        days.add(day)
+    labels = dict(AccessEvent.Action.choices)
+    order = {action: index for index, action in enumerate(labels)}
+    ranked = sorted(by_action.items(), key=lambda pair: (-pair[1], order.get(pair[0], 99)))
+    last = (end - _MICRO).astimezone(TOKYO).date()
+    return ActivitySummary(
+        start=start.astimezone(TOKYO).date(),
+        end=last,
+        by_action=[(labels.get(a, a), n) for a, n in ranked],
+        total=sum(by_action.values()),
+        active_days=len(days),
+    )
+
+
+# --- One object's history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditObject:
+    """An object as the audit names it: its kind, id, label, and the containers whose exports
+    carried it."""
+
+    object_type: str
+    object_id: str
+    label: str
+    containers: list[tuple[str, str]]
+
+
+def audit_object_get(*, user: User, object_type: str, object_id: str) -> AuditObject:
+    """404 for a kind nobody registered or an id that names nothing."""
+    _require_auditor(user)
+    kind = registry.kind(object_type)
+    if kind is None or kind.describe is None:
+        raise Http404("対象が見つかりません。")
+    label = kind.describe([object_id]).get(object_id)
+    if not label:
+        raise Http404("対象が見つかりません。")
+    containers = kind.containers(object_id) if kind.containers is not None else []
+    return AuditObject(object_type, object_id, label, containers)
+
+
+def _object_events(
+    *,
+    object_type: str,
+    object_id: str,
+    containers: Collection[tuple[str, str]],
+    actions: Collection[str] | None,
+) -> QuerySet[AccessEvent]:
+    own = Q(object_type=object_type, object_id=object_id)
+    if actions is not None:
+        own &= Q(action__in=list(actions))
+    condition = own
+    # An export of the book or the station carried this card too; nothing else of theirs.
+    for container_type, container_id in containers:
+        condition |= Q(
+            object_type=container_type,
+            object_id=container_id,
+            action=AccessEvent.Action.EXPORT,
+        )
+    return AccessEvent.objects.filter(condition)
+
+
+def object_access_history(
+    *,
+    object_type: str,
+    object_id: str,
+    containers: Collection[tuple[str, str]],
+    limit: int,
+    actions: Collection[str] | None = None,
+    after: Cursor | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> EventPage:
+    """Events of one object, and the exports of its containers, newest first.
+
+    Whoever calls decides who may see this (the audit pages: HQ auditors; the card page:
+    card_actions' "access_history"). One query, each OR branch an index range of
+    (object_type, object_id, -occurred_at).
+    """
+    events = _object_events(
+        object_type=object_type, object_id=object_id, containers=containers, actions=actions
+    )
+    if start is not None:
+        events = events.filter(occurred_at__gte=start)
+    if end is not None:
+        events = events.filter(occurred_at__lt=end)
+    found, cursor = _page(events, after=after, limit=limit)
+    # The page names the object once, above the table; a container's export says which
+    # container it was by its kind alone (the object's own book or station): no query.
+    container_set = set(containers)
+    rows = [
+        EventRow(
+            event=e,
+            role_label=role_label(e.role),
+            target="",
+            via=_container_label(e.object_type)
+            if (e.object_type, e.object_id) in container_set
+            else "",
+        )
+        for e in found
+    ]
+    return EventPage(rows=rows, next_cursor=cursor, is_first=after is None)
+
+
+def _container_label(object_type: str) -> str:
+    kind = registry.kind(object_type)
+    name = kind.label if kind is not None else "警察署" if object_type == STATION else ""
+    return f"{name or _plain_label(object_type, '')}ごとの出力"
+
+
+def audit_object_history(
+    *,
+    user: User,
+    obj: AuditObject,
+    after: Cursor | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> EventPage:
+    _require_auditor(user)
+    return object_access_history(
+        object_type=obj.object_type,
+        object_id=obj.object_id,
+        containers=obj.containers,
+        limit=PAGE_SIZE,
+        after=after,
+        start=start,
+        end=end,
+    )

@@ -1,0 +1,291 @@
+"""閲覧記録の監査: HQ auditors search the access log, read one person's timeline and one
+object's access history, and export a search as CSV.
+
+Only HQ auditors get anything here: everyone else gets 403 (these pages show no object of
+theirs to hide), anonymous users the sign-in page. Auditors see events, never card
+contents: objects are shown by the labels their app gives (accounts.audit.registry).
+Every page that shows events records one access event naming the filters used, never a
+name searched for; a form with errors searches nothing and records nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
+
+from .. import permissions, services
+from ..audit import selectors
+from ..exceptions import PermissionDenied
+from ..forms.audit import AccessEventFilterForm, AccessEventRangeForm
+from ..models import AccessEvent
+
+GET_ONLY = require_http_methods(["GET"])
+LOG_TYPE = "accounts.accessevent"
+# Summaries of the person timeline and when no period is given: the last 30 days.
+SUMMARY_DAYS = 30
+
+
+def auditor_required(view: Callable) -> Callable:
+    """403 for everyone but HQ auditors."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not permissions.can_audit(request.user):
+            raise PermissionDenied("閲覧記録の監査は本部の監査担当者のみが行えます。")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _record(request: HttpRequest, action: str, summary: str, count: int | None = None) -> None:
+    services.access_event_record(
+        user=request.user,
+        action=action,
+        object_type=LOG_TYPE,
+        summary=summary,
+        record_count=count,
+    )
+
+
+def _shown(page: selectors.EventPage) -> str:
+    return f"{len(page.rows)}件表示{'' if page.is_first else '（続き）'}"
+
+
+# --- 検索 --------------------------------------------------------------------------------------
+
+
+def _search(request: HttpRequest):
+    """The form, and the resolution of its names when it is valid (else None)."""
+    form = AccessEventFilterForm(request.GET)
+    resolution = None
+    if form.is_valid():
+        resolution = selectors.event_filter_resolve(user=request.user, **form.resolve_kwargs())
+        for name, message in resolution.errors.items():
+            form.add_error(name, message)
+    return form, resolution
+
+
+@GET_ONLY
+@auditor_required
+def audit_event_list(request: HttpRequest) -> HttpResponse:
+    form, resolution = _search(request)
+    page = None
+    if resolution is not None and resolution.filters is not None:
+        page = selectors.access_event_search(
+            user=request.user,
+            filters=resolution.filters,
+            after=form.cleaned_data.get("after"),
+        )
+        _record(
+            request,
+            AccessEvent.Action.SEARCH,
+            f"閲覧記録の検索（{resolution.filters.used_label()}） {_shown(page)}",
+            len(page.rows),
+        )
+    return render(
+        request,
+        "accounts/audit/event_list.html",
+        {
+            "form": form,
+            "resolution": resolution,
+            "page": page,
+            "export_max": f"{selectors.EXPORT_MAX_ROWS:,}",
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = [
+    "日時",
+    "職員番号",
+    "氏名",
+    "役職",
+    "警察署",
+    "操作",
+    "対象の種類",
+    "対象ID",
+    "対象",
+    "結果",
+    "件数",
+    "担当範囲外",
+    "緊急閲覧",
+    "概要",
+    "接続元",
+    "リクエストID",
+]
+
+
+def _cell(value: object) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def _csv_lines(rows: Iterable[selectors.EventRow]) -> Iterator[bytes]:
+    """UTF-8 with a BOM (Excel then reads it as UTF-8) and CRLF line ends."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield "\ufeff".encode() + writer.writerow(CSV_COLUMNS).encode()
+    for row in rows:
+        e = row.event
+        yield writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    e.user.employee_number if e.user else e.username,
+                    e.user.full_name if e.user else "",
+                    row.role_label,
+                    e.station.name if e.station else "",
+                    e.get_action_display(),
+                    e.object_type,
+                    e.object_id,
+                    row.target,
+                    e.get_outcome_display(),
+                    e.record_count,
+                    "○" if e.out_of_scope else "",
+                    "○" if e.break_glass else "",
+                    e.summary,
+                    e.client_ip,
+                    e.request_id,
+                )
+            ]
+        ).encode()
+
+
+@GET_ONLY
+@auditor_required
+def audit_event_export(request: HttpRequest) -> HttpResponse:
+    form, resolution = _search(request)
+    if resolution is None or resolution.filters is None:
+        # Nothing to export: the search page says why, at the fields.
+        return render(
+            request,
+            "accounts/audit/event_list.html",
+            {
+                "form": form,
+                "resolution": resolution,
+                "page": None,
+                "export_max": f"{selectors.EXPORT_MAX_ROWS:,}",
+            },
+            status=400,
+        )
+    filters = resolution.filters
+    plan = selectors.access_event_export_plan(user=request.user, filters=filters)
+    capped = "（上限で打ち切り）" if plan.capped else ""
+    # Recorded before a single row leaves; the count is the file's.
+    _record(
+        request,
+        AccessEvent.Action.EXPORT,
+        f"閲覧記録のCSV出力（{filters.used_label()}） {plan.count}件{capped}",
+        plan.count,
+    )
+    rows = selectors.access_event_export_rows(user=request.user, plan=plan)
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    filename = f"閲覧記録_{timezone.localtime():%Y%m%d_%H%M}.csv"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- 職員別 -------------------------------------------------------------------------------------
+
+
+def _summary_bounds(form: AccessEventRangeForm) -> tuple[dt.datetime, dt.datetime]:
+    """The period asked for, or the last SUMMARY_DAYS days up to the end of today."""
+    start, end = form.bounds()
+    if end is None:
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        end = today + dt.timedelta(days=1)
+    if start is None:
+        start = end - dt.timedelta(days=SUMMARY_DAYS)
+    return start, end
+
+
+@GET_ONLY
+@auditor_required
+def audit_person(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.audit_person_get(user=request.user, pk=pk)
+    form = AccessEventRangeForm(request.GET)
+    page = summary = None
+    if form.is_valid():
+        start, end = form.bounds()
+        page = selectors.person_timeline(
+            user=request.user,
+            person=person,
+            start=start,
+            end=end,
+            after=form.cleaned_data.get("after"),
+        )
+        summary_start, summary_end = _summary_bounds(form)
+        summary = selectors.person_activity_summary(
+            user=request.user, person=person, start=summary_start, end=summary_end
+        )
+        period = "・期間" if start or end else ""
+        _record(
+            request,
+            AccessEvent.Action.SEARCH,
+            f"閲覧記録の検索（職員別 職員番号{person.employee_number}{period}） {_shown(page)}",
+            len(page.rows),
+        )
+    return render(
+        request,
+        "accounts/audit/person_timeline.html",
+        {"person": person, "form": form, "page": page, "summary": summary},
+    )
+
+
+# --- 対象別 -------------------------------------------------------------------------------------
+
+
+@GET_ONLY
+@auditor_required
+def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    obj = selectors.audit_object_get(
+        user=request.user, object_type=object_type, object_id=object_id
+    )
+    form = AccessEventRangeForm(request.GET)
+    page = None
+    if form.is_valid():
+        start, end = form.bounds()
+        page = selectors.audit_object_history(
+            user=request.user,
+            obj=obj,
+            after=form.cleaned_data.get("after"),
+            start=start,
+            end=end,
+        )
+        period = "・期間" if start or end else ""
+        # The label names where the object is, not whose it is: safe in the log.
+        _record(
+            request,
+            AccessEvent.Action.SEARCH,
+            f"閲覧記録の検索（対象別 {obj.label}{period}） {_shown(page)}",
+            len(page.rows),
+        )
+    return render(
+        request,
+        "accounts/audit/object_history.html",
+        {"obj": obj, "form": form, "page": page},
+    )
+
+
+urlpatterns = [
+    path("audit/events/", audit_event_list, name="audit_event_list"),
+    path("audit/events/export.csv", audit_event_export, name="audit_event_export"),
+    path("audit/people/<int:pk>/", audit_person, name="audit_person"),
+    path("audit/objects/<str:object_type>/<str:object_id>/", audit_object, name="audit_object"),
+]

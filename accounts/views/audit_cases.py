@@ -1,0 +1,246 @@
+"""要確認事案 (anomaly cases) and the monthly audit report.
+
+HQ auditors see and review every case and may run detection for a day; a 取扱責任者 sees
+and reviews the break-the-glass cases of his beats (another case's page is a 404 to him);
+anyone else gets 403 on the list. The report (counts only) is for HQ auditors and the
+統括管理責任者.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from .. import permissions, services
+from ..audit import cases
+from ..audit.anomalies import EVENT_IDS_LIMIT, anomalies_detect
+from ..exceptions import DomainError, PermissionDenied
+from ..forms.audit_cases import (
+    CaseFilterForm,
+    CaseReviewForm,
+    DetectForm,
+    ReportMonthForm,
+    yesterday,
+)
+from ..forms.people import add_errors
+from ..models import AccessEvent, AnomalyCase
+
+GET_POST = require_http_methods(["GET", "POST"])
+GET_ONLY = require_http_methods(["GET"])
+
+
+def _allowed(check: Callable, message: str) -> Callable:
+    """403 for pages that show no one object (lists, the report, the detection form)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not check(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+cases_reader = _allowed(
+    permissions.may_list_anomaly_cases,
+    "要確認事案は本部の監査担当者と取扱責任者のみが閲覧できます。",
+)
+auditor_only = _allowed(permissions.can_audit, "要確認事案の検出は本部の監査担当者のみが行えます。")
+report_reader = _allowed(
+    permissions.can_view_audit_report,
+    "監査報告は本部の監査担当者と統括管理責任者のみが閲覧できます。",
+)
+
+
+# --- Cases ---------------------------------------------------------------------------------
+
+
+@GET_ONLY
+@cases_reader
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = CaseFilterForm(
+        request.GET or None,
+        stations=cases.anomaly_case_stations(user=user),
+        overdue_label=cases.overdue_label(),
+    )
+    if form.is_bound:
+        form.is_valid()  # a wrong filter shows at its field; the valid ones still apply
+    filters = form.filters()
+    page = cases.anomaly_case_page(user=user, page_number=request.GET.get("page"), **filters)
+    # The list names officers: record the listing (counts, not the filters' values).
+    services.access_event_record(
+        user=user,
+        action=AccessEvent.Action.LIST,
+        object_type="accounts.anomalycase",
+        summary=f"要確認事案一覧 {page.paginator.count}件（{page.number}ページ目）",
+        record_count=len(page.object_list),
+    )
+    return render(
+        request,
+        "accounts/audit/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "overdue_label": cases.overdue_label(),
+            "review_period": cases.review_period(),
+            "may_detect": permissions.can_audit(user),
+            "filtered": any(filters.values()),
+        },
+    )
+
+
+def _case_page(
+    request: HttpRequest,
+    case: AnomalyCase,
+    form: CaseReviewForm | None = None,
+    *,
+    moves: list[tuple[str, str]],
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/audit/case_detail.html",
+        {
+            "case": case,
+            "figures": cases.anomaly_case_figures(case),
+            "events": cases.anomaly_case_events(case=case, page_number=request.GET.get("page")),
+            "reviews": cases.anomaly_case_reviews(case=case),
+            "form": form or CaseReviewForm(moves=moves),
+            "moves": moves,
+            "overdue_label": cases.overdue_label(),
+            # The audit search pages are the auditors'; a 取扱責任者 gets no dead links.
+            "links": permissions.can_audit(request.user),
+            "event_limit": EVENT_IDS_LIMIT,
+        },
+    )
+
+
+@GET_POST
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case, its events and review history; POST records one review step after a
+    confirmation page (the first POST shows it, the second, with confirm=yes, records)."""
+    user = request.user
+    case = cases.anomaly_case_get(user=user, pk=pk)
+    moves = cases.anomaly_case_moves(user=user, case=case)
+    if request.method == "GET":
+        services.access_event_record(user=user, action=AccessEvent.Action.VIEW, obj=case)
+        return _case_page(request, case, moves=moves)
+    if not moves:
+        raise PermissionDenied("この事案を確認する権限がありません。")
+    form = CaseReviewForm(request.POST, moves=moves)
+    if not form.is_valid():
+        return _case_page(request, case, form, moves=moves)
+    to_status = form.cleaned_data["to_status"]
+    note = form.cleaned_data["note"].strip()
+    if not note:
+        form.add_error("note", cases.NOTE_REQUIRED[to_status])
+        return _case_page(request, case, form, moves=moves)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "accounts/audit/case_confirm.html",
+            {
+                "case": case,
+                "form": form,
+                "to_label": AnomalyCase.Status(to_status).label,
+                "move_label": cases.MOVE_LABELS[to_status],
+                "note": note,
+                "here": "確認の記録",
+            },
+        )
+    try:
+        case = cases.anomaly_case_review(actor=user, case=case, to_status=to_status, note=note)
+    except ValidationError as exc:
+        add_errors(form, exc, default_field="note")
+        return _case_page(request, case, form, moves=moves)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"事案 No.{case.pk} を「{case.get_status_display()}」にしました。"
+        )
+    return redirect("accounts:audit_case_detail", pk=case.pk)
+
+
+@GET_POST
+@auditor_only
+def case_detect(request: HttpRequest) -> HttpResponse:
+    """Run the rules for one day now (the daily task does yesterday by itself); the counts
+    come back as a message after the redirect, so a reload runs nothing twice."""
+    form = DetectForm(request.POST or None, initial={"day": yesterday()})
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["day"]
+        counts = anomalies_detect(actor=request.user, day=day)
+        found = [
+            f"{label} {counts[kind]}件"
+            for kind, label in AnomalyCase.Kind.choices
+            if counts.get(kind)
+        ]
+        messages.success(
+            request,
+            f"{day.year}年{day.month}月{day.day}日の閲覧記録を調べました。"
+            f"新しい事案は{sum(counts.values())}件です"
+            + (f"（{'、'.join(found)}）。" if found else "。"),
+        )
+        return redirect("accounts:audit_case_detect")
+    return render(
+        request,
+        "accounts/audit/case_detect.html",
+        {"form": form, "here": "要確認事案の検出"},
+    )
+
+
+# --- Report --------------------------------------------------------------------------------
+
+
+@GET_ONLY
+@report_reader
+def report(request: HttpRequest) -> HttpResponse:
+    form = ReportMonthForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "accounts/audit/report.html",
+            {"form": form, "report": None, "may_list_cases": permissions.can_audit(request.user)},
+            status=400,
+        )
+    month = form.cleaned_data["month"]
+    report = cases.audit_report_get(user=request.user, month=month)
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return render(
+        request,
+        "accounts/audit/report.html",
+        {
+            "form": ReportMonthForm(initial={"month": month}),
+            "report": report,
+            "previous": f"{previous:%Y-%m}",
+            "following": f"{following:%Y-%m}" if following <= timezone.localdate() else "",
+            "may_list_cases": permissions.can_audit(request.user),
+            "overdue_label": cases.overdue_label(),
+        },
+    )
+
+
+urlpatterns = [
+    path("audit/cases/", case_list, name="audit_case_list"),
+    path("audit/cases/detect/", case_detect, name="audit_case_detect"),
+    path("audit/cases/<int:pk>/", case_detail, name="audit_case_detail"),
+    path("audit/report/", report, name="audit_report"),
+]
