@@ -152,7 +152,7 @@ def register_accounts_entries() -> None:
             "accounts/panels/anomaly_cases.html",
             permissions.may_list_anomaly_cases,
             cases.anomaly_cases_panel,
-            order=45,
+            order=55,
         )
     )
     register_panel(

@@ -29,9 +29,10 @@ from django.utils import timezone
 
 from .. import permissions
 from ..exceptions import PermissionDenied
-from ..models import AccessEvent, AnomalyCase, Headquarters, User
+from ..models import AccessEvent, AnomalyCase, User
 from ..services import notice_send
 from . import registry
+from .services import auditors
 
 CARD = "liaison.liaisoncard"
 READ_ACTIONS = (AccessEvent.Action.VIEW, AccessEvent.Action.PRINT)
@@ -368,20 +369,12 @@ def _new_cases(day: dt.date, findings: Iterable[Finding]) -> list[AnomalyCase]:
     return list(AnomalyCase.objects.filter(day=day, found_at=found_at).order_by("pk"))
 
 
-def _auditors() -> list[User]:
-    people: dict[int, User] = {}
-    for hq in Headquarters.objects.all():
-        for person in permissions.users_with_perm(hq, "audit_access"):
-            people[person.pk] = person
-    return list(people.values())
-
-
 def _notify(day: dt.date, cases: list[AnomalyCase]) -> None:
     """HQ auditors once per run; each beat's 取扱責任者 for a new break-the-glass case.
     A title and a link: no officer, no card, no resident."""
     when = f"{day.month}月{day.day}日"
     notice_send(
-        recipients=_auditors(),
+        recipients=auditors(),
         title=f"要確認事案が{len(cases)}件見つかりました（{when}の閲覧記録）",
         url=f"{reverse('accounts:audit_case_list')}?status={AnomalyCase.Status.OPEN}",
     )

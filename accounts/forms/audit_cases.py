@@ -4,16 +4,15 @@ review, which move is allowed, that a note is needed) are in accounts.audit.case
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 from django.utils import timezone
 
 from ..models import AnomalyCase, Station
+from .months import parse_month
 from .people import DateInput
 
 NOTE_MAX = 2000
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
 MONTH_INVALID = "月は「2026-04」のように、西暦4桁と月で入力してください。"
 EARLIEST = dt.date(2000, 1, 1)
 
@@ -106,18 +105,6 @@ class DetectForm(forms.Form):
         if day < EARLIEST:
             raise forms.ValidationError("2000年1月1日以降の日付を入力してください。")
         return day
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    """'YYYY-MM' → the first of that month; None for anything else (year 2000–2100).
-    (liaison.forms.progress has the same parser; accounts imports no other app.)"""
-    match = MONTH_PATTERN.match((value or "").strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return None
-    return dt.date(year, month, 1)
 
 
 class MonthInput(forms.TextInput):

@@ -5,32 +5,18 @@ only for an auditor who also holds a card role over the card (the source decides
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from .. import permissions, services
+from .. import services
 from ..audit import history, registry
-from ..exceptions import PermissionDenied
 from ..forms.audit_history import HistoryFilterForm
 from ..models import AccessEvent
+from .audit import auditor_required
 
 MAX_ID = 2**63 - 1  # beyond a bigint no object exists (and the query would fail)
-
-
-def auditor_required(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not permissions.can_audit(request.user):
-            raise PermissionDenied("変更履歴の監査は本部の監査担当者のみが行えます。")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
 
 
 @require_GET

@@ -3,11 +3,7 @@ removed; HQ auditors may start a verification now (it runs on the queue)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -15,21 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import permissions
-from ..exceptions import PermissionDenied
 from ..models import AccessChainHead, AccessLogCheck, AccessLogPurge
-
-
-def auditor_required(view: Callable) -> Callable:
-    """403 for anyone but HQ auditors (these pages show no object of anyone's scope)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not permissions.can_audit(request.user):
-            raise PermissionDenied("閲覧記録の監査は本部の監査担当者のみが行えます。")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
+from .audit import auditor_required
 
 
 @require_GET

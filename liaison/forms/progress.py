@@ -5,29 +5,17 @@ whose plan) are in liaison.services.monthly_plan_set."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 
+from accounts.forms.months import parse_month
 from accounts.forms.people import DateInput
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
 MONTH_INVALID = "月は「2026-04」のように、西暦4桁と月で入力してください。"
 # The figures of an evaluation rarely reach back further; a wider period is a typing slip.
 PERIOD_MAX_DAYS = 366 * 3
 # Dates outside these make no sense here (and the day after 9999-12-31 does not exist).
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    """'YYYY-MM' → the first of that month; None for anything else (year 2000–2100)."""
-    match = MONTH_PATTERN.match((value or "").strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return None
-    return dt.date(year, month, 1)
 
 
 def month_value(month: dt.date) -> str:

@@ -38,11 +38,12 @@ from django.utils.http import content_disposition_header
 
 from accounts import permissions
 from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
+from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
 
 from .. import selectors, services, text
-from ..forms.progress import MonthlyPlanForm, PeriodForm, month_value, parse_month
+from ..forms.progress import MonthlyPlanForm, PeriodForm, month_value
 from ..models import CardKind, MonthlyPlan, VisitPolicy
 from ._common import GET_ONLY, GET_POST, page_number, refused
 

@@ -29,11 +29,11 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.exceptions import DomainError, OutOfScope, PermissionDenied, TransitionError
+from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Beat, BeatAssignment, Headquarters, Post, Station
 from accounts.services import access_event_record
 
 from .. import printing, selectors, services, text
-from ..forms.progress import parse_month
 from ..forms.work import (
     CYCLE_FIELDS,
     KIND_FIELDS,

@@ -24,6 +24,7 @@ BOOKS = "担当する巡回連絡簿"
 UPCOMING = "発令の予定"
 LOCKED = "ロック中のアカウント"
 WATCH = "直近24時間の注意事項"
+CASES = "要確認事案"
 SIGN_INS = "最近のサインイン"
 PROGRESS = "巡回連絡の進捗"  # liaison progress review, for reviewers of a station
 
@@ -56,13 +57,13 @@ def test_anonymous_is_sent_to_sign_in(client):
     ("persona", "titles"),
     [
         ("beat_officer", [ROLES, BOOKS, SIGN_INS]),
-        ("supervisor", [ROLES, BOOKS, SIGN_INS]),
+        ("supervisor", [ROLES, BOOKS, CASES, SIGN_INS]),
         ("chief", [ROLES, BOOKS, PROGRESS, SIGN_INS]),
         ("station_manager", [ROLES, BOOKS, PROGRESS, SIGN_INS]),
         ("staff", [ROLES, SIGN_INS]),
         ("alert_author", [ROLES, SIGN_INS]),
         ("overall_manager", [ROLES, BOOKS, PROGRESS, UPCOMING, LOCKED, SIGN_INS]),
-        ("auditor", [ROLES, WATCH, SIGN_INS]),
+        ("auditor", [ROLES, WATCH, CASES, SIGN_INS]),
         ("alert_hq_approver", [ROLES, SIGN_INS]),
         ("no_role", [ROLES, SIGN_INS]),
     ],
