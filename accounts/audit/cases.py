@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..services import notice_send
 from . import registry
+from .services import auditors
 
 Status = AnomalyCase.Status
 CASE_PAGE_SIZE = 50
@@ -229,9 +230,7 @@ def anomaly_case_events(*, case: AnomalyCase, page_number: str | int | None = 1)
 
 
 def _reviewers_to_tell(case: AnomalyCase, actor: User) -> list[User]:
-    from .anomalies import _auditors
-
-    return [u for u in _auditors() if u.pk not in (actor.pk, case.subject_id)]
+    return [u for u in auditors() if u.pk not in (actor.pk, case.subject_id)]
 
 
 @transaction.atomic
