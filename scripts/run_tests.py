@@ -19,6 +19,7 @@ CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/liaison")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PARALLEL = ["-n", str(min(4, os.cpu_count() or 1))]
 
 
 def reachable(url: str, default_port: int) -> bool:
@@ -65,7 +66,11 @@ def main(extra: list[str]) -> int:
         deselect.append("not browser")
     pytest = [sys.executable, "-m", "pytest"]
     marker = ["-m", " and ".join(deselect)] if deselect else []
-    code = subprocess.call([*pytest, *marker, *extra], cwd=ROOT, env=env)
+    # One process per CPU (pytest-xdist, each with its own test database), at most four:
+    # the suite is mostly Python, and PostgreSQL needs a CPU of its own beyond that.
+    # ARGS="-n 0" runs it in one process.
+    workers = [] if any(a == "-n" or a.startswith("-n") for a in extra) else PARALLEL
+    code = subprocess.call([*pytest, *workers, *marker, *extra], cwd=ROOT, env=env)
     if code != 0 or extra:
         return code
 
