@@ -24,7 +24,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
 
 from ..models import AccessChainHead, AccessEvent, AccessLogPurge
 
@@ -219,8 +221,6 @@ def _head_matches(chain: int, head: AccessChainHead) -> bool:
 
 def verify_day(day: dt.date) -> Verification:
     """Walk the positions that the events of `day` (Tokyo) occupy, from the link before."""
-    from django.db.models import Max, Min
-    from django.utils import timezone
 
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     spans = (
@@ -265,8 +265,6 @@ def purge_allowed(using: str = "default"):
     database. PostgreSQL: a transaction-local setting the trigger reads. SQLite: the
     refusing triggers are dropped and created again inside the same transaction.
     """
-    from django.db import connections
-
     conn = connections[using]
     with transaction.atomic(using=using):
         with conn.cursor() as cursor:

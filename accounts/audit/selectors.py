@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Replace, TruncDate
@@ -34,7 +35,15 @@ from django.http import Http404
 
 from .. import permissions
 from ..exceptions import PermissionDenied
-from ..models import AccessEvent, Role, Station, User
+from ..models import (
+    AccessChainHead,
+    AccessEvent,
+    AccessLogCheck,
+    AccessLogPurge,
+    Role,
+    Station,
+    User,
+)
 from . import registry
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -664,4 +673,23 @@ def audit_object_history(
         after=after,
         start=start,
         end=end,
+    )
+
+
+# --- 改ざん検知 -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntegrityOverview:
+    checks: Page  # verify_access_log runs, newest first
+    purges: list[AccessLogPurge]  # the latest retention runs
+    chains: int
+
+
+def integrity_overview(*, page_number: str | int | None = 1) -> IntegrityOverview:
+    """What the 改ざん検知 page shows: verification runs, retention runs, the chain count."""
+    return IntegrityOverview(
+        checks=Paginator(AccessLogCheck.objects.all(), 20).get_page(page_number),
+        purges=list(AccessLogPurge.objects.all()[:10]),
+        chains=AccessChainHead.objects.count(),
     )

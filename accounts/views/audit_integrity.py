@@ -4,29 +4,29 @@ removed; HQ auditors may start a verification now (it runs on the queue)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from ..models import AccessChainHead, AccessLogCheck, AccessLogPurge
+from ..audit import selectors
 from .audit import auditor_required
 
 
 @require_GET
 @auditor_required
 def integrity(request: HttpRequest) -> HttpResponse:
-    checks = Paginator(AccessLogCheck.objects.all(), 20).get_page(request.GET.get("page"))
+    overview = selectors.integrity_overview(page_number=request.GET.get("page"))
+    checks = overview.checks
     return render(
         request,
         "accounts/audit/integrity.html",
         {
             "page": checks,
             "latest": checks.object_list[0] if checks.number == 1 and checks.object_list else None,
-            "purges": AccessLogPurge.objects.all()[:10],
-            "heads": AccessChainHead.objects.order_by("chain"),
+            "purges": overview.purges,
+            "chains": overview.chains,
         },
     )
 

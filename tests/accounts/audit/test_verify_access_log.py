@@ -80,6 +80,7 @@ def test_the_page_shows_the_latest_result_to_auditors(world, login):
     assert page.status_code == 200
     html = page.content.decode()
     assert "異常あり" in html
+    assert "（16系列）" in html
     assert f"記録ID {events[0].pk}" in html
 
 
