@@ -6,6 +6,18 @@ class AccountsConfig(AppConfig):
     verbose_name = "職員・組織・権限"
 
     def ready(self) -> None:
+        from django import forms
+        from django.urls import register_converter
+
+        from .inputs import IdConverter, validate_text
+
+        # First, before any module with URL patterns is imported: every URL id goes through
+        # one reader (an id PostgreSQL cannot hold is a 404), and every text field of every
+        # form refuses direction and control characters. NUL is refused by Django's own
+        # validator, whose Japanese message locale/ja corrects.
+        register_converter(IdConverter, "id")
+        forms.CharField.default_validators = [validate_text]
+
         from . import navigation, signals  # noqa: F401  (connect sign-in listeners)
         from .audit.history import register_accounts_sources
 

@@ -1,6 +1,7 @@
 """The project's one family of domain errors. Views turn them into messages or field
 errors with a 4xx status; they never reach the user as a 500."""
 
+from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 
@@ -33,3 +34,11 @@ class OutOfScope(Http404):
         super().__init__("ページが見つかりません。")
         self.object_type = object_type
         self.object_id = object_id
+
+
+class BadInput(BadRequest):
+    """A request parameter that cannot be read (a 400 whose page says what was wrong)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

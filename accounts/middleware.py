@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from . import permissions
 from .context import client_ip_var, request_id_var
@@ -98,6 +99,27 @@ class RequestIdMiddleware:
                 summary=f"権限なし {request.method} {request.path[:200]}",
             )
         return None
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing a signed-in person was shown stays in a browser's cache: cards, books, search
+    results, the worklist, takeovers, members and audit pages all name people, and a shared
+    tablet's next user must find nothing after sign-out (the back button included). Public
+    pages keep whatever caching their views chose."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        # no-store (never written to disk), private (no shared proxy either); a view that set
+        # no-store itself (exports) keeps its header.
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
 
 
 # Set on the fresh session after an automatic sign-out; the sign-in page shows it once.

@@ -14,6 +14,8 @@ from django.utils.crypto import salted_hmac
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from .inputs import free_text_field
+
 
 class Role(models.TextChoices):
     """Roles of 巡回連絡カードの管理体制 (要領 第6-5) plus the alert roles."""
@@ -706,7 +708,7 @@ class AnomalyReview(models.Model):
     reviewed_at = models.DateTimeField("日時", default=timezone.now)
     from_status = models.CharField("変更前", max_length=20, choices=AnomalyCase.Status.choices)
     to_status = models.CharField("変更後", max_length=20, choices=AnomalyCase.Status.choices)
-    note = models.TextField("所見", blank=True)
+    note = free_text_field("所見", blank=True)
 
     class Meta:
         verbose_name = "要確認事案の確認"

@@ -377,6 +377,7 @@ def card_scope(user) -> dict:
         "write_books": beats_for(user, "change_beat_cards").values("pk"),
         "assign_stations": stations_for(user, "assign_submitted_cards").values("pk"),
         "export_books": beats_for(user, "export_beat_cards").values("pk"),
+        "glass_stations": stations_for(user, "break_glass").values("pk"),
     }
 
 

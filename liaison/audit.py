@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.audit.registry import AuditedKind, HistorySource, register_history, register_kind
+from accounts.inputs import parse_ids
 
 from .models import CardMember, CardVehicle, LiaisonCard, Visit
 from .selectors import card_list, search_filter
@@ -18,7 +19,8 @@ NAME_MATCH_LIMIT = 200  # a name matching more households than this is too vague
 
 
 def _ints(ids: list[str]) -> list[int]:
-    return [int(i) for i in ids if str(i).isdigit()]
+    # An event holds whatever id was asked for; only those a database can hold are looked up.
+    return parse_ids(ids)
 
 
 def card_ids_for_name(name: str) -> list[str]:
@@ -113,7 +115,7 @@ CARD_HIDDEN = frozenset(
 )
 MEMBER_HIDDEN = frozenset({"card", "position", "card_version"})
 VEHICLE_HIDDEN = frozenset({"card", "card_version"})
-# A visit's card, book and station are fixed when it is recorded; its page names the card.
+# A visit's card is fixed; its book and station follow the card (bookkeeping, not input).
 VISIT_HIDDEN = frozenset({"card", "book", "station", "recorded_at"})
 
 

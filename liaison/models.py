@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.inputs import free_text_field, validate_kana
 from accounts.models import Beat, BeatAssignment, Headquarters, Station
 
 postal_code_validator = RegexValidator(
@@ -199,7 +200,9 @@ class LiaisonCard(models.Model):
 
     # Business or office
     business_name = models.CharField("事業所名", max_length=100, blank=True)
-    business_name_kana = models.CharField("事業所名（フリガナ）", max_length=100, blank=True)
+    business_name_kana = models.CharField(
+        "事業所名（フリガナ）", max_length=100, blank=True, validators=[validate_kana]
+    )
     business_representative = models.CharField("代表者", max_length=60, blank=True)
     business_trade = models.CharField("業種", max_length=60, blank=True)
     business_staff = models.PositiveIntegerField(
@@ -215,7 +218,7 @@ class LiaisonCard(models.Model):
     care_foreign = models.BooleanField("外国人世帯", default=False)
     care_language = models.CharField("使用言語", max_length=30, blank=True)
 
-    concerns = models.TextField("困りごと・意見・要望", blank=True)
+    concerns = free_text_field("困りごと・意見・要望", blank=True)
     made_by = models.CharField(
         "作成方法", max_length=20, choices=MadeBy.choices, default=MadeBy.INTERVIEW
     )
@@ -353,7 +356,7 @@ class CardMember(models.Model):
     )
     position = models.PositiveSmallIntegerField("順", default=0)
     name = models.CharField("氏名", max_length=60)
-    kana = models.CharField("フリガナ", max_length=60, blank=True)
+    kana = models.CharField("フリガナ", max_length=60, blank=True, validators=[validate_kana])
     relationship = models.CharField("続柄", max_length=20, choices=Relationship.choices, blank=True)
     birth_date = models.DateField(
         "生年月日", null=True, blank=True, validators=[validate_not_future]
@@ -427,7 +430,7 @@ class BreakGlassAccess(models.Model):
         verbose_name="カード",
     )
     purpose = models.CharField("目的", max_length=30, choices=BreakGlassPurpose.choices)
-    reason = models.TextField("理由")
+    reason = free_text_field("理由")
     granted_at = models.DateTimeField("開始日時", default=timezone.now)
     expires_at = models.DateTimeField("期限")
 
@@ -507,7 +510,7 @@ class NightVisitRequest(models.Model):
     planned_start = models.TimeField("開始予定")
     planned_end = models.TimeField("終了予定")
     beats = models.ManyToManyField(Beat, related_name="+", verbose_name="受持区", blank=True)
-    reason = models.TextField("理由")
+    reason = free_text_field("理由")
     status = models.CharField(
         "状態", max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
     )
@@ -522,7 +525,7 @@ class NightVisitRequest(models.Model):
         editable=False,
     )
     decided_at = models.DateTimeField("決裁日時", null=True, blank=True, editable=False)
-    decision_comment = models.TextField("決裁の意見", blank=True, editable=False)
+    decision_comment = free_text_field("決裁の意見", blank=True, editable=False)
     withdrawn_at = models.DateTimeField("取下げ日時", null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[beats])
@@ -563,8 +566,9 @@ class Visit(models.Model):
         related_name="visits",
         verbose_name="受持警察官",
     )
-    # The book and station at the time of the visit, for per-beat and per-station figures
-    # that do not move when a card moves to another beat later.
+    # The card's current book and station, copied for per-beat and per-station figures
+    # without a join. They follow the card: liaison.services.card_move moves them with it,
+    # so that a moved card's visits and follow-ups leave the old beat's pages.
     book = models.ForeignKey(
         LiaisonBook, on_delete=models.PROTECT, related_name="visits", verbose_name="巡回連絡簿"
     )
@@ -579,12 +583,12 @@ class Visit(models.Model):
     topic_first_aid = models.BooleanField(VISIT_TOPICS["topic_first_aid"], default=False)
     topic_procedures = models.BooleanField(VISIT_TOPICS["topic_procedures"], default=False)
     topic_other = models.BooleanField(VISIT_TOPICS["topic_other"], default=False)
-    topic_note = models.TextField("指導連絡の内容", blank=True)
-    concerns = models.TextField("困りごと・意見・要望", blank=True)
+    topic_note = free_text_field("指導連絡の内容", blank=True)
+    concerns = free_text_field("困りごと・意見・要望", blank=True)
     follow_up_department = models.CharField(
         "対応すべき部署", max_length=20, choices=FollowUpDepartment.choices, blank=True
     )
-    follow_up_note = models.TextField("対応の内容", blank=True)
+    follow_up_note = free_text_field("対応の内容", blank=True)
     follow_up_done_at = models.DateTimeField("対応済み日時", null=True, blank=True)
     follow_up_done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -781,7 +785,7 @@ class MonthlyPlan(models.Model):
     month = models.DateField("月", help_text="その月の1日")
     planned_households = models.PositiveIntegerField("計画戸数")
     areas = models.CharField("重点地域", max_length=200, blank=True)
-    note = models.TextField("備考", blank=True)
+    note = free_text_field("備考", blank=True)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -830,7 +834,7 @@ class Takeover(models.Model):
     coverage_percent = models.DecimalField("引継ぎ時の実施率（%）", max_digits=5, decimal_places=1)
     overdue_count = models.PositiveIntegerField("引継ぎ時の期限超過")
     open_follow_ups = models.PositiveIntegerField("引継ぎ時の未対応")
-    note = models.TextField("所見", blank=True)
+    note = free_text_field("所見", blank=True)
     confirmed_at = models.DateTimeField("確認日時", default=timezone.now, editable=False)
 
     class Meta:

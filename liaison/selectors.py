@@ -58,7 +58,9 @@ def card_list(*, user: User) -> QuerySet[LiaisonCard]:
         | Q(status__in=[CardStatus.DRAFT, CardStatus.SUBMITTED], created_by=user)
         | Q(status=CardStatus.SUBMITTED, station_id__in=scope["assign_stations"])
         | Q(status=CardStatus.SUBMITTED, book_id__in=scope["write_books"])
-        | Q(Exists(glass), status__in=BOOK_STATUSES)
+        # A glass grant counts only while the user may still break the glass at the card's
+        # station: it ends with his appointment, and does not follow a card elsewhere.
+        | Q(Exists(glass), status__in=BOOK_STATUSES, station_id__in=scope["glass_stations"])
     )
 
 
@@ -80,7 +82,12 @@ def card_break_glass_active(*, user: User, card: LiaisonCard) -> BreakGlassAcces
     if "view" in permissions.card_actions(user, card):
         return None
     return (
-        BreakGlassAccess.objects.filter(user=user, card=card, expires_at__gt=timezone.now())
+        BreakGlassAccess.objects.filter(
+            user=user,
+            card=card,
+            expires_at__gt=timezone.now(),
+            card__station__in=permissions.stations_for(user, "break_glass").values("pk"),
+        )
         .order_by("-expires_at")
         .first()
     )
@@ -161,8 +168,13 @@ def break_glass_candidates(
 def break_glass_active_list(*, user: User) -> list[BreakGlassAccess]:
     """The user's own break-the-glass accesses that have not expired yet."""
     return list(
-        BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now())
-        .select_related("card__book__beat__post")
+        BreakGlassAccess.objects.filter(
+            user=user,
+            expires_at__gt=timezone.now(),
+            card__station__in=permissions.stations_for(user, "break_glass").values("pk"),
+            card__status__in=BOOK_STATUSES,
+        )
+        .select_related("card__book__beat__post", "card__station")
         .order_by("-expires_at")
     )
 
@@ -599,7 +611,7 @@ def review_stations(*, user: User) -> QuerySet[Station]:
 def review_station_get(*, user: User, pk: int) -> Station:
     station = review_stations(user=user).select_related("headquarters").filter(pk=pk).first()
     if station is None:
-        raise OutOfScope("警察署が見つかりません。")
+        raise OutOfScope("accounts.station", str(pk))
     return station
 
 
@@ -807,7 +819,7 @@ def visit_get(*, user: User, pk: int) -> Visit:
         .first()
     )
     if visit is None:
-        raise OutOfScope("巡回連絡の記録が見つかりません。")
+        raise OutOfScope("liaison.visit", str(pk))
     return visit
 
 
@@ -852,7 +864,7 @@ def night_requests_waiting(*, user: User) -> QuerySet[NightVisitRequest]:
 def night_request_get(*, user: User, pk: int) -> NightVisitRequest:
     request = night_request_list(user=user).filter(pk=pk).prefetch_related("beats__post").first()
     if request is None:
-        raise OutOfScope("夜間巡回連絡の承認申請が見つかりません。")
+        raise OutOfScope("liaison.nightvisitrequest", str(pk))
     return request
 
 
@@ -928,24 +940,27 @@ def takeover_summary(*, assignment, today: dt.date | None = None) -> TakeoverSum
 
 
 def takeover_assignment_get(*, user: User, pk: int):
-    """A beat assignment whose takeover the user may read: his own, or one of a beat he
-    supervises or reviews (its post's 取扱責任者, the station's 地域課長等・署長)."""
+    """A beat assignment whose takeover the user may read, else a 404: a current one (granted,
+    not ended), and either his own on a beat he still holds, or one of a beat he supervises or
+    reviews (its post's 取扱責任者, the station's 地域課長等・署長). An ended assignment opens
+    nothing: the page lists the beat's residents."""
     from accounts.models import BeatAssignment
 
     assignment = (
         BeatAssignment.objects.select_related("beat__post__station", "officer")
-        .filter(pk=pk, granted_at__isnull=False)
+        .filter(pk=pk, granted_at__isnull=False, revoked_at__isnull=True)
         .first()
     )
     if assignment is None:
-        raise OutOfScope("受持区の指定が見つかりません。")
+        raise OutOfScope("accounts.beatassignment", str(pk))
     beat = assignment.beat
-    if assignment.officer_id == user.pk or (
+    own = assignment.officer_id == user.pk and permissions.has_perm(user, "record_visits", beat)
+    if own or (
         permissions.has_perm(user, "supervise_post", beat.post)
         or permissions.has_perm(user, "review_progress", beat.post.station)
     ):
         return assignment
-    raise OutOfScope("受持区の指定が見つかりません。")
+    raise OutOfScope("accounts.beatassignment", str(pk))
 
 
 def takeovers_for(*, user: User) -> list:

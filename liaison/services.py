@@ -603,11 +603,21 @@ def card_move(
     to_move = (
         [fresh, *fresh.units.select_for_update()] if fresh.kind == CardKind.APARTMENT else [fresh]
     )
+    why = f"受持区の変更：{reason.strip()}"
     for item in to_move:
         item.book = book
         item.station_id = station_id
-        _save(item, actor=actor, reason=f"受持区の変更：{reason.strip()}")
+        _save(item, actor=actor, reason=why)
         _log(actor, AccessEvent.Action.UPDATE, item, "受持区の変更")
+        # A card's visits and follow-ups go with it: the old beat's officer must not keep
+        # seeing them (takeover, follow-ups), and the new beat's must. Saved one by one, so
+        # that each move is in the visit's history.
+        for visit in Visit.objects.select_for_update().filter(card=item).exclude(book=book):
+            visit.book = book
+            visit.station_id = station_id
+            visit._history_user = actor
+            visit._change_reason = why
+            visit.save(update_fields=["book", "station"])
     return fresh
 
 

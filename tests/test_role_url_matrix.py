@@ -27,18 +27,29 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services as accounts_services
 from accounts.models import AnomalyCase, Appointment, BeatAssignment, Notice, Role
 from accounts.services import notice_send
 from liaison import services as liaison_services
 from liaison.models import CardKind, DedicatedDay, LiaisonCard, VisitOutcome
 from tests.accounts.audit.anomaly_support import case as anomaly_case
 from tests.conftest import PERSONAS, World, build_world
+from tests.factories import UserFactory
 from tests.liaison.conftest import MEMBERS, book_of, make_household
 
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS = "anonymous"
-EVERYONE = [ANONYMOUS, *PERSONAS]
+# People whose grant has ended (issue 16), each answered everywhere as the persona named:
+# the beat officer of A1-1 who left the post (appointment ended), an officer still posted at
+# A1 whose beat assignment on A1-1 ended, and the 地域課長 whose appointment ended. What an
+# ended grant leaves is declared apart (ENDED_EXCEPTIONS) and must be nothing personal.
+ENDED = {
+    "former_officer": "no_role",
+    "unassigned_officer": "no_role",
+    "former_chief": "no_role",
+}
+EVERYONE = [ANONYMOUS, *PERSONAS, *ENDED]
 LOGIN = "login"  # a redirect to the sign-in page
 OK = 200
 DONE = 302  # a POST that did its work and redirected
@@ -174,16 +185,23 @@ CARD_VARIANTS = {
     "other_station": _card("other_station"),
     "draft": _card("draft"),
     "submitted": _card("submitted"),
+    # Made and visited in A1-1 by its beat officer, then moved to A1-2: it is A1-2's now.
+    "moved": _card("moved"),
 }
 CARD_READERS = {
     "": each(A1_1_READERS, OK),
     "other_beat": each(A1_2_READERS, OK),
+    "moved": each(A1_2_READERS, OK),
     "other_station": each(B_READERS, OK),
     # A draft is its maker's alone; a submitted card is its maker's and the 地域課長等's.
     "draft": {"beat_officer": OK},
     "submitted": each({"chief", "staff"}, OK),
 }
-WRITE_VARIANTS = {"": _card("filed"), "other_station": _card("other_station")}
+WRITE_VARIANTS = {
+    "": _card("filed"),
+    "other_station": _card("other_station"),
+    "moved": _card("moved"),
+}
 OFFICERS = {"beat_officer", "other_officer"}
 READ_ONLY = {"overall_manager"}  # 統括管理責任者: sees every station, changes nothing there
 STATION_MANAGERS = {"chief", "station_manager"}
@@ -198,12 +216,13 @@ VISIT_CARDS = CARD_VARIANTS
 VISIT_WRITERS = {
     "": {"beat_officer": OK, **each({"supervisor", *STATION_MANAGERS, *READ_ONLY}, FORBIDDEN)},
     "other_beat": each({"supervisor", *STATION_MANAGERS, *READ_ONLY}, FORBIDDEN),
+    "moved": each({"supervisor", *STATION_MANAGERS, *READ_ONLY}, FORBIDDEN),
     "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
     # Not filed: back to the card with the reason.
     "draft": {"beat_officer": DONE},
     "submitted": each({"chief", "staff"}, FORBIDDEN),
 }
-VISITS = {"": _obj("visit_a"), "other_station": _obj("visit_b")}
+VISITS = {"": _obj("visit_a"), "other_station": _obj("visit_b"), "moved": _obj("visit_moved")}
 NIGHT_REQUESTS = {"": _obj("night_a"), "other_station": _obj("night_b")}
 
 
@@ -216,6 +235,10 @@ STATIONS = {"": _station("station_a"), "other_station": _station("station_b")}
 REVIEWERS = {"": each({*STATION_MANAGERS, *READ_ONLY}, OK), "other_station": each(READ_ONLY, OK)}
 CARD_WRITERS = {
     "": {**each(BOOK_WRITERS_A, OK), **each({"station_manager", "overall_manager"}, FORBIDDEN)},
+    "moved": {
+        **each({"supervisor", "chief"}, OK),
+        **each({"station_manager", "overall_manager"}, FORBIDDEN),
+    },
     "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
 }
 PEOPLE_POST = only(HQ_MANAGERS, status=DONE, refused=NOT_FOUND)
@@ -397,10 +420,18 @@ ROUTES: dict[str, Route] = {
                     "station_manager": OK,
                     "overall_manager": FORBIDDEN,
                 },
+                "moved": {
+                    **each({"supervisor", "chief", "station_manager"}, OK),
+                    "overall_manager": FORBIDDEN,
+                },
                 "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
             }
         ),
-        variants={"": _card("filed"), "other_station": _card("other_station")},
+        variants={
+            "": _card("filed"),
+            "other_station": _card("other_station"),
+            "moved": _card("moved"),
+        },
     ),
     "liaison:blank_card_print": Route(
         get=only(
@@ -420,16 +451,13 @@ ROUTES: dict[str, Route] = {
     ),
     "liaison:break_glass_open": Route(
         get=None,
-        # Those who already see the card are sent to it, nothing flagged; an officer of the
-        # station who does not gets the form's errors (no purpose, no reason); nobody else
-        # finds the card.
+        # Without a purpose and a reason every officer of a station gets the form's errors,
+        # whatever the card (the answer tells nothing of which ids exist); nobody without a
+        # station finds any card.
         post=by_variant(
             {
-                "": {
-                    **each({"supervisor", "chief", "station_manager"}, DONE),
-                    **each({"beat_officer", "staff"}, 400),
-                },
-                "other_station": {"other_officer": DONE},
+                "": each(STATION_PEOPLE_ALL, 400),
+                "other_station": each(STATION_PEOPLE_ALL, 400),
             },
             anonymous=LOGIN,
         ),
@@ -448,7 +476,13 @@ ROUTES: dict[str, Route] = {
         variants=VISIT_CARDS,
     ),
     "liaison:visit_detail": Route(
-        get=by_variant({"": each(A1_1_READERS, OK), "other_station": each(B_READERS, OK)}),
+        get=by_variant(
+            {
+                "": each(A1_1_READERS, OK),
+                "moved": each(A1_2_READERS, OK),
+                "other_station": each(B_READERS, OK),
+            }
+        ),
         variants=VISITS,
     ),
     "liaison:visit_follow_up_done": Route(
@@ -457,6 +491,10 @@ ROUTES: dict[str, Route] = {
             {
                 "": {
                     **each(BOOK_WRITERS_A, DONE),
+                    **each({"station_manager", *READ_ONLY}, FORBIDDEN),
+                },
+                "moved": {
+                    **each({"supervisor", "chief"}, DONE),
                     **each({"station_manager", *READ_ONLY}, FORBIDDEN),
                 },
                 "other_station": {"other_officer": DONE, "overall_manager": FORBIDDEN},
@@ -532,6 +570,9 @@ ROUTES: dict[str, Route] = {
         variants={
             "": _assignment_of("beat_officer"),
             "other_station": _assignment_of("other_officer"),
+            # Ended assignments open nothing, for their officers or anyone above them.
+            "ended": _assignment_of("former_officer"),
+            "ended_beat": _assignment_of("unassigned_officer"),
         },
     ),
     "liaison:dedicated_days_mine": Route(
@@ -769,6 +810,63 @@ def check(response, expected: int | str, where: str) -> None:
         assert status == expected, f"{where}: expected {expected}, got {status}"
 
 
+MOVED_HEAD = {"name": "移転 次郎", "kana": "イテン ジロウ", "relationship": "head"}
+MOVED_NOTE = "移転前に聞いた防犯灯の要望"
+
+
+def _ended_grants(world: World, visit) -> dict:
+    """The ENDED personas, and a card of A1-1 visited by the former officer and moved to
+    A1-2 before his grant ended. Returns the objects the routes name."""
+    start = timezone.localdate() - dt.timedelta(days=30)
+    today = timezone.localdate()
+    for index, name in enumerate(ENDED):
+        world.people[name] = UserFactory(employee_number=f"{200001 + index}", full_name=name)
+    former, unassigned, chief = (world.people[name] for name in ENDED)
+    posted = {}
+    for officer in (former, unassigned):
+        posted[officer.pk] = accounts_services.appointment_start(
+            actor=None, user=officer, role=Role.BEAT_OFFICER, unit=world.post_a1, starts_on=start
+        )
+        accounts_services.beat_assignment_start(
+            actor=None, officer=officer, beat=world.beat_a1_1, starts_on=start
+        )
+    chief_appointment = accounts_services.appointment_start(
+        actor=None, user=chief, role=Role.CHIEF, unit=world.station_a, starts_on=start
+    )
+    moved = make_household(
+        world.beat_officer, world.beat_a1_1, members=[MOVED_HEAD], banchi="7-7-7"
+    )
+    moved_visit = liaison_services.visit_record(
+        actor=former,
+        card=moved,
+        started_at=dt.datetime.combine(
+            today - dt.timedelta(days=2), dt.time(10, 0), tzinfo=timezone.get_current_timezone()
+        ),
+        ended_at=dt.datetime.combine(
+            today - dt.timedelta(days=2), dt.time(10, 20), tzinfo=timezone.get_current_timezone()
+        ),
+        outcome=VisitOutcome.MET,
+        follow_up_department="safety",
+        follow_up_note=MOVED_NOTE,
+    )
+    liaison_services.card_move(
+        actor=world.chief, card=moved, book=book_of(world.beat_a1_2), reason="境界の変更"
+    )
+    world.__dict__["cards"]["moved"] = LiaisonCard.objects.get(pk=moved.pk)
+    # Then the grants end: the former officer leaves the post (his beats end with it), the
+    # other officer stays at the post without a beat, the chief leaves the station.
+    accounts_services.appointment_end(actor=None, appointment=posted[former.pk], ends_on=today)
+    accounts_services.beat_assignment_end(
+        actor=None,
+        assignment=BeatAssignment.objects.get(officer=unassigned, revoked_at__isnull=True),
+        ends_on=today,
+    )
+    accounts_services.appointment_end(actor=None, appointment=chief_appointment, ends_on=today)
+    for name in ENDED:
+        world.people[name].refresh_from_db()
+    return {"visit_moved": moved_visit}
+
+
 @pytest.fixture
 def matrix_world(db) -> World:
     world = build_world()
@@ -838,7 +936,9 @@ def matrix_world(db) -> World:
             set_by=world.overall_manager,
         )
 
+    ended = _ended_grants(world, visit)
     world.__dict__["objects"] = {
+        **ended,
         "visit_a": visit(world.beat_officer, cards["filed"]),
         "visit_b": visit(world.other_officer, cards["other_station"]),
         "night_a": night(world.beat_officer),
@@ -868,6 +968,27 @@ def test_every_url_has_a_policy():
     assert not stale, f"ROUTES names no longer routed: {stale}"
 
 
+# What an ended grant legitimately leaves, by (url name, method, variant, persona): the
+# officer still posted at A1 is an officer of station A, and may break the glass there.
+ENDED_EXCEPTIONS: dict[tuple[str, str, str, str], int | str] = {
+    ("liaison:break_glass", "GET", "", "unassigned_officer"): OK,
+    ("liaison:break_glass", "POST", "", "unassigned_officer"): 400,
+    ("liaison:break_glass_open", "POST", "", "unassigned_officer"): 400,
+    ("liaison:break_glass_open", "POST", "other_station", "unassigned_officer"): 400,
+}
+
+
+def expected(route: Route, method: str, url_name: str, persona: str, variant: str) -> int | str:
+    """The declared answer; a persona whose grant ended is answered as ENDED says."""
+    override = ENDED_EXCEPTIONS.get((url_name, method, variant, persona))
+    if override is not None:
+        return override
+    asked = ENDED.get(persona, persona)
+    if method == "GET":
+        return route.get(asked, variant) if route.get else NOT_ALLOWED
+    return route.post(asked, variant) if route.post else route.post_not_allowed
+
+
 @pytest.mark.parametrize("url_name", sorted(ROUTES))
 def test_route_answers_as_declared(url_name, matrix_world):
     route = ROUTES[url_name]
@@ -881,8 +1002,7 @@ def test_route_answers_as_declared(url_name, matrix_world):
             # GET never changes anything that counts.
             before = fingerprint()
             response = client.get(url)
-            expected = route.get(persona, variant) if route.get else NOT_ALLOWED
-            check(response, expected, f"GET {where}")
+            check(response, expected(route, "GET", url_name, persona, variant), f"GET {where}")
             assert fingerprint() == before, f"GET {where} changed data"
 
             # POST inside a savepoint, so a successful one does not leak into the next persona.
@@ -890,9 +1010,9 @@ def test_route_answers_as_declared(url_name, matrix_world):
                 before = fingerprint()
                 data = route.post_data_for.get(variant, route.post_data)(world)
                 response = client.post(url, data)
-                expected = route.post(persona, variant) if route.post else route.post_not_allowed
-                check(response, expected, f"POST {where}")
-                if expected not in (DONE,):
+                answer = expected(route, "POST", url_name, persona, variant)
+                check(response, answer, f"POST {where}")
+                if answer not in (DONE,):
                     assert fingerprint() == before, f"refused POST {where} changed data"
                 transaction.set_rollback(True)
 
@@ -912,3 +1032,33 @@ def test_admin_is_closed_to_every_persona(matrix_world):
                 assert location.startswith(("/login/", "/admin/")), (
                     f"{where}: redirected to {location}"
                 )
+
+
+# Names, addresses and notes of matrix_world's residents, which no page may show to someone
+# whose grant ended; and those of the moved card, which its old beat's officer may no longer
+# see anywhere (the takeover page, follow-ups, worklist, search …).
+RESIDENTS = ["山田 太郎", "山田 花子", "山田 一郎", "029-123-4567", "防犯灯の要望", MOVED_NOTE]
+MOVED = ["移転 次郎", "イテン ジロウ", "7-7-7", MOVED_NOTE]
+
+
+def test_no_page_shows_a_resident_after_the_grant_ended(matrix_world):
+    """Every GET route, every variant, as every ENDED persona and as the old beat's officer
+    of the moved card: the status may be anything declared, the body names nobody."""
+    world = matrix_world
+    readers = {persona: (client_for(persona, world), RESIDENTS) for persona in ENDED}
+    readers["beat_officer"] = (client_for("beat_officer", world), MOVED)
+    searches = {"liaison:card_search": "?q=イテン", "liaison:book_detail": "?q=イテン"}
+    for url_name, route in sorted(ROUTES.items()):
+        if route.get is None:
+            continue
+        for build_kwargs in route.variants.values():
+            url = reverse(url_name, kwargs=build_kwargs(world)) + searches.get(url_name, "")
+            for persona, (client, names) in readers.items():
+                response = client.get(url)
+                if response.streaming:
+                    body = b"".join(response.streaming_content)
+                else:
+                    body = response.content
+                text = body.decode("utf-8", errors="replace")
+                shown = [name for name in names if name in text]
+                assert not shown, f"GET {url} as {persona} shows {shown}"

@@ -35,6 +35,7 @@ from django.http import Http404
 
 from .. import permissions
 from ..exceptions import PermissionDenied
+from ..inputs import parse_id, parse_ids
 from ..models import (
     AccessChainHead,
     AccessEvent,
@@ -195,6 +196,11 @@ class FilterResolution:
     notes: list[str] = field(default_factory=list)
     # The cards a household's name matched, as labels without personal data.
     matched_cards: list[tuple[str, str]] = field(default_factory=list)
+    # Which filters were asked for (as EventFilter.used), also when they matched nothing.
+    used: tuple[str, ...] = ()
+
+    def used_label(self) -> str:
+        return "・".join(self.used) if self.used else "条件なし"
 
 
 def _fold(text: str) -> str:
@@ -302,7 +308,7 @@ def event_filter_resolve(
     if break_glass:
         used.append("緊急閲覧")
     if errors:
-        return FilterResolution(filters=None, errors=errors, notes=notes)
+        return FilterResolution(filters=None, errors=errors, notes=notes, used=tuple(used))
     filters = EventFilter(
         user_ids=user_ids,
         station_id=station.pk if station is not None else None,
@@ -314,7 +320,7 @@ def event_filter_resolve(
         break_glass=break_glass,
         used=tuple(used),
     )
-    return FilterResolution(filters=filters, notes=notes, matched_cards=matched)
+    return FilterResolution(filters=filters, notes=notes, matched_cards=matched, used=tuple(used))
 
 
 # --- Rows ------------------------------------------------------------------------------------
@@ -372,7 +378,7 @@ def describe(pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
         if kind is not None and kind.describe is not None:
             found = kind.describe(ids)
         elif object_type == STATION:
-            digits = [int(i) for i in ids if i.isdigit()]
+            digits = parse_ids(ids)
             found = {
                 str(pk): f"警察署（{name}）"
                 for pk, name in Station.objects.filter(pk__in=digits).values_list("pk", "name")
@@ -390,7 +396,11 @@ def _rows(events: list[AccessEvent]) -> list[EventRow]:
     for event in events:
         key = (event.object_type, event.object_id)
         label = labels.get(key) or _plain_label(*key)
-        linked = registry.kind(event.object_type) is not None and bool(event.object_id)
+        # An event is evidence of what was asked for, an id of twenty digits included: it is
+        # shown as it is, and linked only when it names an object that can exist.
+        linked = (
+            registry.kind(event.object_type) is not None and parse_id(event.object_id) is not None
+        )
         rows.append(
             EventRow(
                 event=event,

@@ -5,7 +5,8 @@ Only HQ auditors get anything here: everyone else gets 403 (these pages show no 
 theirs to hide), anonymous users the sign-in page. Auditors see events, never card
 contents: objects are shown by the labels their app gives (accounts.audit.registry).
 Every page that shows events records one access event naming the filters used, never a
-name searched for; a form with errors searches nothing and records nothing.
+name searched for. A malformed form searches nothing and records nothing; a name that
+matches nobody was looked up all the same and is recorded as a search that found nothing.
 """
 
 from __future__ import annotations
@@ -72,6 +73,15 @@ def _search(request: HttpRequest):
         resolution = selectors.event_filter_resolve(user=request.user, **form.resolve_kwargs())
         for name, message in resolution.errors.items():
             form.add_error(name, message)
+        if resolution.filters is None:
+            # A name that matched nobody was still looked up: the lookup is an event, with
+            # the kinds of filter used, never the name.
+            _record(
+                request,
+                AccessEvent.Action.SEARCH,
+                f"閲覧記録の検索（{resolution.used_label()}） 該当なし",
+                0,
+            )
     return form, resolution
 
 
@@ -286,6 +296,6 @@ def audit_object(request: HttpRequest, object_type: str, object_id: str) -> Http
 urlpatterns = [
     path("audit/events/", audit_event_list, name="audit_event_list"),
     path("audit/events/export.csv", audit_event_export, name="audit_event_export"),
-    path("audit/people/<int:pk>/", audit_person, name="audit_person"),
+    path("audit/people/<id:pk>/", audit_person, name="audit_person"),
     path("audit/objects/<str:object_type>/<str:object_id>/", audit_object, name="audit_object"),
 ]

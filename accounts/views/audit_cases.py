@@ -241,6 +241,6 @@ def report(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("audit/cases/", case_list, name="audit_case_list"),
     path("audit/cases/detect/", case_detect, name="audit_case_detect"),
-    path("audit/cases/<int:pk>/", case_detail, name="audit_case_detail"),
+    path("audit/cases/<id:pk>/", case_detail, name="audit_case_detail"),
     path("audit/report/", report, name="audit_report"),
 ]

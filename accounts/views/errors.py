@@ -21,7 +21,7 @@ from django.template import Context, loader
 from django.utils.html import escape
 
 from ..context import request_id_var
-from ..exceptions import DomainError
+from ..exceptions import BadInput, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +40,16 @@ def _request_id(request: HttpRequest | None) -> str:
     return getattr(request, "request_id", "") or request_id_var.get()
 
 
-def _standalone(template_name: str, request: HttpRequest | None) -> str:
+def _standalone(template_name: str, request: HttpRequest | None, **extra: str) -> str:
     template = loader.get_template(template_name)
     # The engine's template, rendered with a plain Context: no context processors run.
-    return template.template.render(Context({"request_id": _request_id(request)}))
+    return template.template.render(Context({"request_id": _request_id(request), **extra}))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return HttpResponseBadRequest(_standalone("400.html", request))
+    # Our own refusals of a parameter say which; anything else stays generic.
+    reason = exception.message if isinstance(exception, BadInput) else ""
+    return HttpResponseBadRequest(_standalone("400.html", request, reason=reason))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -54,4 +54,4 @@ def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(notice.url if is_local_path(notice.url) else "accounts:home")
 
 
-urlpatterns = [path("notices/<int:pk>/open/", notice_open, name="notice_open")]
+urlpatterns = [path("notices/<id:pk>/open/", notice_open, name="notice_open")]

@@ -316,6 +316,9 @@ class CardForm(forms.ModelForm):
     def clean_banchi(self) -> str:
         return text.nfkc(self.cleaned_data.get("banchi", "")).strip()
 
+    def clean_business_name_kana(self) -> str:
+        return text.kana(self.cleaned_data.get("business_name_kana", ""))
+
     def clean_made_by(self) -> str:
         return self.cleaned_data.get("made_by") or MadeBy.INTERVIEW
 

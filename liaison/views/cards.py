@@ -25,7 +25,14 @@ from django.utils.cache import patch_vary_headers
 
 from accounts import permissions
 from accounts.audit.selectors import CARD_PANEL_ACTIONS, object_access_history
-from accounts.exceptions import DomainError, PermissionDenied, StaleEditError, TransitionError
+from accounts.exceptions import (
+    BadInput,
+    DomainError,
+    PermissionDenied,
+    StaleEditError,
+    TransitionError,
+)
+from accounts.inputs import parse_id
 from accounts.models import AccessEvent
 
 from .. import selectors, services, text
@@ -145,8 +152,13 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.has_perm(request.user, "change_beat_cards", book.beat):
         raise PermissionDenied("この巡回連絡簿にカードを作成する権限がありません。")
     parent = None
-    if request.GET.get("parent", "").isdigit():
-        parent = selectors.card_get(user=request.user, pk=int(request.GET["parent"]))
+    if "parent" in request.GET:
+        parent_id = parse_id(request.GET["parent"])
+        if parent_id is None:
+            raise BadInput(
+                "集合住宅の指定が正しくありません。建物のカードの「この建物の世帯のカードを作成」から操作し直してください。"
+            )
+        parent = selectors.card_get(user=request.user, pk=parent_id)
         if parent.kind != CardKind.APARTMENT or parent.book_id != book.pk:
             raise Http404("集合住宅のカードが見つかりません。")
     kind = CardKind.HOUSEHOLD if parent else _kind_from(request)

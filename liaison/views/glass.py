@@ -18,11 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import permissions
-from accounts.exceptions import DomainError, PermissionDenied
+from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
 
 from .. import selectors, services
+from ..audit import CARD
 from ..forms.glass import BreakGlassForm
 from ..models import BreakGlassPurpose
 from ._common import GET_POST, POST_ONLY, refused
@@ -40,10 +41,22 @@ def _stations(user: User) -> list[Station]:
 def _page(
     request: HttpRequest, form: BreakGlassForm, *, status: int = 200, **extra
 ) -> HttpResponse:
+    active = selectors.break_glass_active_list(user=request.user)
+    for access in active:
+        # The list names each resident (who and where): showing it is a read of that card,
+        # under the glass, and joins the card's access history and its case.
+        access_event_record(
+            user=request.user,
+            action=AccessEvent.Action.LIST,
+            obj=access.card,
+            station=access.card.station,
+            summary="緊急閲覧中のカード一覧",
+            break_glass=True,
+        )
     context = {
         "form": form,
         "stations": form.stations,
-        "active": selectors.break_glass_active_list(user=request.user),
+        "active": active,
         "minutes": settings.BREAK_GLASS_MINUTES,
         **extra,
     }
@@ -69,7 +82,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     access_event_record(
         user=request.user,
         action=AccessEvent.Action.SEARCH,
-        object_type="liaison.liaisoncard",
+        object_type=CARD,
         station=station,
         summary=f"緊急閲覧の検索（{BreakGlassPurpose(purpose).label}）{len(candidates)}件",
         break_glass=True,
@@ -84,28 +97,35 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 @POST_ONLY
 @login_required
 def break_glass_open(request: HttpRequest, pk: int) -> HttpResponse:
+    # The purpose and reason are checked before the card is looked up: until they are
+    # valid, every card id gets the same answer, so that nobody learns which ids his station
+    # holds by trying them.
+    stations = list(permissions.stations_for(request.user, "break_glass").order_by("code"))
+    if not stations:
+        # Nowhere to break the glass: no card of any id is his to open.
+        raise OutOfScope(CARD, str(pk))
+    form = BreakGlassForm(request.POST, stations=stations, searching=False)
+    if not form.is_valid():
+        return _page(request, form, status=400)
     card = selectors.card_for_break_glass(user=request.user, pk=pk)
     detail = redirect("liaison:card_detail", pk=card.pk)
     if "view" in permissions.card_actions(request.user, card):
         # In his normal scope: no glass to break, nothing to flag.
         return detail
-    form = BreakGlassForm(request.POST, stations=_stations(request.user), searching=False)
-    if form.is_valid():
-        try:
-            access = services.break_glass_open(
-                actor=request.user,
-                card=card,
-                purpose=form.cleaned_data["purpose"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
-            minutes = round((access.expires_at - access.granted_at).total_seconds() / 60)
-            messages.warning(
-                request,
-                f"緊急閲覧を開始しました（{minutes}分間有効）。"
-                "この閲覧は記録され、受持区の取扱責任者に通知されました。",
-            )
-            return detail
-    return _page(request, form, status=400)
+    try:
+        access = services.break_glass_open(
+            actor=request.user,
+            card=card,
+            purpose=form.cleaned_data["purpose"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (DomainError, ValidationError) as exc:
+        refused(form, exc)
+        return _page(request, form, status=400)
+    minutes = round((access.expires_at - access.granted_at).total_seconds() / 60)
+    messages.warning(
+        request,
+        f"緊急閲覧を開始しました（{minutes}分間有効）。"
+        "この閲覧は記録され、受持区の取扱責任者に通知されました。",
+    )
+    return detail

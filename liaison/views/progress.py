@@ -706,17 +706,17 @@ def progress_panel(user: User) -> dict[str, Any]:
 urlpatterns: list = [
     path("progress/", progress_home, name="progress_home"),
     path("progress/plan/", my_plans, name="my_plans"),
-    path("progress/stations/<int:pk>/", station_progress, name="station_progress"),
+    path("progress/stations/<id:pk>/", station_progress, name="station_progress"),
     path(
-        "progress/stations/<int:pk>/export.csv",
+        "progress/stations/<id:pk>/export.csv",
         station_progress_export,
         name="station_progress_export",
     ),
-    path("progress/stations/<int:pk>/plans/", monthly_plans, name="monthly_plans"),
+    path("progress/stations/<id:pk>/plans/", monthly_plans, name="monthly_plans"),
     path(
-        "progress/stations/<int:pk>/officers/<int:user_pk>/",
+        "progress/stations/<id:pk>/officers/<id:user_pk>/",
         officer_figures,
         name="officer_figures",
     ),
-    path("progress/books/<int:pk>/overdue/", overdue_cards, name="overdue_cards"),
+    path("progress/books/<id:pk>/overdue/", overdue_cards, name="overdue_cards"),
 ]

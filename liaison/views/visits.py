@@ -456,13 +456,13 @@ def uses_night_requests(user: User) -> bool:
 
 
 urlpatterns = [
-    path("cards/<int:pk>/visits/new/", visit_create, name="visit_create"),
-    path("cards/<int:pk>/visits/absent/", visit_absent, name="visit_absent"),
-    path("visits/<int:pk>/", visit_detail, name="visit_detail"),
-    path("visits/<int:pk>/follow-up/", visit_follow_up_done, name="visit_follow_up_done"),
+    path("cards/<id:pk>/visits/new/", visit_create, name="visit_create"),
+    path("cards/<id:pk>/visits/absent/", visit_absent, name="visit_absent"),
+    path("visits/<id:pk>/", visit_detail, name="visit_detail"),
+    path("visits/<id:pk>/follow-up/", visit_follow_up_done, name="visit_follow_up_done"),
     path("night/", night_request_list, name="night_request_list"),
     path("night/new/", night_request_create, name="night_request_create"),
-    path("night/<int:pk>/", night_request_detail, name="night_request_detail"),
-    path("night/<int:pk>/withdraw/", night_request_withdraw, name="night_request_withdraw"),
-    path("night/<int:pk>/decide/", night_request_decide, name="night_request_decide"),
+    path("night/<id:pk>/", night_request_detail, name="night_request_detail"),
+    path("night/<id:pk>/withdraw/", night_request_withdraw, name="night_request_withdraw"),
+    path("night/<id:pk>/decide/", night_request_decide, name="night_request_decide"),
 ]

@@ -241,7 +241,7 @@ def _headquarters_of(user) -> Headquarters:
         return Headquarters.objects.get(pk=station.headquarters_id)
     rows = list(Headquarters.objects.all()[:2])
     if len(rows) != 1:
-        raise OutOfScope("警察本部が見つかりません。")
+        raise OutOfScope("accounts.headquarters")
     return rows[0]
 
 
@@ -558,7 +558,7 @@ def _dedicated_day_get(user, pk: int) -> DedicatedDay:
         .first()
     )
     if day is None:
-        raise OutOfScope("専従日が見つかりません。")
+        raise OutOfScope("liaison.dedicatedday", str(pk))
     if not permissions.has_perm(user, "set_dedicated_days", day.station):
         raise PermissionDenied("専従日を設定できるのは地域課長等と警察署長です。")
     return day
@@ -706,8 +706,8 @@ urlpatterns = [
     path("worklist/print.pdf", worklist_print, name="worklist_print"),
     path("policy/", visit_policy, name="visit_policy"),
     path("takeover/", takeover_list, name="takeover_list"),
-    path("takeover/<int:pk>/", takeover, name="takeover"),
+    path("takeover/<id:pk>/", takeover, name="takeover"),
     path("dedicated-days/", dedicated_days_mine, name="dedicated_days_mine"),
-    path("stations/<int:pk>/dedicated-days/", dedicated_days, name="dedicated_days"),
-    path("dedicated-days/<int:pk>/delete/", dedicated_day_delete, name="dedicated_day_delete"),
+    path("stations/<id:pk>/dedicated-days/", dedicated_days, name="dedicated_days"),
+    path("dedicated-days/<id:pk>/delete/", dedicated_day_delete, name="dedicated_day_delete"),
 ]

@@ -192,6 +192,30 @@ def test_a_household_name_that_matches_nothing_is_said_so(world, login, cards):
     assert response.context["page"] is None
 
 
+def test_a_name_that_matches_nothing_was_still_looked_up_and_is_logged(world, login, cards):
+    """A lookup of a resident's name leaves a trace whether or not a card matched."""
+    search(login(world.auditor), household="該当なし太郎", start="2026-03-10")
+    logged = AccessEvent.objects.get(user=world.auditor, action=AccessEvent.Action.SEARCH)
+    assert logged.summary == "閲覧記録の検索（世帯・事業所名・期間） 該当なし"
+    assert logged.record_count == 0
+    assert "該当なし太郎" not in logged.summary
+
+
+def test_a_person_who_matches_nobody_was_still_looked_up_and_is_logged(world, login):
+    search(login(world.auditor), person="存在しない人")
+    logged = AccessEvent.objects.get(user=world.auditor, action=AccessEvent.Action.SEARCH)
+    assert logged.summary == "閲覧記録の検索（職員） 該当なし"
+    assert "存在しない人" not in logged.summary
+
+
+def test_an_export_of_a_name_that_matches_nothing_is_logged_too(world, login, cards):
+    client = login(world.auditor)
+    response = client.get(reverse("accounts:audit_event_export"), {"household": "存在しない名前"})
+    assert response.status_code == 400
+    logged = AccessEvent.objects.get(user=world.auditor, action=AccessEvent.Action.SEARCH)
+    assert logged.summary == "閲覧記録の検索（世帯・事業所名） 該当なし"
+
+
 def test_action(world, login, cards):
     yamada, _, _ = cards
     view = event(world.supervisor, at=T0, card=yamada)

@@ -405,4 +405,4 @@ def test_the_object_page_costs_the_same_queries_for_few_or_many_changes(
 
 
 def test_an_id_beyond_any_object_is_not_found(world, login):
-    assert login(world.auditor).get(object_url("card", 10**20)).status_code == 404
+    assert login(world.auditor).get(f"/audit/history/card/{10**20}/").status_code == 404

@@ -168,7 +168,8 @@ def test_events_after_a_newer_one_in_the_chain_are_kept(db, archive_dir):
 
 def test_before_takes_an_earlier_cutoff_but_never_a_later_one(old_events, db, archive_dir):
     newer = event(timezone.now() - 5 * YEAR - dt.timedelta(days=30), 9)
-    day = (timezone.now() - 6 * YEAR + dt.timedelta(minutes=2)).date()
+    # The command cuts at Tokyo midnight: the events' day is their Tokyo date.
+    day = timezone.localtime(timezone.now() - 6 * YEAR + dt.timedelta(minutes=2)).date()
     with pytest.raises(CommandError, match="保存期間"):
         purge("--before", timezone.localdate().isoformat())
     with pytest.raises(CommandError, match="読めません"):
@@ -302,7 +303,7 @@ def test_two_purges_over_many_chains_keep_the_log_verifiable(archive_dir):
         event(now - dt.timedelta(minutes=i), 200 + i)
     assert AccessEvent.objects.values("chain").distinct().count() > 3
 
-    purge("--before", (now - 6 * YEAR - dt.timedelta(days=30)).date().isoformat())
+    purge("--before", timezone.localtime(now - 6 * YEAR - dt.timedelta(days=30)).date().isoformat())
     first = AccessLogPurge.objects.get()
     assert first.event_count == 24 and len(first.anchors) > 3
     assert chain.verify().ok

@@ -252,13 +252,21 @@ def test_paging_keeps_the_order_and_filters(world, login, monkeypatch):
     assert second.context["filters"]["order"] == "kana"
 
 
+# フリガナ takes kana only: the number i written in kana digits (0 → ア … 9 → コ).
+_KANA_DIGITS = "アイウエオカキクケコ"
+
+
+def _kana_number(i: int) -> str:
+    return "".join(_KANA_DIGITS[int(d)] for d in f"{i:02d}")
+
+
 def _fill(officer, beat, count: int) -> None:
     for i in range(count):
         make_household(
             officer,
             beat,
             banchi=f"{i + 1}",
-            members=[person(f"試験 {i}", f"シケン {i}")],
+            members=[person(f"試験 {i}", f"シケン {_kana_number(i)}")],
             care_elderly_only=i % 2 == 0,
         )
 

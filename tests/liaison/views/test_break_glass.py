@@ -253,3 +253,82 @@ def test_anonymous_is_sent_to_sign_in(client, world, card_a1_2):
     for response in (client.get(PAGE), client.post(open_url(card_a1_2), {})):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- Issue 16: the page logs what it shows; a status code tells nothing of existence -----
+
+
+def test_the_page_logs_each_card_it_lists_under_the_glass(world, login, card_a1_2):
+    client = login(world.beat_officer)
+    client.post(open_url(card_a1_2), {"purpose": "missing_person", "reason": REASON})
+    before = AccessEvent.objects.count()
+
+    html = client.get(PAGE).content.decode()
+
+    assert "鈴木 トメ" in html  # the active grant names the resident
+    (event,) = AccessEvent.objects.order_by("pk")[before:]
+    assert (event.action, event.object_type, event.object_id) == (
+        AccessEvent.Action.LIST,
+        "liaison.liaisoncard",
+        str(card_a1_2.pk),
+    )
+    assert event.break_glass
+    assert event.station == world.station_a
+    assert "鈴木" not in event.summary
+
+
+def test_the_page_with_no_active_grant_logs_nothing(world, login):
+    client = login(world.beat_officer)
+    before = AccessEvent.objects.count()
+    client.get(PAGE)
+    assert AccessEvent.objects.count() == before
+
+
+def test_an_ended_appointment_ends_a_running_grant(world, login, card_a1_2):
+    from accounts import services as accounts_services
+
+    officer = world.beat_officer
+    login(officer).post(open_url(card_a1_2), {"purpose": "missing_person", "reason": REASON})
+    assert selectors.card_get(user=officer, pk=card_a1_2.pk) == card_a1_2
+    appointment = officer.appointments.get()
+    accounts_services.appointment_end(actor=None, appointment=appointment)
+    officer.refresh_from_db()
+    with pytest.raises(OutOfScope):
+        selectors.card_get(user=officer, pk=card_a1_2.pk)
+    assert selectors.break_glass_active_list(user=officer) == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"purpose": "missing_person"},
+        {"purpose": "missing_person", "reason": "短い"},
+        {"purpose": "no-such-purpose", "reason": REASON},
+    ],
+    ids=["nothing", "no reason", "short reason", "bad purpose"],
+)
+def test_without_a_valid_purpose_and_reason_every_id_answers_alike(
+    world, login, card_a1_2, other_station_card, data
+):
+    client = login(world.beat_officer)
+    answers = []
+    for pk in (card_a1_2.pk, other_station_card.pk, 987654321):
+        response = client.post(reverse("liaison:break_glass_open", kwargs={"pk": pk}), data)
+        body = response.content.decode()
+        # The page names no card: only the request id and the (masked) CSRF token differ.
+        body = re.sub(r"[0-9a-f]{32}|[0-9A-Za-z]{64}", "", body)
+        answers.append((response.status_code, body))
+    assert answers[0][0] == 400
+    assert answers[0] == answers[1] == answers[2]
+    assert not BreakGlassAccess.objects.exists()
+
+
+def test_with_a_valid_reason_an_unknown_id_is_404(world, login, other_station_card):
+    client = login(world.beat_officer)
+    for pk in (other_station_card.pk, 987654321):
+        response = client.post(
+            reverse("liaison:break_glass_open", kwargs={"pk": pk}),
+            {"purpose": "missing_person", "reason": REASON},
+        )
+        assert response.status_code == 404

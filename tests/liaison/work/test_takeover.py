@@ -206,11 +206,11 @@ def test_no_panel_for_a_first_officer_on_a_beat(world, login):
     assert ">受持区の引継ぎ</h2>" not in login(world.supervisor).get(HOME).content.decode()
 
 
-# Session, user, OTP device; the assignment; the summary (predecessor, policy, coverage,
-# follow-ups and their count, notes, overdue cards, confirmation); the access event
-# (appointments, insert); the menu entries; the session save. Pinned: it must not grow
-# with the beat's cards.
-TAKEOVER_QUERIES = 18
+# Session, user, OTP device; the assignment and whether its officer still holds the beat
+# (his permissions on it, 2); the summary (predecessor, policy, coverage, follow-ups and their
+# count, notes, overdue cards, confirmation); the access event (appointments, insert); the
+# menu entries; the session save. Pinned: it must not grow with the beat's cards.
+TAKEOVER_QUERIES = 20
 
 
 def test_the_takeover_page_costs_the_same_with_more_cards(
