@@ -482,6 +482,8 @@ class AccessEvent(models.Model):
 
     class Action(models.TextChoices):
         LOGIN = "login", "サインイン"
+        # The password was right but the second factor is still to come: not a sign-in yet.
+        LOGIN_PENDING = "login_pending", "サインイン（二要素認証の前）"
         LOGIN_FAILED = "login_failed", "サインイン失敗"
         LOGOUT = "logout", "サインアウト"
         SESSION_EXPIRED = "session_expired", "セッション期限切れ"

@@ -76,14 +76,32 @@ def beat_assignment_get(*, user: User, pk: int) -> BeatAssignment:
     return found
 
 
+SIGN_IN_ACTIONS = [
+    AccessEvent.Action.LOGIN,
+    AccessEvent.Action.LOGIN_PENDING,
+    AccessEvent.Action.LOGIN_FAILED,
+    AccessEvent.Action.OTP_FAILED,
+]
+
+
 def my_recent_sign_ins(*, user: User, limit: int = 5) -> list[AccessEvent]:
-    """The user's own last sign-ins and failures, so he notices a stranger's attempt."""
-    return list(
-        AccessEvent.objects.filter(
-            user=user,
-            action__in=[AccessEvent.Action.LOGIN, AccessEvent.Action.LOGIN_FAILED],
-        ).order_by("-occurred_at")[:limit]
+    """The user's own last sign-ins and failures, so he notices a stranger's attempt. A
+    password accepted whose second factor never passed is a failure: its LOGIN_PENDING event
+    stays in the list unless a later LOGIN names it as completed."""
+    events = list(
+        AccessEvent.objects.filter(user=user, action__in=SIGN_IN_ACTIONS).order_by(
+            "-occurred_at", "-pk"
+        )[: limit * 3]
     )
+    completed = {
+        e.object_id for e in events if e.action == AccessEvent.Action.LOGIN and e.object_id
+    }
+    shown = [
+        e
+        for e in events
+        if not (e.action == AccessEvent.Action.LOGIN_PENDING and str(e.pk) in completed)
+    ]
+    return shown[:limit]
 
 
 def notice_list_unread(*, user: User, limit: int = 10) -> list[Notice]:

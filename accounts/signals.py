@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from axes.helpers import get_failure_limit
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from . import permissions
 from .models import AccessEvent, User
 from .services import access_event_record
 
@@ -35,8 +37,24 @@ def _refused_by_lock(request: HttpRequest | None, credentials: dict | None) -> b
     return failures is None or failures > get_failure_limit(request, credentials)
 
 
+# The session key under which a sign-in waiting for its second factor keeps its event id.
+PENDING_LOGIN_KEY = "pending_login_event"
+
+
 @receiver(user_logged_in, dispatch_uid="accounts_access_log_logged_in")
 def _logged_in(sender, request, user, **kwargs) -> None:
+    # With a second factor to come, the password alone is not a sign-in: its event is
+    # LOGIN_PENDING, and accounts.views.auth.otp_verify records the LOGIN that completes it.
+    if permissions.requires_two_factor(user, required_for_all=settings.OTP_REQUIRED_FOR_ALL):
+        event = access_event_record(
+            user=user,
+            action=AccessEvent.Action.LOGIN_PENDING,
+            outcome=AccessEvent.Outcome.FAILURE,
+            summary="パスワードは確認済み・二要素認証は未完了",
+        )
+        if request is not None and hasattr(request, "session"):
+            request.session[PENDING_LOGIN_KEY] = event.pk
+        return
     access_event_record(user=user, action=AccessEvent.Action.LOGIN)
 
 

@@ -124,12 +124,64 @@ def test_production_refuses_to_start_with_debug_on(tmp_path):
     assert "DEBUG" in done.stderr.strip().splitlines()[-1]
 
 
-def test_without_debug_any_settings_refuse_to_start_without_a_secret_key(tmp_path):
-    """Not only the production module: DEBUG off never falls back to the development key."""
-    done = run_python(DUMP, {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "false"})
+def test_production_refuses_demo_mode(tmp_path):
+    """Demo people share a password and demo devices have derivable codes."""
+    done = run_python("manage.py", production_env(tmp_path, DEMO_MODE="true"), "check")
+
+    assert done.returncode != 0
+    assert "DEMO_MODE" in done.stderr.strip().splitlines()[-1]
+
+
+def test_without_debug_the_base_settings_refuse_to_start_without_a_secret_key(tmp_path):
+    """Not only the production module: DEBUG off never falls back to a known key."""
+    done = run_python(
+        DUMP,
+        {"DJANGO_SETTINGS_MODULE": "config.settings.base", "ALLOWED_HOSTS": "x.example.jp"},
+    )
 
     assert done.returncode != 0
     assert "SECRET_KEY" in done.stderr.strip().splitlines()[-1]
+
+
+def test_make_run_makes_its_own_key_once_and_shares_it_with_nobody():
+    first = settings_of("config.settings.local")["SECRET_KEY"]
+    second = settings_of("config.settings.local")["SECRET_KEY"]
+    key_file = ROOT / "var" / "local-secret-key"
+    assert first == second == key_file.read_text().strip()
+    assert len(first) >= 50
+    assert "dev-only" not in first
+    assert key_file.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+@pytest.mark.smoke
+def test_make_run_shows_the_japanese_404_not_the_debug_page(tmp_path):
+    """An out-of-scope or unknown page under `make run` is the production page: in Japanese,
+    with no list of the URL patterns."""
+    code = (
+        "import os, django\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.local')\n"
+        "django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from django.test import Client\n"
+        "response = Client(HTTP_HOST='127.0.0.1').get('/liaison/cards/424242/')\n"
+        "print(response.status_code)\n"
+        "print(response.content.decode())\n"
+    )
+    done = run_python(code, {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}"})
+    assert done.returncode == 0, done.stderr
+    status, _, body = done.stdout.partition("\n")
+    # Not signed in: sent to sign in. An unknown address is the plain 404 page.
+    assert status in ("302", "404")
+    done = run_python(
+        code.replace("/liaison/cards/424242/", "/no-such-page/"),
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}"},
+    )
+    status, _, body = done.stdout.partition("\n")
+    assert status == "404"
+    assert "ページが見つかりません" in body
+    assert "URLconf" not in body and "Using the URLconf" not in body
+    assert "DEBUG = True" not in body
 
 
 # --- (c) `make run` needs nothing --------------------------------------------------------
@@ -137,7 +189,7 @@ def test_without_debug_any_settings_refuse_to_start_without_a_secret_key(tmp_pat
 
 @pytest.mark.smoke
 def test_local_settings_start_with_no_environment_at_all():
-    """manage.py and `make run`: DEBUG on, SQLite, tasks run at once, mail to the console."""
+    """manage.py and `make run`: DEBUG off, SQLite, tasks run at once, mail to the console."""
     check = run_python("manage.py", {}, "check")
     assert check.returncode == 0, check.stderr
 
@@ -158,7 +210,7 @@ def test_local_settings_start_with_no_environment_at_all():
 
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "DEBUG True" in out
+    assert "DEBUG False" in out
     assert f"ENGINE django.db.backends.sqlite3 {ROOT / 'db.sqlite3'}" in out
     # No worker and no Redis are needed: the task ran in the process.
     assert "TASK pong" in out
@@ -175,7 +227,7 @@ LOCAL = "config.settings.local"
 def test_local_defaults_are_the_embedded_ones():
     defaults = settings_of(LOCAL)
 
-    assert defaults["DEBUG"] is True
+    assert defaults["DEBUG"] is False
     assert defaults["DB_ENGINE"] == "django.db.backends.sqlite3"
     assert defaults["CELERY_TASK_ALWAYS_EAGER"] is True
     assert defaults["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
@@ -189,7 +241,7 @@ def test_local_defaults_are_the_embedded_ones():
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("DEBUG", "false", {"DEBUG": False}),
+        ("DEBUG", "true", {"DEBUG": True}),
         ("SECRET_KEY", "k" * 60, {"SECRET_KEY": "k" * 60}),
         (
             "ALLOWED_HOSTS",

@@ -33,6 +33,7 @@ from ..forms.auth import OtpTokenForm, PasswordChangeForm, SignInForm
 from ..middleware import SIGNED_OUT_REASON_KEY, SessionLifetimeMiddleware, duration_ja
 from ..models import AccessEvent, User
 from ..services import access_event_record
+from ..signals import PENDING_LOGIN_KEY
 
 OTP_DEVICE_NAME = "認証アプリ"
 
@@ -97,6 +98,21 @@ def _otp_failure_record(request: HttpRequest, device: TOTPDevice, summary: str) 
         outcome=AccessEvent.Outcome.FAILURE,
         obj=device,
         summary=summary,
+    )
+
+
+def _sign_in_complete(request: HttpRequest) -> None:
+    """The second factor passed: the sign-in whose password step waited for it is complete.
+    Its LOGIN event names that step's LOGIN_PENDING event, so the history shows one 成功."""
+    pending = request.session.pop(PENDING_LOGIN_KEY, None)
+    if pending is None:
+        return  # verified again within a session (e.g. before changing the device)
+    access_event_record(
+        user=request.user,
+        action=AccessEvent.Action.LOGIN,
+        object_type="accounts.accessevent",
+        object_id=pending,
+        summary="二要素認証を完了",
     )
 
 
@@ -179,6 +195,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             _otp_failure_record(request, device, "待機時間中の入力")
         elif _token_verify(device, form.cleaned_data["token"]):
             otp_login(request, device)
+            _sign_in_complete(request)
             # A new key once the second factor is passed, as after the password.
             request.session.cycle_key()
             return redirect(next_url or _home())
@@ -216,6 +233,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             services.totp_device_confirm(actor=user, device=device)
             otp_login(request, device)
             request.session.cycle_key()
+            _sign_in_complete(request)
             summary = "二要素認証の端末を変更" if replacing else "二要素認証の端末を登録"
             access_event_record(
                 user=user, action=AccessEvent.Action.OTP_CHANGE, obj=device, summary=summary

@@ -313,3 +313,6 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365 + 1)
 # Where access_log_purge writes its signed archives.
 AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=BASE_DIR / "var" / "audit-archive")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="junkai-demo-2026")
+# A demonstration installation (`make run`): demo data and demo TOTP devices whose codes
+# `manage.py demo_totp` prints. Never in production (config.settings.production refuses it).
+DEMO_MODE = env.bool("DEMO_MODE", default=False)

@@ -25,11 +25,17 @@ if _missing:
     )
 
 from .base import *  # noqa: E402, F403
-from .base import DEBUG  # noqa: E402
+from .base import DEBUG, DEMO_MODE  # noqa: E402
 
 if DEBUG:
     # Tracebacks and settings on error pages would show personal data to anyone.
     raise ImproperlyConfigured(
         "本番設定では DEBUG を有効にできません (DEBUG=false にしてください)。 / "
         "DEBUG must be off with production settings."
+    )
+
+if DEMO_MODE:
+    # Demo devices have derivable keys and demo people a shared password.
+    raise ImproperlyConfigured(
+        "本番設定では DEMO_MODE を有効にできません。 / DEMO_MODE must be off in production."
     )

@@ -57,7 +57,7 @@ def counts() -> dict[str, int]:
 
 
 @pytest.mark.smoke
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_it_creates_a_person_for_every_role_and_prints_their_logins():
     output = seed()
     active = Appointment.objects.filter(granted_at__isnull=False, revoked_at__isnull=True)
@@ -69,7 +69,7 @@ def test_it_creates_a_person_for_every_role_and_prints_their_logins():
     assert "demo_totp" in output
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_a_second_run_changes_nothing():
     seed()
     first = counts()
@@ -77,7 +77,7 @@ def test_a_second_run_changes_nothing():
     assert counts() == first
 
 
-@override_settings(DEBUG=False)
+@override_settings(DEMO_MODE=False)
 def test_it_refuses_without_debug_unless_forced():
     with pytest.raises(CommandError, match="--force"):
         seed()
@@ -89,7 +89,7 @@ def test_it_refuses_without_debug_unless_forced():
     assert not TOTPDevice.objects.exists()
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_a_seeded_beat_officer_sees_exactly_his_beats():
     seed()
     officer = User.objects.get(employee_number="260122")
@@ -99,7 +99,7 @@ def test_a_seeded_beat_officer_sees_exactly_his_beats():
     assert {b.name for b in permissions.beats_for(supervisor)} == {"千波町一丁目", "千波町二丁目"}
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_a_seeded_officer_signs_in_through_the_form_with_the_demo_password(client):
     seed()
     response = client.post(
@@ -113,7 +113,7 @@ def test_a_seeded_officer_signs_in_through_the_form_with_the_demo_password(clien
     assert "伊藤 大輔" in home.content.decode()
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_demo_totp_prints_a_code_the_device_accepts():
     seed()
     out = StringIO()
@@ -125,14 +125,14 @@ def test_demo_totp_prints_a_code_the_device_accepts():
     assert device.verify_token(code)
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_demo_totp_names_a_user_without_a_device():
     seed()
     with pytest.raises(CommandError, match="260121"):
         call_command("demo_totp", "260121", stdout=StringIO())
 
 
-@override_settings(DEBUG=False)
+@override_settings(DEMO_MODE=False)
 def test_demo_totp_refuses_without_debug():
-    with pytest.raises(CommandError, match="DEBUG=False"):
+    with pytest.raises(CommandError, match="DEMO_MODE"):
         call_command("demo_totp", "260001", stdout=StringIO())

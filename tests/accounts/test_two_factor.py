@@ -304,3 +304,50 @@ def test_a_verified_user_replaces_the_device_from_the_link(client, world, login)
     assert event.summary == "二要素認証の端末を変更"
     assert event.user == world.auditor
     assert event.request_id == response["X-Request-ID"]
+
+
+# --- Sign-in history: a password without its second factor is not a sign-in (issue 10) ---
+
+
+def _history(client) -> str:
+    html = client.get("/").content.decode()
+    return html.split("最近のサインインの記録")[1].split("</table>")[0]
+
+
+def test_a_right_password_with_a_wrong_code_is_a_failure_in_the_history(client, world):
+    device = TOTPDevice.objects.create(user=world.overall_manager, name="端末", confirmed=True)
+    sign_in(client, world.overall_manager.employee_number)
+    client.post(VERIFY_URL, {"token": wrong_code_for(device)})
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.LOGIN).exists()
+
+    # The next day he signs in properly and reads his history.
+    end_throttle(device)
+    other = type(client)()
+    sign_in(other, world.overall_manager.employee_number)
+    other.post(VERIFY_URL, {"token": code_for(device, 1)})
+    rows = _history(other)
+    assert rows.count(">成功<") == 1  # today's, completed
+    assert "失敗</span>（確認コードの誤り）" in rows
+    assert "失敗</span>（二要素認証が未完了）" in rows  # yesterday's password step
+    login = AccessEvent.objects.get(action=AccessEvent.Action.LOGIN)
+    assert login.summary == "二要素認証を完了"
+
+
+def test_a_completed_two_factor_sign_in_shows_once_as_a_success(client, world):
+    device = TOTPDevice.objects.create(user=world.overall_manager, name="端末", confirmed=True)
+    sign_in(client, world.overall_manager.employee_number)
+    pending = AccessEvent.objects.get(action=AccessEvent.Action.LOGIN_PENDING)
+    assert pending.outcome == AccessEvent.Outcome.FAILURE
+    client.post(VERIFY_URL, {"token": code_for(device)})
+    login = AccessEvent.objects.get(action=AccessEvent.Action.LOGIN)
+    assert login.object_id == str(pending.pk)
+    rows = _history(client)
+    assert rows.count(">成功<") == 1
+    assert ">失敗<" not in rows
+
+
+def test_without_a_second_factor_the_password_is_the_sign_in(client, world):
+    sign_in(client, world.beat_officer.employee_number)
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.LOGIN).count() == 1
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.LOGIN_PENDING).exists()
+    assert _history(client).count(">成功<") == 1

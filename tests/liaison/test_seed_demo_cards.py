@@ -19,7 +19,7 @@ def seed() -> None:
 
 
 @pytest.mark.smoke
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_every_demo_officer_finds_cards_in_his_own_books_only():
     seed()
     officer = User.objects.get(employee_number="260121")
@@ -31,7 +31,7 @@ def test_every_demo_officer_finds_cards_in_his_own_books_only():
     assert selectors.card_search(user=officer, query=jaconv.kata2hira(family)).exists()
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_the_chief_finds_the_card_submitted_at_the_counter():
     seed()
     chief = User.objects.get(employee_number="260102")
@@ -39,7 +39,7 @@ def test_the_chief_finds_the_card_submitted_at_the_counter():
     assert waiting.count() == 1
 
 
-@override_settings(DEBUG=True)
+@override_settings(DEMO_MODE=True)
 def test_a_second_run_adds_no_cards():
     seed()
     counts = (LiaisonCard.objects.count(), CardMember.objects.count())

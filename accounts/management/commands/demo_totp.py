@@ -1,6 +1,6 @@
 """`manage.py demo_totp <職員番号>`: the current code of a demo user's TOTP device.
 
-For demonstrations only: it refuses with DEBUG off, where no demo device should exist.
+For demonstrations only: it refuses outside DEMO_MODE, where no demo device should exist.
 """
 
 from __future__ import annotations
@@ -16,16 +16,18 @@ from .seed_demo import DEMO_DEVICE_NAME
 
 
 class Command(BaseCommand):
-    help = "デモ用職員の二要素認証の確認コード（6桁）を表示します（DEBUG=True のときのみ）。"
+    help = (
+        "デモ用職員の二要素認証の確認コード（6桁）を表示します（デモ環境 DEMO_MODE のときのみ）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("employee_number", help="職員番号")
 
     def handle(self, *args, employee_number: str, **options):
-        if not settings.DEBUG:
+        if not settings.DEMO_MODE:
             raise CommandError(
-                "DEBUG=False のため確認コードは表示しません。 / "
-                "Refusing to print a TOTP code with DEBUG=False."
+                "デモ環境ではない（DEMO_MODE=false）ため確認コードは表示しません。 / "
+                "Refusing to print a TOTP code outside DEMO_MODE."
             )
         device = TOTPDevice.objects.filter(
             user__employee_number=employee_number, name=DEMO_DEVICE_NAME, confirmed=True

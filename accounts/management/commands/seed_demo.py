@@ -292,8 +292,8 @@ def seed_beat_assignments(org: Organisation) -> None:
 
 def seed_totp_devices() -> list[str]:
     """HQ roles must use a second factor: give each HQ demo user a device whose code
-    `manage.py demo_totp` can print. Only with DEBUG on, since the key is derivable."""
-    if not settings.DEBUG:
+    `manage.py demo_totp` can print. Only in DEMO_MODE, since the key is derivable."""
+    if not settings.DEMO_MODE:
         return []
     numbers = []
     for spec in PEOPLE:
@@ -358,14 +358,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="DEBUG=False でも実行する（本番データベースには使わないこと）。",
+            help="DEMO_MODE でなくても実行する（本番データベースには使わないこと）。",
         )
 
     def handle(self, *args, force: bool = False, **options):
-        if not settings.DEBUG and not force:
+        if not settings.DEMO_MODE and not force:
             raise CommandError(
-                "DEBUG=False のためデモデータを作成しません。本当に作成する場合は --force を"
-                "付けてください。 / Refusing to seed demo data with DEBUG=False; "
+                "デモ環境ではない（DEMO_MODE=false）ためデモデータを作成しません。本当に作成する場合は --force を"
+                "付けてください。 / Refusing to seed demo data outside DEMO_MODE; "
                 "pass --force if you really mean it."
             )
         password = settings.DEMO_PASSWORD
@@ -398,6 +398,6 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(
-                "DEBUG=False のため本部職員のデモ用TOTPは作成していません。"
+                "デモ環境ではない（DEMO_MODE=false）ため本部職員のデモ用TOTPは作成していません。"
                 "本部職員はサインイン後に二要素認証を設定してください。"
             )
