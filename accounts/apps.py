@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         from django import forms
         from django.urls import register_converter
 
-        from .inputs import IdConverter, validate_text
+        from .inputs import IdConverter, validate_date_range, validate_text
 
         # First, before any module with URL patterns is imported: every URL id goes through
         # one reader (an id PostgreSQL cannot hold is a 404), and every text field of every
@@ -17,6 +17,9 @@ class AccountsConfig(AppConfig):
         # validator, whose Japanese message locale/ja corrects.
         register_converter(IdConverter, "id")
         forms.CharField.default_validators = [validate_text]
+        # And every date a form takes lies between 1900 and 2100.
+        forms.DateField.default_validators = [validate_date_range]
+        forms.DateTimeField.default_validators = [validate_date_range]
 
         from . import navigation, signals  # noqa: F401  (connect sign-in listeners)
         from .audit.history import register_accounts_sources

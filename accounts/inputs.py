@@ -9,11 +9,15 @@ field, never a 500 further down, and never a value that breaks a page that shows
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .exceptions import BadInput
 
 # PostgreSQL's bigint: the widest primary key in the project.
 MAX_ID = 2**63 - 1
@@ -50,6 +54,17 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+def is_local_path(url: str) -> bool:
+    """A path on this site ("/liaison/cards/1/"), not "//elsewhere", "https://…", a view
+    name nor anything with a control character (it becomes a Location header)."""
+    return (
+        url.startswith("/")
+        and text_problem(url) is None
+        and not any(ch in url for ch in "\r\n\t")
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
+    )
 
 
 # --- Text ---------------------------------------------------------------------------------
@@ -105,12 +120,33 @@ def validate_kana(value: object) -> None:
         raise ValidationError(KANA_MESSAGE, code="kana")
 
 
-def clean_query_text(value: object, *, max_length: int = 200) -> str:
-    """A search term read straight from a query string, outside a form: what cannot be text
-    is dropped (a search never fails on it), and the length is capped."""
-    text = str(value or "")
-    text = _CONTROL.sub("", _BIDI.sub("", text.replace(NUL, "")))
-    return text[:max_length]
+def query_text(request, name: str, *, max_length: int = 100) -> str:
+    """A search term read straight from a query string, outside a form: stripped, or a 400
+    whose page says what was wrong (a NUL byte would otherwise reach the database)."""
+    text = request.GET.get(name, "").strip()
+    problem = text_problem(text)
+    if problem is not None:
+        raise BadInput(f"検索語を読み取れません。{problem}")
+    if len(text) > max_length:
+        raise BadInput(f"検索語は{max_length}文字以内で入力してください。")
+    return text
+
+
+# --- Dates ----------------------------------------------------------------------------------
+
+# Every date a form takes lies in this range: a resident's birth, a card's filing, an
+# appointment. Year 1 or 9999 is a typing slip, and arithmetic on it overflows.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+DATE_RANGE_MESSAGE = "日付は1900年1月1日から2100年12月31日までの間で入力してください。"
+
+
+def validate_date_range(value: object) -> None:
+    """Every DateField and DateTimeField of every form (accounts.apps installs it)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date) and not DATE_MIN <= value <= DATE_MAX:
+        raise ValidationError(DATE_RANGE_MESSAGE, code="date_range")
 
 
 # --- Free text ------------------------------------------------------------------------------

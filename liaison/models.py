@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.inputs import free_text_field, validate_kana
 from accounts.models import Beat, BeatAssignment, Headquarters, Station
+from accounts.prefectures import PREFECTURE_CHOICES
 
 postal_code_validator = RegexValidator(
     r"^[0-9]{7}$", "郵便番号は7桁の数字で入力してください（例：310-0852）。"
@@ -175,7 +176,7 @@ class LiaisonCard(models.Model):
     postal_code = models.CharField(
         "郵便番号", max_length=7, blank=True, validators=[postal_code_validator]
     )
-    prefecture = models.CharField("都道府県", max_length=10, blank=True)
+    prefecture = models.CharField("都道府県", max_length=10, blank=True, choices=PREFECTURE_CHOICES)
     city = models.CharField("市区町村", max_length=40, blank=True)
     town = models.CharField("町字", max_length=60, blank=True)
     banchi = models.CharField("番地", max_length=40, blank=True, validators=[validate_banchi])

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..audit.selectors import Cursor
+from ..inputs import validate_date_range
 from ..models import AccessEvent, Station
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -62,6 +63,7 @@ class MomentField(forms.CharField):
             )
         except ValueError:
             raise ValidationError("存在しない日付・時刻です。", code="invalid") from None
+        validate_date_range(moment.date())
         return moment, "hh" not in parts
 
 

@@ -20,7 +20,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -30,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import permissions, services
 from ..forms.auth import OtpTokenForm, PasswordChangeForm, SignInForm
+from ..inputs import is_local_path
 from ..middleware import SIGNED_OUT_REASON_KEY, SessionLifetimeMiddleware, duration_ja
 from ..models import AccessEvent, User
 from ..services import access_event_record
@@ -44,11 +44,7 @@ OTP_DEVICE_NAME = "認証アプリ"
 def _safe_next(request: HttpRequest) -> str | None:
     """The `next` target if it stays on this site, else None (no open redirect)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return target if is_local_path(target) else None
 
 
 def _url_with_next(url_name: str, next_url: str | None) -> str:

@@ -13,10 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
+from ..inputs import is_local_path
 from ..models import Notice, User
 
 PANEL_LIMIT = 10
@@ -38,11 +38,6 @@ def has_unread_notices(user: User) -> bool:
 def notices_panel(user: User) -> dict[str, Any]:
     unread = _unread(user)
     return {"notices": unread[:PANEL_LIMIT], "more": len(unread) > PANEL_LIMIT}
-
-
-def is_local_path(url: str) -> bool:
-    """A path on this site ("/liaison/cards/1/"), not "//elsewhere" nor "https://…"."""
-    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
 
 
 @require_POST

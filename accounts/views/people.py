@@ -29,6 +29,7 @@ from ..forms.people import (
     UserCreateForm,
     add_errors,
 )
+from ..inputs import query_text
 from ..models import AccessEvent
 
 # Method checks come first: a wrong method is a 405 for everyone, signed in or not.
@@ -62,7 +63,7 @@ def _refused(form, exc: DomainError | ValidationError, *, default_field: str | N
 @GET_ONLY
 @manager_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q", max_length=60)
     page = selectors.user_page(user=request.user, query=query, page_number=request.GET.get("page"))
     # Staff records are personal data too. The terms themselves (names) stay out of the log.
     services.access_event_record(

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Station
+from accounts.prefectures import PREFECTURE_CHOICES
 
 from .. import services, text
 from ..models import (
@@ -141,7 +142,7 @@ class JapaneseDateField(forms.DateField):
                 year = 1 if era.group(2) == "元" else int(era.group(2))
                 try:
                     return dt.date(_ERAS[era.group(1)] + year, int(era.group(3)), int(era.group(4)))
-                except ValueError as exc:
+                except (ValueError, OverflowError) as exc:
                     raise ValidationError(DATE_INVALID, code="invalid") from exc
         return super().to_python(value)
 
@@ -200,7 +201,7 @@ class CardForm(forms.ModelForm):
             "sensitive",
         ]
         widgets = {
-            "prefecture": _text_widget(**{"class": "input--short"}),
+            "prefecture": forms.Select(attrs={"class": "input--short"}),
             "city": _text_widget(),
             "town": _text_widget(),
             "banchi": _text_widget(placeholder="例：1-2-3、1番地2、一丁目2番3号"),
@@ -228,6 +229,7 @@ class CardForm(forms.ModelForm):
             "business_staff": {"invalid": "従業員数は0以上の整数で入力してください。"},
             "residence_type": {"invalid_choice": "居住形態を一覧から選んでください。"},
             "made_by": {"invalid_choice": "作成方法を選んでください。"},
+            "prefecture": {"invalid_choice": "都道府県を一覧から選んでください。"},
         }
 
     def __init__(self, *args, kind: str, stations=None, **kwargs):
@@ -235,6 +237,7 @@ class CardForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.declinable = services.items_for(kind)
+        self.fields["prefecture"].choices = [("", "選択してください"), *PREFECTURE_CHOICES]
         # The offline look-up fills 都道府県・市区町村・町字 when the code changes (htmx).
         self.fields["postal_code"].widget.attrs.update(
             {

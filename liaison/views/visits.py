@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
+from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat, Station, User
-from accounts.views.notices import is_local_path
 
 from .. import selectors, services, text
 from ..forms.visits import (
