@@ -2,8 +2,9 @@
 the resident wrote it come out the same.
 
 `fold_name` applies NFKC (full-width letters and digits, half-width kana to full-width),
-turns hiragana into katakana, removes spaces and variation selectors, and folds variant
-kanji (異体字: 髙→高, 﨑→崎, 德→徳, 邊・邉→辺, 齋→斎, 澤→沢 …) to one member of their family.
+turns hiragana into katakana, removes spaces and variation selectors, ignores the case of
+Latin letters, and folds variant kanji (異体字: 髙→高, 﨑→崎, 德→徳, 邊・邉→辺, 齋→斎,
+澤→沢 …) to one member of their family.
 Search columns (a card's search_names, a user's search_name) store the folded form; the
 records keep the exact one, which is what pages and prints show.
 
@@ -21,7 +22,7 @@ and it relates common kanji that are different names (智/知, 田/佃, 谷/穀,
   level-1 families together.
 
 Each family is represented by its level-1 member, else by its lowest code point. The
-mapping is a translate table built once, on first use (about 0.2 s).
+mapping is a translate table built once, on first use (a fraction of a second).
 
 `SUPPLEMENT` corrects the table where it must: characters outside the BMP, which it does
 not hold (𠮷 つちよし is not related to 吉), and variants whose table family holds several
@@ -131,7 +132,8 @@ def fold_name(text: str) -> str:
     """A name (kanji or kana) as every search compares it: NFKC, katakana, no spaces, one
     kanji per variant family. 「𠮷田　たろう」 and 「吉田タロウ」 both give 「吉田タロウ」."""
     text = _VARIATION_SELECTORS.sub("", unicodedata.normalize("NFKC", text or ""))
-    return _SPACES.sub("", jaconv.hira2kata(text)).translate(variant_table())
+    # casefold: names in Latin letters (foreign residents, staff) match in any case.
+    return _SPACES.sub("", jaconv.hira2kata(text)).casefold().translate(variant_table())
 
 
 def search_key(names: Iterable[str]) -> str:

@@ -77,7 +77,8 @@ def test_distinct_common_kanji_stay_apart(one, other):
         ("ｶﾞｯｺｳ", "ガッコウ"),
         ("たかはし とくこ", "タカハシトクコ"),  # hiragana
         ("タカハシ　トクコ", "タカハシトクコ"),  # full-width space
-        ("ＡＢＣ　１２", "ABC12"),  # full-width letters and digits
+        ("ＡＢＣ　１２", "abc12"),  # full-width letters and digits, any case
+        ("Nguyen Van An", "nguyenvanan"),
         ("葛\U000e0100飾", "葛飾"),  # an ideographic variation sequence
     ],
 )
