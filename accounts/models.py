@@ -15,6 +15,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from .inputs import free_text_field
+from .names import search_key
 
 
 class Role(models.TextChoices):
@@ -99,8 +100,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField("登録日時", default=timezone.now)
     # Raised to end every session of the user at once (disable, appointment end).
     session_version = models.PositiveIntegerField(default=0, editable=False)
+    # 氏名 and フリガナ as the people searches compare them (accounts.names.fold_name),
+    # kept by save(); pages show full_name as written.
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_version"])
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "session_version", "search_name"]
+    )
 
     objects = UserManager()
 
@@ -114,6 +120,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.full_name}（{self.employee_number}）"
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived column, not a rule: every path that names a person (the services,
+        # create_user, the admin, the demo data) goes through here.
+        self.search_name = search_key([self.full_name, self.full_name_kana])
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "full_name_kana"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name

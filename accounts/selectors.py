@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,6 +16,21 @@ from django.utils import timezone
 from . import permissions
 from .exceptions import OutOfScope
 from .models import AccessEvent, Appointment, Beat, BeatAssignment, Notice, Post, Role, User
+from .names import fold_name
+
+
+def user_name_filter(term: str) -> Q:
+    """Users whose 氏名 or フリガナ contains the term, compared as every name search compares
+    (accounts.names.fold_name: kana width, hiragana/katakana, spaces, variant kanji), so
+    that 「高橋 徳子」, 「たかはし」 and 「髙橋德子」 find the same person. The people pages
+    and both audit searches use this one filter. An empty term matches nobody."""
+    folded = fold_name(term)
+    return Q(search_name__contains=folded) if folded else Q(pk__in=[])
+
+
+def employee_number_of(term: str) -> str:
+    """A 職員番号 as typed (full-width digits, spaces) in the form it is stored."""
+    return "".join(unicodedata.normalize("NFKC", term or "").split())
 
 
 def user_list(*, user: User, query: str = "") -> QuerySet[User]:
@@ -23,10 +39,10 @@ def user_list(*, user: User, query: str = "") -> QuerySet[User]:
         return User.objects.none()
     users = User.objects.all().order_by("employee_number")
     if query:
+        number = employee_number_of(query)
         users = users.filter(
-            Q(employee_number__icontains=query)
-            | Q(full_name__icontains=query)
-            | Q(full_name_kana__icontains=query)
+            (Q(employee_number__icontains=number) if number else Q(pk__in=[]))
+            | user_name_filter(query)
         )
     return users
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import Post, Station, User
+from accounts.names import fold_name
 
 from . import text
 from .models import (
@@ -102,7 +103,7 @@ def search_filter(query: str) -> Q:
         if number and len(number) >= 3 and len(number) * 2 >= len(word):
             condition &= Q(search_phones__contains=number)
         else:
-            condition &= Q(search_names__contains=text.fold_name(word))
+            condition &= Q(search_names__contains=fold_name(word))
     return condition
 
 

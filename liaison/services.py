@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import PermissionDenied, StaleEditError, TransitionError
 from accounts.models import AccessEvent, Beat, Station, User
+from accounts.names import search_key
 from accounts.services import access_event_record, notice_send
 
 from . import text
@@ -207,7 +208,7 @@ def _refresh_derived(card: LiaisonCard, members: list[dict[str, Any]]) -> None:
     for member in members:
         names += [member.get("name", ""), member.get("kana", "")]
         phones.append(member.get("phone", ""))
-    card.search_names = "|".join(text.fold_name(n) for n in names if n)
+    card.search_names = search_key(names)
     card.search_phones = "|".join(text.digits(p) for p in phones if p)
 
     missing: list[str] = []

@@ -1,8 +1,10 @@
 """Japanese text as the cards hold it: normalising names, kana, numbers and addresses.
 
 Residents write full- or half-width, hiragana or katakana, 1-2-3 or 一丁目2番3号; the
-search columns and sort keys hold one form so that any of those finds the card. Rules per
-field from ../shared/ECOSYSTEM.md: names NFKC with spaces removed; フリガナ NFKC then
+search columns and sort keys hold one form so that any of those finds the card. Names are
+searched through the one normaliser of every search, accounts.names.fold_name (variant
+kanji folded too). Rules per field from ../shared/ECOSYSTEM.md: names as stored keep the
+resident's exact kanji; フリガナ NFKC then
 katakana; phone and postal numbers NFKC then digits only (jaconv.normalize turns a
 full-width hyphen into ー, so it stays away from numbers).
 """
@@ -37,15 +39,6 @@ _NUMBER = re.compile(r"\d+")
 
 def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "")
-
-
-def fold_name(value: str) -> str:
-    """A name (kanji or kana) for searching: NFKC, katakana, no spaces.
-
-    Hiragana become katakana so that たなか finds タナカ; kanji are left as they are
-    (髙 and 高 stay different: residents care which one is theirs).
-    """
-    return _SPACES.sub("", jaconv.hira2kata(nfkc(value)))
 
 
 def kana(value: str) -> str:

@@ -35,9 +35,10 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Concat, Replace
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from ..selectors import employee_number_of, user_name_filter
 from . import registry
 from .registry import HistorySource
 
@@ -447,18 +448,11 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _people(term: str) -> QuerySet:
-    """Users whose 職員番号 is the term, or whose 氏名 or フリガナ contains it (spaces
-    ignored), as a subquery."""
-    compact = "".join(term.split())
-    no_spaces = Replace(Replace("full_name", Value(" "), Value("")), Value("\u3000"), Value(""))
+    """Users whose 職員番号 is the term, or whose 氏名 or フリガナ contains it (the same
+    folding as every name search: accounts.selectors.user_name_filter), as a subquery."""
     return (
         get_user_model()
-        .objects.annotate(compact_name=no_spaces)
-        .filter(
-            Q(employee_number=term)
-            | Q(compact_name__contains=compact)
-            | Q(full_name_kana__contains=compact)
-        )
+        .objects.filter(Q(employee_number=employee_number_of(term)) | user_name_filter(term))
         .values("pk")
     )
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
@@ -29,8 +28,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import Replace, TruncDate
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
 
 from .. import permissions
@@ -45,6 +44,7 @@ from ..models import (
     Station,
     User,
 )
+from ..selectors import employee_number_of, user_name_filter
 from . import registry
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -203,34 +203,19 @@ class FilterResolution:
         return "・".join(self.used) if self.used else "条件なし"
 
 
-def _fold(text: str) -> str:
-    """Full-width to half-width, spaces out: 「山田　太郎」 and 「山田太郎」 match alike."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def _to_katakana(text: str) -> str:
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
-
-
 def people_matching(term: str) -> tuple[list[int], bool]:
     """The users a person filter means: the one whose 職員番号 is `term`, else those whose
-    氏名 or フリガナ contains it (spaces ignored), at most PERSON_MATCH_LIMIT. Second value:
-    whether more matched than were taken."""
-    term = _fold(term)
-    if not term:
+    氏名 or フリガナ contains it (accounts.selectors.user_name_filter: the same folding as
+    every name search), at most PERSON_MATCH_LIMIT. Second value: whether more matched
+    than were taken."""
+    number = employee_number_of(term)
+    if not number:
         return [], False
-    exact = list(User.objects.filter(employee_number=term).values_list("pk", flat=True)[:1])
+    exact = list(User.objects.filter(employee_number=number).values_list("pk", flat=True)[:1])
     if exact:
         return exact, False
-    kana = _to_katakana(term)
-    compact_name = Replace("full_name", Value(" "), Value(""))
-    compact_kana = Replace("full_name_kana", Value(" "), Value(""))
     rows = list(
-        User.objects.annotate(
-            name_compact=Replace(compact_name, Value("\u3000"), Value("")),
-            kana_compact=Replace(compact_kana, Value("\u3000"), Value("")),
-        )
-        .filter(Q(name_compact__contains=term) | Q(kana_compact__contains=kana))
+        User.objects.filter(user_name_filter(term))
         .order_by("employee_number")
         .values_list("pk", flat=True)[: PERSON_MATCH_LIMIT + 1]
     )

@@ -15,7 +15,7 @@ from accounts.models import AccessEvent
 from liaison.models import LiaisonCard
 from tests.conftest import build_world
 from tests.e2e.conftest import axe_violations, describe_violations, sign_in
-from tests.liaison.conftest import pdf_text
+from tests.liaison.conftest import make_household, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -118,5 +118,43 @@ def test_an_officer_makes_finds_corrects_and_prints_a_household_card(new_context
     assert AccessEvent.objects.filter(
         user=officer, action=AccessEvent.Action.PRINT, object_id=str(card.pk)
     ).exists()
+
+    assert not any(found.values()), "\n" + describe_violations(found)
+
+
+def test_an_officer_types_the_common_kanji_and_finds_the_residents_own(new_context, live_server):
+    """Issue 10: the card says 髙橋 德子 as the resident writes it; the officer types 高橋 on
+    a tablet and finds it, opens it and sees the exact form. A name that matches nothing
+    says so, with the count."""
+    world = build_world()
+    officer = world.beat_officer
+    make_household(
+        officer,
+        world.beat_a1_1,
+        members=[{"name": "髙橋 德子", "kana": "タカハシ トクコ", "relationship": "head"}],
+    )
+    context = new_context(viewport={"width": 1024, "height": 1366})
+    sign_in(context, live_server, officer)
+    page = context.new_page()
+
+    page.goto(live_server.url + reverse("liaison:card_search"))
+    page.fill("#id_q", "高橋")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?q="))
+    expect(page.locator("[role=status]")).to_contain_text("検索結果：1件")
+    result = page.locator("table a", has_text="髙橋 德子")
+    assert result.count() == 1
+    found = {"カード検索（異体字）": axe_violations(page, live_server)}
+    result.click()
+    page.wait_for_url(re.compile(r"/liaison/cards/\d+/$"))
+    assert "髙橋 德子" in page.inner_text("main")
+
+    page.goto(live_server.url + reverse("liaison:card_search"))
+    page.fill("#id_q", "佐々木")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?q="))
+    expect(page.locator("[role=status]")).to_contain_text("検索結果：0件")
+    assert "一致するカードはありません" in page.inner_text("main")
+    found["カード検索（0件）"] = axe_violations(page, live_server)
 
     assert not any(found.values()), "\n" + describe_violations(found)
