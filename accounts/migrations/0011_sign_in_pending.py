@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_input_limits'),
+        ('accounts', '0007_user_search_name'),
     ]
 
     operations = [
