@@ -113,6 +113,8 @@ def axe_violations(page, live_server) -> list[dict[str, Any]]:
     loaded by URL from the page's own origin; the context answers that URL from the
     vendored file (see `new_context`), so the page is checked under its real policy.
     """
+    # A click that submits a form may still be navigating: check the page it arrives at.
+    page.wait_for_load_state("load")
     page.add_script_tag(url=f"{live_server.url}{AXE_PATH}")
     return page.evaluate(
         """async () => {

@@ -81,6 +81,7 @@ def test_an_approved_night_visit_is_kept_and_a_late_one_refused(new_context, liv
         assert night.status == NightVisitRequest.Status.PENDING
         found["申請の内容（申請者）"] = axe_violations(page, live_server)
         page.click("button:has-text('申請を取り下げる')")  # the confirmation only
+        page.wait_for_selector("text=やめる（戻る）")
         found["取下げの確認"] = axe_violations(page, live_server)
         page.click("text=やめる（戻る）")
         page.wait_for_url(re.compile(rf"/liaison/night/{night.pk}/$"))

@@ -308,7 +308,8 @@ def test_the_auditor_runs_detection_for_a_day(world, login):
     [
         ("", "対象日を入力してください。"),
         ("2026-13-40", "対象日は「2026-04-01」のように入力してください。"),
-        ("2999-01-01", "未来の日付は指定できません。"),
+        ("2099-01-01", "未来の日付は指定できません。"),
+        ("2999-01-01", "日付は1900年1月1日から2100年12月31日までの間で入力してください。"),
     ],
 )
 def test_a_wrong_day_is_refused_at_the_field(world, login, value, message):
