@@ -14,6 +14,7 @@ from django.utils.crypto import salted_hmac
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from . import dates
 from .inputs import free_text_field
 from .names import search_key
 
@@ -99,10 +100,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("管理サイトの利用", default=False)
     date_joined = models.DateTimeField("登録日時", default=timezone.now)
     # Raised to end every session of the user at once (disable, appointment end).
-    session_version = models.PositiveIntegerField(default=0, editable=False)
+    session_version = models.PositiveIntegerField("セッションの版", default=0, editable=False)
     # 氏名 and フリガナ as the people searches compare them (accounts.names.fold_name),
     # kept by save(); pages show full_name as written.
-    search_name = models.CharField(max_length=200, blank=True, editable=False)
+    search_name = models.CharField("氏名（検索用）", max_length=200, blank=True, editable=False)
 
     history = HistoricalRecords(
         excluded_fields=["password", "last_login", "session_version", "search_name"]
@@ -364,7 +365,9 @@ _ONE_UNIT = (
 class RoleGroup(UnitMixin):
     """The guardian group that carries one role's permissions on one unit."""
 
-    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, related_name="role_group", verbose_name="権限グループ"
+    )
     role = models.CharField("役職", max_length=30, choices=Role.choices)
 
     class Meta:
@@ -464,8 +467,8 @@ class BeatAssignment(models.Model):
     )
     starts_on = models.DateField("指定日")
     ends_on = models.DateField("終了日", null=True, blank=True)
-    granted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    granted_at = models.DateTimeField("権限付与日時", null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField("権限取消日時", null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -592,7 +595,7 @@ class AccessEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        return f"{dates.datetime_ja(self.occurred_at)} {self.get_action_display()}"
 
 
 class AccessChainHead(models.Model):
@@ -628,7 +631,7 @@ class AccessLogCheck(models.Model):
         ordering = ["-ran_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.ran_at:%Y-%m-%d %H:%M} {'正常' if self.ok else '異常'}"
+        return f"{dates.datetime_ja(self.ran_at)} {'正常' if self.ok else '異常'}"
 
 
 class AccessLogPurge(models.Model):
@@ -651,7 +654,7 @@ class AccessLogPurge(models.Model):
         ordering = ["-ran_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.ran_at:%Y-%m-%d} {self.archive_name}"
+        return f"{dates.date_ja(self.ran_at)} {self.archive_name}"
 
 
 class AnomalyCase(models.Model):

@@ -13,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from . import permissions
+from . import dates, permissions
 from .exceptions import OutOfScope
 from .models import AccessEvent, Appointment, Beat, BeatAssignment, Notice, Post, Role, User
 from .names import fold_name
@@ -261,6 +261,10 @@ def _history_entries(records: list, fields: list[str], subject, model) -> list[H
             return dict(field.choices).get(value, value) if value else ""
         if isinstance(value, bool):
             return "はい" if value else "いいえ"
+        if isinstance(value, dt.datetime):
+            return dates.datetime_ja(value)  # Tokyo time
+        if isinstance(value, dt.date):
+            return dates.date_ja(value)
         return "" if value is None else value
 
     entries = []

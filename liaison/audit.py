@@ -6,10 +6,20 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from accounts import dates
 from accounts.audit.registry import AuditedKind, HistorySource, register_history, register_kind
 from accounts.inputs import parse_ids
 
-from .models import CardMember, CardVehicle, LiaisonCard, Visit
+from . import text
+from .models import (
+    CardMember,
+    CardVehicle,
+    LiaisonCard,
+    MonthlyPlan,
+    NightVisitRequest,
+    Visit,
+    VisitPolicy,
+)
 from .selectors import card_list, search_filter
 
 CARD = "liaison.liaisoncard"
@@ -158,6 +168,12 @@ def _owner_card(model):
     return owner_of
 
 
+def _everyone_sees(user, ids: list[int]) -> set[int]:
+    """Night-visit requests, the visit policy and monthly plans hold no resident's data:
+    auditors see the values."""
+    return set(ids)
+
+
 def register_history_sources() -> None:
     register_history(
         HistorySource(
@@ -167,8 +183,33 @@ def register_history_sources() -> None:
             object_type=CARD,
             values_visible=card_values_visible,
             hidden_fields=CARD_HIDDEN,
+            formats={"postal_code": text.postal_display},
         )
     )
+    # Every model with a history is listed in the audit (its pages are in Japanese too:
+    # tests/accounts/audit/test_history_in_japanese.py renders each one).
+    for key, label, model, hidden, formats in (
+        ("night_request", "夜間巡回連絡の承認申請", NightVisitRequest, frozenset(), {}),
+        ("visit_policy", "巡回連絡の実施頻度", VisitPolicy, frozenset(), {}),
+        (
+            "monthly_plan",
+            "巡回連絡の月間計画",
+            MonthlyPlan,
+            frozenset({"updated_at"}),
+            {"month": dates.month_ja},
+        ),
+    ):
+        register_history(
+            HistorySource(
+                key=key,
+                label=label,
+                model=model,
+                object_type=model._meta.label_lower,
+                values_visible=_everyone_sees,
+                hidden_fields=hidden,
+                formats=formats,
+            )
+        )
     for key, label, model, hidden in (
         ("member", "世帯員", CardMember, MEMBER_HIDDEN),
         ("vehicle", "車両", CardVehicle, VEHICLE_HIDDEN),

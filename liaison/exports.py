@@ -20,6 +20,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from accounts import dates
+
+from . import text
 from .models import CardMember, LiaisonCard
 
 # Cards per database round trip (and per members query). Tests make it small.
@@ -89,10 +92,6 @@ def export_queryset(cards: QuerySet[LiaisonCard]) -> QuerySet[LiaisonCard]:
     )
 
 
-def _postal(code: str) -> str:
-    return f"{code[:3]}-{code[3:]}" if len(code) == 7 else code
-
-
 def _members(card: LiaisonCard) -> str:
     names = []
     for member in card.members.all():
@@ -109,7 +108,7 @@ def card_rows(cards: QuerySet[LiaisonCard]) -> Iterator[list[Any]]:
             f"{beat.post.name} {beat.name}",
             card.get_kind_display(),
             card.get_status_display(),
-            _postal(card.postal_code),
+            text.postal_display(card.postal_code, mark=False),
             f"{card.prefecture}{card.city}{card.town}{card.banchi}",
             card.building,
             card.room,
@@ -145,7 +144,8 @@ def csv_stream(rows: Iterable[list[Any]]) -> Iterator[bytes]:
     yield "\ufeff".encode() + writer.writerow(COLUMNS).encode()
     for row in rows:
         values = [
-            v.isoformat() if isinstance(v, dt.date) else "" if v is None else _text(v) for v in row
+            dates.date_iso(v) if isinstance(v, dt.date) else "" if v is None else _text(v)
+            for v in row
         ]
         yield writer.writerow(values).encode()
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts import dates
 from accounts.inputs import free_text_field, validate_kana
 from accounts.models import Beat, BeatAssignment, Headquarters, Station
 from accounts.prefectures import PREFECTURE_CHOICES
@@ -238,9 +239,11 @@ class LiaisonCard(models.Model):
     head_kana = models.CharField("フリガナ（索引）", max_length=100, blank=True, editable=False)
     member_count = models.PositiveIntegerField("人数", default=0, editable=False)
     care_count = models.PositiveSmallIntegerField("要配意事項の数", default=0, editable=False)
-    address_key = models.CharField(max_length=300, blank=True, editable=False)
-    search_names = models.TextField(blank=True, editable=False)
-    search_phones = models.CharField(max_length=300, blank=True, editable=False)
+    address_key = models.CharField("所在地順の索引", max_length=300, blank=True, editable=False)
+    search_names = models.TextField("氏名検索用の文字列", blank=True, editable=False)
+    search_phones = models.CharField(
+        "電話番号検索用の文字列", max_length=300, blank=True, editable=False
+    )
     # Kept by liaison.services.visit_record: the last visit that counts for the cycle, and
     # the last attempt of any outcome (a 不在 today drops the card from today's worklist).
     last_visit_on = models.DateField("最終巡回連絡日", null=True, blank=True, editable=False)
@@ -310,6 +313,13 @@ class LiaisonCard(models.Model):
         return f"{text} {tail}".strip()
 
     @property
+    def postal_display(self) -> str:
+        """〒310-0852, as every page and print writes it."""
+        from .text import postal_display
+
+        return postal_display(self.postal_code)
+
+    @property
     def short_address(self) -> str:
         """The address inside the beat: 町字・番地・建物・部屋."""
         tail = " ".join(p for p in (self.building, self.room) if p)
@@ -371,7 +381,7 @@ class CardMember(models.Model):
 
     # The card version this row was last written in: a stale editor's refusal names the
     # members and vehicles changed since the version he opened.
-    card_version = models.PositiveIntegerField(default=1, editable=False)
+    card_version = models.PositiveIntegerField("カードの版", default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -394,7 +404,7 @@ class CardVehicle(models.Model):
     maker_model = models.CharField("車名", max_length=40, blank=True)
     color = models.CharField("色", max_length=20, blank=True)
     plate = models.CharField("登録番号", max_length=30)
-    card_version = models.PositiveIntegerField(default=1, editable=False)
+    card_version = models.PositiveIntegerField("カードの版", default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -552,7 +562,7 @@ class NightVisitRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.officer} {self.date:%Y-%m-%d}（{self.get_status_display()}）"
+        return f"{self.officer} {dates.date_ja(self.date)}（{self.get_status_display()}）"
 
 
 class Visit(models.Model):
@@ -640,7 +650,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.card_id} {self.started_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+        return f"{self.card_id} {dates.datetime_ja(self.started_at)} {self.get_outcome_display()}"
 
     @property
     def topics(self) -> list[str]:
@@ -767,7 +777,7 @@ class DedicatedDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.officer} {self.date:%Y-%m-%d}"
+        return f"{self.officer} {dates.date_ja(self.date)}"
 
 
 class MonthlyPlan(models.Model):
@@ -812,7 +822,7 @@ class MonthlyPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.officer} {self.month:%Y年%m月} {self.planned_households}戸"
+        return f"{self.officer} {dates.month_ja(self.month)} {self.planned_households}戸"
 
 
 class Takeover(models.Model):
@@ -844,4 +854,4 @@ class Takeover(models.Model):
         ordering = ["-confirmed_at"]
 
     def __str__(self) -> str:
-        return f"{self.assignment}（{self.confirmed_at:%Y-%m-%d}確認）"
+        return f"{self.assignment}（{dates.date_ja(self.confirmed_at)}確認）"

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
+
+from accounts import dates
 
 from . import text
 from .models import (
@@ -78,9 +79,8 @@ def card_sections(card: LiaisonCard) -> dict[str, list[Item]]:
     """The card's items by section, in the order of the paper card. Only the optional items
     this kind of card asks for are shown."""
     asked = set(items_for(card.kind))
-    postal = f"〒{card.postal_code[:3]}-{card.postal_code[3:]}" if card.postal_code else ""
     place = [
-        Item("郵便番号", postal),
+        Item("郵便番号", text.postal_display(card.postal_code)),
         Item("住所", "".join(p for p in (card.prefecture, card.city, card.town, card.banchi) if p)),
         Item("建物名・部屋番号", " ".join(p for p in (card.building, card.room) if p)),
     ]
@@ -89,7 +89,7 @@ def card_sections(card: LiaisonCard) -> dict[str, list[Item]]:
     if "residence_type" in asked:
         place.append(_card_item(card, "residence_type", card.get_residence_type_display()))
     if "moved_in_on" in asked:
-        place.append(_card_item(card, "moved_in_on", text.date_ja(card.moved_in_on)))
+        place.append(_card_item(card, "moved_in_on", dates.wareki(card.moved_in_on)))
 
     business: list[Item] = []
     if card.kind == CardKind.BUSINESS:
@@ -128,7 +128,7 @@ def member_rows(members: list[CardMember]) -> list[MemberRow]:
         values = {
             "kana": member.kana,
             "relationship": member.get_relationship_display(),
-            "birth_date": text.date_ja(member.birth_date),
+            "birth_date": dates.wareki(member.birth_date),
             "occupation": member.occupation,
             "workplace": member.workplace,
             "phone": member.phone,
@@ -154,8 +154,8 @@ def card_context(
     printed_by,
     printed_at: dt.datetime,
 ) -> dict[str, Any]:
-    local = timezone.localtime(printed_at)
-    stamp = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    # Paper forms write dates in 和暦 (記入日 令和8年12月5日), in Tokyo time.
+    stamp = dates.wareki_datetime(printed_at)
     printer = f"{printed_by.full_name}（職員番号 {printed_by.employee_number}）"
     beat = card.book.beat if card.book_id else None
     return {
@@ -176,9 +176,10 @@ def card_context(
         "is_household": card.kind == CardKind.HOUSEHOLD,
         "is_business": card.kind == CardKind.BUSINESS,
         "is_closed": card.status == CardStatus.CLOSED,
-        "filed_on": text.date_ja(timezone.localdate(card.filed_at)) if card.filed_at else "",
-        "last_visit_on": text.date_ja(card.last_visit_on),
-        "closed_on": text.date_ja(card.closed_on),
+        "written_on": dates.wareki(card.created_at),
+        "filed_on": dates.wareki(card.filed_at),
+        "last_visit_on": dates.wareki(card.last_visit_on),
+        "closed_on": dates.wareki(card.closed_on),
         "printer": printer,
         "printed_at": stamp,
         # The watermark repeats the same words in a grid across the page.

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from accounts import permissions
+from accounts import dates, permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import Post, Station, User
 from accounts.names import fold_name
@@ -363,8 +363,13 @@ def _display(model, name: str, value: Any) -> str:
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y年%m月%d日")
+    if name == "postal_code":
+        return text.postal_display(value)
+    # Tokyo time: a card filed at 00:59 on 5 December was filed on the 5th, not the 4th (UTC).
+    if isinstance(value, dt.datetime):
+        return dates.datetime_ja(value)
+    if isinstance(value, dt.date):
+        return dates.date_ja(value)
     return str(value)
 
 
@@ -1018,7 +1023,8 @@ def officer_figures(
     rows = []
     for row in months:
         month = row["month"]
-        key = month.date() if isinstance(month, dt.datetime) else month
+        # TruncMonth gives Tokyo midnight (the current time zone); its date is Tokyo's.
+        key = dates.local_date(month)
         rows.append((key.replace(day=1), row["visits"], row["met"]))
     return progress, rows
 

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import permissions
+from accounts import dates, permissions
 from accounts.exceptions import PermissionDenied, StaleEditError, TransitionError
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.names import search_key
@@ -751,7 +751,7 @@ def visit_hours_check(
             return approval
     raise ValidationError(
         {
-            "started_at": f"午後5時以降の巡回連絡には、{start:%Y年%m月%d日}の夜間巡回連絡の承認"
+            "started_at": f"午後5時以降の巡回連絡には、{dates.date_ja(start)}の夜間巡回連絡の承認"
             "（地域課長等）が必要です。承認を申請してから記録してください。"
         }
     )
@@ -962,7 +962,7 @@ def night_request_decide(
     fresh.save()
     notice_send(
         recipients=[fresh.officer],
-        title=f"夜間巡回連絡の申請（{fresh.date.month}月{fresh.date.day}日）が"
+        title=f"夜間巡回連絡の申請（{dates.date_ja(fresh.date, year=False)}）が"
         f"{fresh.get_status_display()}されました",
         url=reverse("liaison:night_request_detail", kwargs={"pk": fresh.pk}),
     )

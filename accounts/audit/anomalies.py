@@ -27,7 +27,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import permissions
+from .. import dates, permissions
 from ..exceptions import PermissionDenied
 from ..models import AccessEvent, AnomalyCase, User
 from ..services import notice_send
@@ -372,7 +372,7 @@ def _new_cases(day: dt.date, findings: Iterable[Finding]) -> list[AnomalyCase]:
 def _notify(day: dt.date, cases: list[AnomalyCase]) -> None:
     """HQ auditors once per run; each beat's 取扱責任者 for a new break-the-glass case.
     A title and a link: no officer, no card, no resident."""
-    when = f"{day.month}月{day.day}日"
+    when = dates.date_ja(day, year=False)
     notice_send(
         recipients=auditors(),
         title=f"要確認事案が{len(cases)}件見つかりました（{when}の閲覧記録）",

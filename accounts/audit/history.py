@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from .. import dates
 from ..selectors import employee_number_of, user_name_filter
 from . import registry
 from .registry import HistorySource
@@ -58,22 +59,6 @@ GENERIC_HIDDEN = frozenset(
         "history_relation",
     }
 )
-
-
-# --- Formatting (accounts does not import liaison.text.date_ja: the same words here) ------
-
-
-def date_ja(value: dt.date | None) -> str:
-    """2026年4月1日."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def datetime_ja(value: dt.datetime | None) -> str:
-    """2026年4月1日 9:05, in Tokyo time."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{date_ja(local)} {local.hour}:{local.minute:02d}"
 
 
 def _empty(value: Any) -> bool:
@@ -114,18 +99,13 @@ class Entry:
 
     @property
     def when_ja(self) -> str:
-        return datetime_ja(self.when)
-
-
-# Labels for the few tracked columns declared without a verbose name.
-_LABELS = {"granted_at": "権限付与日時", "revoked_at": "権限取消日時"}
+        return dates.datetime_ja(self.when)
 
 
 def field_label(f: Field) -> str:
-    label = str(f.verbose_name)
-    if label == f.name.replace("_", " "):
-        return _LABELS.get(f.name, label)
-    return label
+    """The field's Japanese verbose_name: every tracked model declares one for every field
+    (tests/accounts/audit/test_history_in_japanese.py proves it)."""
+    return str(f.verbose_name)
 
 
 def history_model(source: HistorySource) -> type[Model]:
@@ -239,25 +219,31 @@ def _fk_labels(wanted: dict[type[Model], set[Any]]) -> dict[tuple[type[Model], A
 
 
 def display(
-    model: type[Model], f: Field, value: Any, fk_labels: dict[tuple[type[Model], Any], str]
+    model: type[Model],
+    f: Field,
+    value: Any,
+    fk_labels: dict[tuple[type[Model], Any], str],
+    formats: Mapping[str, Callable[[Any], str]] | None = None,
 ) -> str:
     """A value as an officer reads it: choices by their label, dates in Japanese, a list of
     field names (回答拒否の項目) by the fields' labels."""
     if _empty(value):
         return EMPTY
+    if formats and f.name in formats:
+        return formats[f.name](value)
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     related = _fk_model(f)
     if related is not None:
-        return fk_labels.get((related, value), f"No.{value}")
+        return fk_labels.get((related, value), f"{related._meta.verbose_name}（番号{value}）")
     if isinstance(value, dt.datetime):
-        return datetime_ja(value)
+        return dates.datetime_ja(value)
     if isinstance(value, dt.date):
-        return date_ja(value)
+        return dates.date_ja(value)
     if isinstance(value, dt.time):
-        return f"{value.hour}:{value.minute:02d}"
+        return dates.time_ja(value)
     if isinstance(value, list):
         return "、".join(_field_label(model, item) for item in value)
     return str(value)
@@ -350,8 +336,8 @@ def entries_for(user: Any, wanted: list[tuple[str, int]]) -> list[Entry]:
                     Change(
                         field=f.name,
                         label=field_label(f),
-                        old=display(model, f, before, fk_labels),
-                        new=display(model, f, after, fk_labels),
+                        old=display(model, f, before, fk_labels, entry.source.formats),
+                        new=display(model, f, after, fk_labels, entry.source.formats),
                     )
                 )
             else:

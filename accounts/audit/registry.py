@@ -9,8 +9,8 @@ lists. Every callable here returns ids and labels, never personal values, except
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model
@@ -45,6 +45,11 @@ class HistorySource:
     owner_of: Callable[[list[int]], dict[int, tuple[str, str]]] | None = None
     # Fields whose values are never shown in the audit, whoever asks.
     hidden_fields: frozenset[str] = frozenset()
+    # A field's value as its owning app writes it on its pages (a postal code as 〒310-0852),
+    # where the generic reading (choices, dates, names) is not enough.
+    formats: Mapping[str, Callable[[Any], str]] = field(
+        default_factory=dict, hash=False, compare=False
+    )
 
 
 _kinds: dict[str, AuditedKind] = {}

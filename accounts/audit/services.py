@@ -7,7 +7,7 @@ import logging
 
 from django.urls import reverse
 
-from .. import permissions
+from .. import dates, permissions
 from ..models import AccessLogCheck, Headquarters, User
 from ..services import notice_send
 from . import chain
@@ -33,7 +33,7 @@ def access_log_verify(
     and, when a link is broken, tell HQ auditors: a title and a link, nothing else."""
     result = chain.verify_day(day) if day else chain.verify()
     first = result.first
-    scope = f"{day:%Y年%m月%d日}の記録" if day else "全記録"
+    scope = f"{dates.date_ja(day)}の記録" if day else "全記録"
     check = AccessLogCheck.objects.create(
         ok=result.ok,
         checked=result.checked,

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='search_name',
-            field=models.CharField(blank=True, editable=False, max_length=200),
+            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='氏名（検索用）'),
         ),
         migrations.RunPython(fill_search_names, migrations.RunPython.noop, elidable=True),
     ]

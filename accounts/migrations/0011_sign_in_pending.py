@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_user_search_name'),
+        ('accounts', '0010_field_labels_in_japanese'),
     ]
 
     operations = [

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions, services
+from .. import dates, permissions, services
 from ..audit import selectors
 from ..exceptions import PermissionDenied
 from ..forms.audit import AccessEventFilterForm, AccessEventRangeForm
@@ -156,7 +156,7 @@ def _csv_lines(rows: Iterable[selectors.EventRow]) -> Iterator[bytes]:
             [
                 _cell(v)
                 for v in (
-                    timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    dates.datetime_iso(e.occurred_at),
                     e.user.employee_number if e.user else e.username,
                     e.user.full_name if e.user else "",
                     row.role_label,

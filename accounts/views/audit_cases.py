@@ -21,7 +21,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions, services
+from .. import dates, permissions, services
 from ..audit import cases
 from ..audit.anomalies import EVENT_IDS_LIMIT, anomalies_detect
 from ..exceptions import DomainError, PermissionDenied
@@ -194,7 +194,7 @@ def case_detect(request: HttpRequest) -> HttpResponse:
         ]
         messages.success(
             request,
-            f"{day.year}年{day.month}月{day.day}日の閲覧記録を調べました。"
+            f"{dates.date_ja(day)}の閲覧記録を調べました。"
             f"新しい事案は{sum(counts.values())}件です"
             + (f"（{'、'.join(found)}）。" if found else "。"),
         )

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from accounts import permissions
+from accounts import dates, permissions
 from accounts.audit.selectors import CARD_PANEL_ACTIONS, object_access_history
 from accounts.exceptions import (
     BadInput,
@@ -286,7 +286,8 @@ def _member_rows(members) -> list[dict[str, Any]]:
     for member in members:
         declined = set(member.declined)
         born = member.birth_date
-        born_text = f"{text.date_ja(born)}（{_age(born, today)}歳）" if born else ""
+        # Residents give their date of birth in 和暦: 1960年5月1日（昭和35年） 66歳.
+        born_text = f"{dates.birth_date_ja(born)} {_age(born, today)}歳" if born else ""
         values = {
             "kana": member.kana,
             "relationship": member.get_relationship_display() if member.relationship else "",

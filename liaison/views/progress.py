@@ -36,7 +36,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from accounts import permissions
+from accounts import dates, permissions
 from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Station, User
@@ -69,7 +69,7 @@ def _add_months(month: dt.date, count: int) -> dt.date:
 
 
 def _month_label(month: dt.date) -> str:
-    return f"{month.year}年{month.month}月"
+    return dates.month_ja(month)
 
 
 def _month_from(request: HttpRequest, *, say: bool = True) -> dt.date:

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from accounts import permissions
+from accounts import dates, permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat, Station, User
@@ -73,7 +73,7 @@ def _say(request: HttpRequest, exc: DomainError | ValidationError) -> None:
 
 
 def _hm(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%H:%M")
+    return dates.time_ja(value)
 
 
 # --- Recording a visit -----------------------------------------------------------------------
@@ -296,7 +296,7 @@ def night_request_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{night.date.month}月{night.date.day}日の夜間巡回連絡の承認を申請しました。"
+                f"{dates.date_ja(night.date, year=False)}の夜間巡回連絡の承認を申請しました。"
                 "地域課長等の決裁を待ってください（決裁されるとお知らせが届きます）。",
             )
             return redirect("liaison:night_request_detail", pk=night.pk)
@@ -339,7 +339,7 @@ def _night_page(
         "liaison/visits/night_detail.html",
         {
             "night": night,
-            "here": f"{night.date.month}月{night.date.day}日の申請",
+            "here": f"{dates.date_ja(night.date, year=False)}の申請",
             "events": _events(night),
             "may_withdraw": pending and night.officer_id == user.pk,
             "may_decide": pending and _may_decide(user, night),
@@ -412,7 +412,7 @@ def night_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"{night.officer.full_name}さんの{night.date.month}月{night.date.day}日の申請を"
+            f"{night.officer.full_name}さんの{dates.date_ja(night.date, year=False)}の申請を"
             f"{night.get_status_display()}しました。本人にお知らせしました。",
         )
     return redirect("liaison:night_request_detail", pk=night.pk)

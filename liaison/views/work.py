@@ -27,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
-from accounts import permissions
+from accounts import dates, permissions
 from accounts.exceptions import DomainError, OutOfScope, PermissionDenied, TransitionError
 from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Beat, BeatAssignment, Headquarters, Post, Station
@@ -56,7 +56,7 @@ WEEKDAYS = "月火水木金土日"
 
 def _day_ja(value: dt.date) -> str:
     """11月3日（月）: a day of this month, as a calendar line says it."""
-    return f"{value.month}月{value.day}日（{WEEKDAYS[value.weekday()]}）"
+    return dates.date_ja(value, year=False, weekday=True)
 
 
 def _beat_label(beat: Beat) -> str:
@@ -96,11 +96,9 @@ def _work_rows(items: list[selectors.WorkItem], *, several_beats: bool) -> list[
                 "last_visit": text.date_ja(card.last_visit_on) or "未訪問",
                 "never_visited": card.last_visit_on is None,
                 "due_on": text.date_ja(item.due_on),
-                # The route sheet's narrow columns.
-                "last_visit_short": f"{card.last_visit_on:%Y/%m/%d}"
-                if card.last_visit_on
-                else "未訪問",
-                "due_short": f"{item.due_on:%Y/%m/%d}",
+                # The route sheet's narrow columns, in 和暦 as on the paper forms.
+                "last_visit_short": dates.wareki_short(card.last_visit_on) or "未訪問",
+                "due_short": dates.wareki_short(item.due_on),
                 "overdue": item.overdue_days,
             }
         )
@@ -179,9 +177,8 @@ def worklist_print(request: HttpRequest) -> HttpResponse:
     sheet carries who printed it and when, like a printed card."""
     beats = _officer_beats(request.user)
     _form, beat, today, items = _worklist_items(request, beats)
-    now = timezone.now()
-    local = timezone.localtime(now)
-    stamp = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    local = timezone.localtime()
+    stamp = dates.wareki_datetime(local)
     user = request.user
     printer = f"{user.full_name}（職員番号 {user.employee_number}）"
     shown = [beat] if beat else beats
@@ -194,7 +191,7 @@ def worklist_print(request: HttpRequest) -> HttpResponse:
             "count": len(items),
             "beats": "、".join(f"{b.post.station.name} {_beat_label(b)}" for b in shown),
             "officer": printer,
-            "today": text.date_ja(today),
+            "today": dates.wareki(today),
             "printer": printer,
             "printed_at": stamp,
             "watermark": f"{printer} {stamp} 印刷",
@@ -633,16 +630,16 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
             "here": "巡回連絡専従日",
             "station": station,
             "month": month,
-            "month_label": f"{month.year}年{month.month}月",
+            "month_label": dates.month_ja(month),
             "weeks": _calendar(month, days, today),
             "weekday_names": ["日", "月", "火", "水", "木", "金", "土"],
             "per_officer": list(per_officer.values()),
             "day_count": len(days),
             "form": form,
             "previous_url": _month_url(station, previous),
-            "previous_label": f"{previous.year}年{previous.month}月",
+            "previous_label": dates.month_ja(previous),
             "next_url": _month_url(station, following),
-            "next_label": f"{following.year}年{following.month}月",
+            "next_label": dates.month_ja(following),
             "this_month_url": _month_url(station, today.replace(day=1)),
             "is_this_month": month == today.replace(day=1),
             "other_stations": [

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ...audit import retention
-from ...audit.history import date_ja, datetime_ja
+from ...dates import date_ja, datetime_ja
 
 
 def _date(text: str) -> dt.date:

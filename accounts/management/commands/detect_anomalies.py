@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from accounts import dates
 from accounts.audit.anomalies import anomalies_detect
 from accounts.models import AnomalyCase
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             raise CommandError("未来の日付は指定できません。")
         counts = anomalies_detect(actor=None, day=day)
         total = sum(counts.values())
-        self.stdout.write(f"{day:%Y年%m月%d日}の閲覧記録を調べました。新しい要確認事案：{total}件")
+        self.stdout.write(
+            f"{dates.date_ja(day)}の閲覧記録を調べました。新しい要確認事案：{total}件"
+        )
         for kind, label in AnomalyCase.Kind.choices:
             self.stdout.write(f"  {label}：{counts.get(kind, 0)}件")

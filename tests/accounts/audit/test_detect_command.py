@@ -27,7 +27,7 @@ def run(*args: str) -> str:
 def test_the_command_prints_the_new_cases_per_kind(world):
     event(world.beat_officer, tokyo(DAY, "05:30"), out_of_scope=True)
     printed = run("--date", "2026-06-10")
-    assert "2026年06月10日の閲覧記録を調べました。新しい要確認事案：2件" in printed
+    assert "2026年6月10日の閲覧記録を調べました。新しい要確認事案：2件" in printed
     assert "  担当範囲外の閲覧：1件" in printed
     assert "  勤務時間外の閲覧：1件" in printed
     assert "  大量の出力：0件" in printed
@@ -40,7 +40,7 @@ def test_without_a_date_it_looks_at_yesterday_in_tokyo(world):
     # 2026-06-11 00:30 in Tokyo is still June 10 in UTC: "yesterday" is Tokyo's.
     with time_machine.travel(dt.datetime(2026, 6, 10, 15, 30, tzinfo=dt.UTC)):
         printed = run()
-    assert "2026年06月10日" in printed
+    assert "2026年6月10日" in printed
     assert AnomalyCase.objects.get().day == DAY
 
 

@@ -251,7 +251,7 @@ def test_tokyo_time_not_utc(world, login):
     morning = event(world.chief, at=dt.datetime(2026, 3, 9, 23, 0, tzinfo=dt.UTC))
     response = search(login(world.auditor), start="2026-03-10", end="2026-03-10")
     assert shown(response) == [morning.summary]
-    assert "2026-03-10 08:00:00" in response.content.decode()
+    assert "2026年3月10日 08:00:00" in response.content.decode()
 
 
 def test_out_of_scope_and_break_glass_flags(world, login, cards):
@@ -450,7 +450,7 @@ def test_a_row_shows_who_what_where_and_the_flags(world, login, cards):
     person = reverse("accounts:audit_person", kwargs={"pk": world.supervisor.pk})
     history = reverse("accounts:audit_object", kwargs={"object_type": CARD, "object_id": yamada.pk})
     for expected in (
-        "2026-03-10 09:00:00",
+        "2026年3月10日 09:00:00",
         f'<a href="{person}">{world.supervisor.full_name}</a>',
         world.supervisor.employee_number,
         "管理主任者・取扱責任者",

@@ -3,11 +3,14 @@ number on it; printing is an access event; only those with "print" on the card g
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import permissions
+from accounts import dates, permissions
 from accounts.models import AccessEvent
 from liaison import services
 from tests.liaison.conftest import MEMBERS, make_business, make_household, pdf_text
@@ -74,7 +77,7 @@ def test_the_printed_card_shows_every_item_and_who_printed_it(world, login, decl
     assert "山田花子" in text
     assert "ヤマダハナコ" in text
     assert "茨城県水戸市笠原町1-2-3" in text
-    assert "1950年4月1日" in text
+    assert "昭和25年4月1日" in text  # 和暦, as the paper card writes a date of birth
     assert "高齢者のみの世帯" in text
     assert "夜間、公園に若者が集まって騒いでいる。" in text
     assert "編てつ済み" in text
@@ -87,9 +90,20 @@ def test_the_printed_card_shows_every_item_and_who_printed_it(world, login, decl
     assert (
         f"印刷者{officer.full_name.replace(' ', '')}（職員番号{officer.employee_number}）" in text
     )
-    today = timezone.localdate()
-    assert f"印刷日時{today.year}年{today.month}月{today.day}日" in text
+    assert f"印刷日時{dates.wareki(timezone.localdate())}" in text
     assert "取扱注意：用済み後は速やかに廃棄" in text
+
+
+def test_the_printed_card_writes_tokyo_dates_in_wareki(world, login):
+    """Made and printed at 00:30 on 5 December in Tokyo (still the 4th in UTC): every date
+    on the paper is the 5th, in 和暦, unpadded."""
+    with time_machine.travel(dt.datetime(2026, 12, 4, 15, 30, tzinfo=dt.UTC), tick=False):
+        card = make_household(world.beat_officer, world.beat_a1_1, members=MEMBERS)
+        text = pdf_text(login(world.beat_officer).get(url(card)).content)
+    assert "記入日令和8年12月5日" in text
+    assert "編てつ日令和8年12月5日" in text
+    assert "印刷日時令和8年12月5日00:30" in text
+    assert "12月4日" not in text and "2026年" not in text
 
 
 def test_a_declined_item_is_not_shown_as_empty(world, login):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -37,7 +39,20 @@ def test_the_route_sheet_lists_the_due_cards_with_a_box_to_tick(world, login):
     assert "2件" in text
     # Who printed it and when, on the page (footer and watermark).
     assert "印刷者beat_officer職員（職員番号100001）" in text
-    assert "印刷日時2026年11月30日15:00" in text
+    # 和暦, as the paper forms write dates; the narrow columns as 令和8.11.30.
+    assert "印刷日時令和8年11月30日15:00" in text
+    assert "令和8年11月30日現在" in text
+    assert "令和8.11.30" in text  # due today: filed today, never visited
+    assert "2026" not in text
+
+
+def test_a_sheet_printed_after_midnight_in_tokyo_carries_the_tokyo_date(world, login, afternoon):
+    """00:30 on 1 December in Tokyo is still 30 November in UTC."""
+    household(world, "1-1")
+    afternoon.move_to(dt.datetime(2026, 11, 30, 15, 30, tzinfo=dt.UTC))
+    text = pdf_text(login(world.beat_officer).get(URL).content)
+    assert "印刷日時令和8年12月1日00:30" in text
+    assert "令和8年12月1日現在" in text
 
 
 def test_printing_is_logged_with_the_count(world, login):

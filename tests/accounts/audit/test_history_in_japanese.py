@@ -1,0 +1,348 @@
+"""No English on a Japanese page: the history of every model that keeps one (every
+`history = HistoricalRecords()`) renders its changed fields and values in Japanese — on the
+card page's history, on the audit's history pages and on the person page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.audit import registry
+from accounts.models import Appointment, BeatAssignment, Role, User
+from liaison import services
+from liaison.models import (
+    CardKind,
+    CardMember,
+    CardVehicle,
+    LiaisonCard,
+    MonthlyPlan,
+    NightVisitRequest,
+    Visit,
+    VisitOutcome,
+    VisitPolicy,
+)
+from tests.liaison.conftest import HOUSEHOLD_DATA, book_of
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = ("accounts", "liaison", "network", "alerts")
+ASCII_LETTER = re.compile(r"[A-Za-z]")
+# Columns simple-history adds to every history table: never listed as a change (the page's
+# own headings say 日時・変更した職員・理由).
+BOOKKEEPING = {"history_id", "history_date", "history_change_reason", "history_type"}
+BOOKKEEPING |= {"history_user", "history_relation"}
+
+
+def tracked_models() -> list[type]:
+    return sorted(
+        (
+            m
+            for m in apps.get_models()
+            if getattr(m._meta, "simple_history_manager_attribute", None)
+            and not m.__name__.startswith("Historical")
+        ),
+        key=lambda m: m._meta.label,
+    )
+
+
+def test_the_tracked_models_are_these():
+    """A new tracked model fails here until the rendering test below changes it too."""
+    assert set(tracked_models()) == {
+        User,
+        Appointment,
+        BeatAssignment,
+        LiaisonCard,
+        CardMember,
+        CardVehicle,
+        NightVisitRequest,
+        Visit,
+        VisitPolicy,
+        MonthlyPlan,
+    }
+
+
+def test_every_field_and_choice_has_a_japanese_label():
+    """Every field of our models is labelled in Japanese, and every choice too: a page
+    shows the label, never the column's name. Those a history shows (the tracked models and
+    their history tables) have no ASCII letter at all; elsewhere an established acronym may
+    stay inside a Japanese label (対象ID, SHA-256 on the audit's technical pages)."""
+    english = []
+    shown = {*tracked_models(), *(m.history.model for m in tracked_models())}
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_APPS or "ObjectPermission" in model.__name__:
+            continue  # guardian's permission rows: never shown, their fields are guardian's
+        if model.__name__.startswith("Historical") and model not in shown:
+            continue  # simple-history's table of a many-to-many field: never listed
+        for f in model._meta.concrete_fields:
+            if f.name == "id" or f.name in BOOKKEEPING:
+                continue  # the primary key (and a history table's copy of it): never listed
+            label = str(f.verbose_name)
+            not_japanese = label.isascii() or (model in shown and ASCII_LETTER.search(label))
+            if not_japanese:
+                english.append(f"{model._meta.label}.{f.name}: {label}")
+            for value, choice in f.flatchoices:
+                if ASCII_LETTER.search(str(choice)):
+                    english.append(f"{model._meta.label}.{f.name}={value}: {choice}")
+    assert english == []
+
+
+def test_every_tracked_model_is_in_the_audits_change_history():
+    """The person page shows accounts (User); every other tracked model is a source of the
+    audit's change history."""
+    sources = {s.model for s in registry.history_sources()}
+    assert set(tracked_models()) - sources == {User}
+
+
+# --- Rendering every tracked model's history after a change --------------------------------
+
+
+JAPANESE_NAMES = ["青木 一郎", "石井 二郎", "上田 三郎", "江藤 四郎", "大野 五郎", "加藤 六郎"]
+
+
+def japanese_names(world) -> None:
+    """The personas' names are part ASCII (beat_officer 職員): a changed officer or
+    decider shows by name, so they get Japanese names here."""
+    for index, person in enumerate(world.people.values()):
+        person.full_name = f"{JAPANESE_NAMES[index % len(JAPANESE_NAMES)]}{index}"
+        # As if they had been made so: a saved rename would be a change line of its own.
+        User.objects.filter(pk=person.pk).update(full_name=person.full_name)
+        User.history.filter(id=person.pk).update(full_name=person.full_name)
+
+
+def change_lines(page: str) -> list[str]:
+    """The text of every change line (項目：変更前 → 変更後) of a rendered history."""
+    items = re.findall(r'<ul class="change-list">(.*?)</ul>', page, flags=re.S)
+    lines = []
+    for block in items:
+        for item in re.findall(r"<li>(.*?)</li>", block, flags=re.S):
+            lines.append(html_lib.unescape(re.sub(r"<[^>]+>", "", item)).strip())
+    return lines
+
+
+def person_change_lines(page: str) -> list[str]:
+    section = page.split('id="history-heading"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+    return [html_lib.unescape(re.sub(r"<[^>]+>", "", i)).strip() for i in items]
+
+
+def english_in(lines: list[str]) -> list[str]:
+    return [line for line in lines if ASCII_LETTER.search(line)]
+
+
+@pytest.fixture
+def changed(world):
+    """One object of every tracked model, made and then changed through the services."""
+    japanese_names(world)
+    today = timezone.localdate()
+    card = services.card_create(
+        actor=world.beat_officer,
+        kind=CardKind.HOUSEHOLD,
+        book=book_of(world.beat_a1_1),
+        data=HOUSEHOLD_DATA,
+        members=[
+            {"name": "水戸 太郎", "kana": "ミト タロウ", "relationship": "head"},
+            {"name": "水戸 花子", "kana": "ミト ハナコ", "relationship": "spouse"},
+        ],
+        vehicles=[{"kind": "普通乗用車", "color": "白", "plate": "水戸 500 あ 12-34"}],
+    )
+    members = list(card.members.order_by("position"))
+    vehicle = card.vehicles.get()
+    card = services.card_update(
+        actor=world.beat_officer,
+        card=card,
+        version=card.version,
+        data={
+            "postal_code": "3100853",
+            "residence_type": "rented_flat",
+            "moved_in_on": dt.date(2020, 4, 1),
+            "care_elderly_only": True,
+            "declined": ["phone"],
+            "phone": "",
+        },
+        members=[
+            {
+                "id": members[0].pk,
+                "name": "水戸 太郎",
+                "kana": "ミト タロウ",
+                "relationship": "head",
+                "birth_date": dt.date(1960, 5, 1),
+            },
+            {
+                "id": members[1].pk,
+                "name": "水戸 花子",
+                "kana": "ミト ハナコ",
+                "relationship": "spouse",
+                "declined": ["birth_date"],
+            },
+        ],
+        vehicles=[
+            {
+                "id": vehicle.pk,
+                "kind": "普通乗用車",
+                "color": "黒",
+                "plate": "水戸 500 あ 12-34",
+            }
+        ],
+        reason="転居の届出による補正",
+    )
+    started = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), dt.time(10, 0)))
+    visit = services.visit_record(
+        actor=world.beat_officer,
+        card=card,
+        started_at=started,
+        ended_at=started + dt.timedelta(minutes=15),
+        outcome=VisitOutcome.MET,
+        topics=["topic_trends"],
+        concerns="夜間の騒音",
+        follow_up_department="community",
+        follow_up_note="生活安全課へ連絡",
+    )
+    visit = services.visit_follow_up_done(actor=world.chief, visit=visit, note="対応した")
+    night = services.night_request_create(
+        actor=world.beat_officer,
+        date=today + dt.timedelta(days=2),
+        planned_start=dt.time(18, 0),
+        planned_end=dt.time(19, 30),
+        reason="昼間不在の世帯を訪問するため",
+        beats=[world.beat_a1_1],
+    )
+    night = services.night_request_decide(
+        actor=world.chief, request=night, approve=True, comment="承認します"
+    )
+    policy = services.visit_policy_set(
+        actor=world.overall_manager, headquarters=world.hq, reason="当初の設定"
+    )
+    policy = services.visit_policy_set(
+        actor=world.overall_manager,
+        headquarters=world.hq,
+        reason="高齢者の周期を短く",
+        default_cycle_days=365,
+        elderly_alone_cycle_days=180,
+        count_apartments=True,
+    )
+    month = today.replace(day=1)
+    services.monthly_plan_set(
+        actor=world.chief,
+        station=world.station_a,
+        officer=world.beat_officer,
+        month=month,
+        planned_households=20,
+        areas="笠原町",
+    )
+    plan = services.monthly_plan_set(
+        actor=world.chief,
+        station=world.station_a,
+        officer=world.beat_officer,
+        month=month,
+        planned_households=30,
+        areas="笠原町・千波町",
+    )
+    appointment = Appointment.objects.filter(user=world.staff).get()
+    account_services.appointment_end(
+        actor=world.overall_manager, appointment=appointment, ends_on=today, reason="人事異動"
+    )
+    assignment = BeatAssignment.objects.filter(officer=world.other_officer).get()
+    account_services.beat_assignment_end(
+        actor=world.overall_manager, assignment=assignment, ends_on=today, reason="配置換え"
+    )
+    account_services.user_disable(actor=world.overall_manager, user=world.no_role, reason="退職")
+    return {
+        "card": card,
+        "member": members[0],
+        "vehicle": vehicle,
+        "visit": visit,
+        "night_request": night,
+        "visit_policy": policy,
+        "monthly_plan": plan,
+        "appointment": appointment,
+        "beat_assignment": assignment,
+    }
+
+
+def auditor_who_sees_values(world):
+    """An auditor also appointed 管理主任者 of station A: the card's values are shown."""
+    account_services.appointment_start(
+        actor=None,
+        user=world.auditor,
+        role=Role.CHIEF,
+        unit=world.station_a,
+        starts_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    return world.auditor
+
+
+def test_the_audit_shows_every_tracked_models_history_in_japanese(world, login, changed):
+    client = login(auditor_who_sees_values(world))
+    audited = {s.model: s.key for s in registry.history_sources()}
+    assert set(audited.values()) == set(changed)
+    for key, obj in changed.items():
+        page = client.get(reverse("accounts:audit_history_object", args=[key, obj.pk]))
+        assert page.status_code == 200, key
+        lines = change_lines(page.content.decode())
+        assert len(lines) >= 2, (key, lines)  # a creation and a change, with values
+        assert english_in(lines) == [], key
+    listing = client.get(reverse("accounts:audit_history_list")).content.decode()
+    assert english_in(change_lines(listing)) == []
+
+
+def test_the_values_read_as_an_officer_writes_them(world, login, changed):
+    """Postal codes as 〒310-0853, dates unpadded, choices and fields by their labels, a
+    revoked grant in Tokyo time."""
+    client = login(auditor_who_sees_values(world))
+    card = client.get(reverse("accounts:audit_history_object", args=["card", changed["card"].pk]))
+    lines = change_lines(card.content.decode())
+    assert "郵便番号：〒310-0852 → 〒310-0853" in lines
+    assert "入居年月日：（なし） → 2020年4月1日" in lines
+    assert "居住形態：持家（一戸建） → 賃貸アパート・マンション" in lines
+    assert "回答拒否の項目：（なし） → 電話番号" in lines
+    assignment = changed["beat_assignment"]
+    page = client.get(
+        reverse("accounts:audit_history_object", args=["beat_assignment", assignment.pk])
+    )
+    revoked = dates_of(change_lines(page.content.decode()), "権限取消日時")
+    assert revoked == [f"（なし） → {_tokyo(assignment.revoked_at)}"]
+    plan = client.get(
+        reverse("accounts:audit_history_object", args=["monthly_plan", changed["monthly_plan"].pk])
+    )
+    month = changed["monthly_plan"].month
+    assert f"月：{month.year}年{month.month}月" in change_lines(plan.content.decode())
+
+
+def dates_of(lines: list[str], label: str) -> list[str]:
+    return [line.split("：", 1)[1] for line in lines if line.startswith(f"{label}：")]
+
+
+def _tokyo(value: dt.datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def test_the_card_page_history_is_in_japanese(world, login, changed):
+    page = login(world.beat_officer).get(
+        reverse("liaison:card_history", kwargs={"pk": changed["card"].pk})
+    )
+    lines = change_lines(page.content.decode())
+    assert "郵便番号：〒310-0852 → 〒310-0853" in lines
+    assert any(line.startswith("生年月日：") for line in lines)  # a member's change
+    assert any(line.startswith("色：") for line in lines)  # a vehicle's change
+    assert english_in(lines) == []
+
+
+def test_the_person_page_history_is_in_japanese(world, login, changed):
+    """Accounts, appointments and beat assignments on the person page of the HQ manager."""
+    client = login(world.overall_manager)
+    for person in (world.staff, world.other_officer, world.no_role):
+        page = client.get(reverse("accounts:user_detail", kwargs={"pk": person.pk}))
+        lines = person_change_lines(page.content.decode())
+        assert lines, person
+        assert english_in(lines) == [], person
+    page = client.get(reverse("accounts:user_detail", kwargs={"pk": world.other_officer.pk}))
+    lines = person_change_lines(page.content.decode())
+    assert any(line.startswith("権限取消日時：") for line in lines)
