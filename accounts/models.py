@@ -23,6 +23,8 @@ class Role(models.TextChoices):
     """Roles of 巡回連絡カードの管理体制 (要領 第6-5) plus the alert roles."""
 
     OVERALL_MANAGER = "overall_manager", "統括管理責任者"
+    # 要領 第5-2: 「巡回連絡の実施頻度については、地域部長が別に定める」.
+    REGIONAL_DIRECTOR = "regional_director", "地域部長"
     STATION_MANAGER = "station_manager", "管理責任者"
     CHIEF = "chief", "管理主任者"
     SUPERVISOR = "supervisor", "取扱責任者"
@@ -45,6 +47,7 @@ class UnitLevel(models.TextChoices):
 # The organisation level each role is appointed at.
 ROLE_LEVEL: dict[str, str] = {
     Role.OVERALL_MANAGER: UnitLevel.HEADQUARTERS,
+    Role.REGIONAL_DIRECTOR: UnitLevel.HEADQUARTERS,
     Role.AUDITOR: UnitLevel.HEADQUARTERS,
     Role.ALERT_HQ_APPROVER: UnitLevel.HEADQUARTERS,
     Role.STATION_MANAGER: UnitLevel.STATION,
@@ -188,6 +191,7 @@ class Station(models.Model):
             ("set_dedicated_days", "巡回連絡専従日の設定"),
             ("submit_cards", "巡回連絡カードの作成・提出（警察職員）"),
             ("break_glass", "緊急時の閲覧（理由を記録）"),
+            ("instruct_visits", "巡回連絡の対象に関する署長指示（要領第5-1）"),
             ("draft_alerts", "配信文の作成"),
             ("review_alerts", "配信文の審査"),
             ("approve_alerts", "配信の承認"),

@@ -42,15 +42,22 @@ BEAT_WRITE = ["view_beat_cards", "change_beat_cards", "export_beat_cards", "prin
 # under the appointment's unit; "station" the unit's station (for a post, its station).
 # This is the starting policy of DESIGN.md; narrowing it is a change here and nowhere else.
 ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
+    # 統括管理責任者 (要領 第6-5(1)): oversees cards; reads the visit policy, sets it no more.
     Role.OVERALL_MANAGER: {
-        "headquarters": ["oversee_cards", "set_visit_policy", "manage_appointments"],
+        "headquarters": ["oversee_cards", "manage_appointments"],
         "stations": ["review_progress"],
         "beats": BEAT_READ,
+    },
+    # 地域部長 (第5-2): sets the visit frequency and reviews the figures; reads no card.
+    Role.REGIONAL_DIRECTOR: {
+        "headquarters": ["set_visit_policy"],
+        "stations": ["review_progress"],
     },
     Role.AUDITOR: {"headquarters": ["audit_access"]},
     Role.ALERT_HQ_APPROVER: {"headquarters": ["approve_prefecture_alerts"]},
     Role.STATION_MANAGER: {
-        "station": ["review_progress", "set_dedicated_days", "break_glass"],
+        # 第5-1: 「警察署長が特に指示した場合を除き」: the 署長 instructs exceptions.
+        "station": ["review_progress", "set_dedicated_days", "break_glass", "instruct_visits"],
         "beats": BEAT_PRINT,
     },
     Role.CHIEF: {

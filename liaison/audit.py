@@ -17,6 +17,7 @@ from .models import (
     LiaisonCard,
     MonthlyPlan,
     NightVisitRequest,
+    StationInstruction,
     Visit,
     VisitPolicy,
 )
@@ -197,6 +198,13 @@ def register_history_sources() -> None:
             MonthlyPlan,
             frozenset({"updated_at"}),
             {"month": dates.month_ja},
+        ),
+        (
+            "station_instruction",
+            "署長指示",
+            StationInstruction,
+            frozenset(),
+            {"areas": lambda areas: "・".join(areas or []) or "（なし）"},
         ),
     ):
         register_history(

@@ -25,6 +25,14 @@ FAMILIES = [
     ("阿部", "アベ", ["聡", "真由美"], ["サトシ", "マユミ"]),
 ]
 RELATIONS = ["head", "spouse", "child", "child"]
+# The books were kept on paper before: the demo cards were made three years ago, so that
+# their visits (a visit is never before its card) can go back a year.
+BOOK_YEARS = 3
+
+
+def _made_at() -> dt.datetime:
+    day = timezone.localdate() - dt.timedelta(days=365 * BOOK_YEARS)
+    return dt.datetime.combine(day, dt.time(10, 0), tzinfo=timezone.get_current_timezone())
 
 
 def _writer_for(beat: Beat) -> User | None:
@@ -66,6 +74,7 @@ def seed_book(beat: Beat) -> int:
     if writer is None:
         return 0
     town = beat.name if "町" in beat.name else "笠原町"
+    made_at = _made_at()
     made = 0
     for i in range(5):
         members = _members(i + beat.pk)
@@ -88,6 +97,7 @@ def seed_book(beat: Beat) -> int:
                 "concerns": "夜間に不審な車両が停まっていることがある。" if i == 1 else "",
             },
             members=members,
+            made_at=made_at,
         )
         made += 1
     services.card_create(
@@ -106,12 +116,14 @@ def seed_book(beat: Beat) -> int:
             "business_holidays": "元日",
             "phone": "029-300-1234",
         },
+        made_at=made_at,
     )
     apartment = services.card_create(
         actor=writer,
         kind=CardKind.APARTMENT,
         book=book,
         data={"town": town, "banchi": "2-4", "building": "コーポ千波"},
+        made_at=made_at,
     )
     for room, index in (("101", 2), ("202", 4)):
         services.card_create(
@@ -121,6 +133,7 @@ def seed_book(beat: Beat) -> int:
             parent=apartment,
             data={"room": room, "residence_type": "rented_flat"},
             members=_members(index),
+            made_at=made_at,
         )
     services.card_create(
         actor=writer,
@@ -216,7 +229,7 @@ def seed_visits() -> int:
                 started_at=start,
                 ended_at=start + dt.timedelta(minutes=15),
                 outcome=VisitOutcome.ABSENT if index % 5 == 4 else VisitOutcome.MET,
-                topics=["topic_trends", "topic_first_aid"],
+                topics={"topic_trends": "guidance", "topic_first_aid": "information"},
                 concerns="夜間、公園付近の街灯が暗い" if index == 0 else "",
                 follow_up_department="municipality" if index == 0 else "",
                 follow_up_note="市へ防犯灯の設置を要望" if index == 0 else "",
@@ -233,6 +246,8 @@ def seed_visits() -> int:
                 planned_households=40,
                 areas=f"{beat.name}の集合住宅",
             )
+        if officer.employee_number == "260121":
+            _seed_outside_hours(officer, cards, today)
         if (
             officer.employee_number == "260121"
             and not NightVisitRequest.objects.filter(officer=officer).exists()
@@ -244,4 +259,58 @@ def seed_visits() -> int:
                 planned_end=dt.time(19, 30),
                 reason="日中不在の共働き世帯を訪問するため",
             )
+    seed_instructions()
     return made
+
+
+def _seed_outside_hours(officer: User, cards: list[LiaisonCard], today: dt.date) -> None:
+    """A visit that really happened at 17:40 without night approval, recorded with its
+    reason: it waits on the 地域課長's page (要領 第5-3 おおむね)."""
+    from .models import VisitOutcome
+
+    due = [card for index, card in enumerate(cards) if index % 3 == 2]
+    if not due:
+        return
+    day = today - dt.timedelta(days=3)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    services.visit_record(
+        actor=officer,
+        card=due[0],
+        started_at=_at(day, dt.time(17, 30)),
+        ended_at=_at(day, dt.time(17, 40)),
+        outcome=VisitOutcome.ABSENT,
+        outside_hours_reason="日中不在の世帯と約束した時間に訪問したが、不在だった。",
+    )
+
+
+def seed_instructions() -> None:
+    """One 署長指示 per station (要領 第5-1): the apartment buildings, which the policy does not
+    count, are added for the caretakers' crime-prevention talks this quarter."""
+    from .models import StationInstruction
+
+    today = timezone.localdate()
+    for station in Station.objects.order_by("code"):
+        if StationInstruction.objects.filter(station=station).exists():
+            continue
+        managers = [
+            u
+            for u in permissions.users_with_perm(station, "instruct_visits")
+            if Role.STATION_MANAGER in permissions.active_roles(u)
+        ]
+        buildings = list(
+            LiaisonCard.objects.filter(
+                station=station, kind=CardKind.APARTMENT, status=CardStatus.FILED
+            ).values_list("pk", flat=True)
+        )
+        if not managers or not buildings:
+            continue
+        services.station_instruction_issue(
+            actor=managers[0],
+            station=station,
+            action=StationInstruction.Action.INCLUDE,
+            card_ids=buildings,
+            reason="集合住宅の管理人への防犯指導を重点的に行うため",
+            starts_on=today,
+            ends_on=today + dt.timedelta(days=90),
+        )

@@ -478,14 +478,23 @@ VISITED_OUTCOMES = (
     VisitOutcome.CORRECTION_ONLY,
 )
 
-# 要領 第5-4 (1)〜(5), as the ticks of a visit record.
+# 要領 第5-4 (1)〜(5), in the directive's own words: the topics a visit may cover.
 VISIT_TOPICS = {
-    "topic_trends": "最近の犯罪等の傾向と防止方法",
-    "topic_local": "身近な犯罪等の発生状況",
-    "topic_first_aid": "応急措置・緊急連絡方法",
-    "topic_procedures": "各種届出の手続",
-    "topic_other": "その他",
+    "topic_trends": "最近における犯罪、事故及び災害の傾向並びにその被害の防止方法",
+    "topic_local": "訪問先の住民等に身近な犯罪等の発生状況及びその被害の防止方法",
+    "topic_first_aid": "犯罪等の発生時における応急措置及び緊急の連絡方法",
+    "topic_procedures": "警察に対する各種届出の手続方法",
+    "topic_other": "その他住民等の安全で平穏な生活を確保する上で必要な事項",
 }
+
+
+class TopicWay(models.TextChoices):
+    """第5-4: 「訪問先の住民等に応じた指導連絡、情報提供、通報依頼等を行う」: per topic, what
+    the officer did. Blank: the topic was not covered."""
+
+    GUIDANCE = "guidance", "指導連絡"
+    INFORMATION = "information", "情報提供"
+    REPORT_REQUEST = "report_request", "通報依頼"
 
 
 class FollowUpDepartment(models.TextChoices):
@@ -589,11 +598,21 @@ class Visit(models.Model):
     started_at = models.DateTimeField("開始")
     ended_at = models.DateTimeField("終了")
     outcome = models.CharField("結果", max_length=20, choices=VisitOutcome.choices)
-    topic_trends = models.BooleanField(VISIT_TOPICS["topic_trends"], default=False)
-    topic_local = models.BooleanField(VISIT_TOPICS["topic_local"], default=False)
-    topic_first_aid = models.BooleanField(VISIT_TOPICS["topic_first_aid"], default=False)
-    topic_procedures = models.BooleanField(VISIT_TOPICS["topic_procedures"], default=False)
-    topic_other = models.BooleanField(VISIT_TOPICS["topic_other"], default=False)
+    topic_trends = models.CharField(
+        VISIT_TOPICS["topic_trends"], max_length=20, choices=TopicWay.choices, blank=True
+    )
+    topic_local = models.CharField(
+        VISIT_TOPICS["topic_local"], max_length=20, choices=TopicWay.choices, blank=True
+    )
+    topic_first_aid = models.CharField(
+        VISIT_TOPICS["topic_first_aid"], max_length=20, choices=TopicWay.choices, blank=True
+    )
+    topic_procedures = models.CharField(
+        VISIT_TOPICS["topic_procedures"], max_length=20, choices=TopicWay.choices, blank=True
+    )
+    topic_other = models.CharField(
+        VISIT_TOPICS["topic_other"], max_length=20, choices=TopicWay.choices, blank=True
+    )
     topic_note = free_text_field("指導連絡の内容", blank=True)
     concerns = free_text_field("困りごと・意見・要望", blank=True)
     follow_up_department = models.CharField(
@@ -618,6 +637,21 @@ class Visit(models.Model):
         verbose_name="夜間巡回連絡の承認",
     )
     on_dedicated_day = models.BooleanField("専従日の巡回連絡", default=False)
+    # 要領 第5-3 おおむね: a visit outside the hours (and their tolerance), or at night without
+    # approval, is still recorded, with its reason, for the 地域課長等 to acknowledge.
+    outside_hours = models.BooleanField("時間外", default=False)
+    outside_hours_rule = models.CharField("時間外の内容", max_length=200, blank=True)
+    outside_hours_reason = free_text_field("時間外に行った理由", blank=True)
+    hours_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="時間外を確認した職員",
+    )
+    hours_acknowledged_at = models.DateTimeField("時間外の確認日時", null=True, blank=True)
+    hours_acknowledgement_note = free_text_field("確認の意見", blank=True)
     recorded_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
@@ -641,11 +675,26 @@ class Visit(models.Model):
                 condition=Q(follow_up_done_at__isnull=True) & ~Q(follow_up_department=""),
                 name="liaison_visit_open_followups",
             ),
+            # The 地域課長等's queue of visits outside the hours, not yet acknowledged.
+            models.Index(
+                fields=["station", "started_at"],
+                condition=Q(outside_hours=True, hours_acknowledged_at__isnull=True),
+                name="liaison_visit_hours_waiting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_at__gte=models.F("started_at")),
                 name="liaison_visit_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(outside_hours=False) | ~Q(outside_hours_reason=""),
+                name="liaison_visit_outside_hours_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_acknowledged_at__isnull=True)
+                | (Q(outside_hours=True) & Q(hours_acknowledged_by__isnull=False)),
+                name="liaison_visit_acknowledged_outside_hours",
             ),
         ]
 
@@ -653,8 +702,18 @@ class Visit(models.Model):
         return f"{self.card_id} {dates.datetime_ja(self.started_at)} {self.get_outcome_display()}"
 
     @property
-    def topics(self) -> list[str]:
-        return [label for name, label in VISIT_TOPICS.items() if getattr(self, name)]
+    def topics(self) -> list[tuple[str, str]]:
+        """(topic, what was done) for each topic covered, in the directive's order."""
+        ways = dict(TopicWay.choices)
+        return [
+            (label, ways.get(getattr(self, name), getattr(self, name)))
+            for name, label in VISIT_TOPICS.items()
+            if getattr(self, name)
+        ]
+
+    @property
+    def hours_waiting(self) -> bool:
+        return self.outside_hours and self.hours_acknowledged_at is None
 
     @property
     def follow_up_open(self) -> bool:
@@ -778,6 +837,74 @@ class DedicatedDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} {dates.date_ja(self.date)}"
+
+
+class StationInstruction(models.Model):
+    """署長指示 (要領 第5-1): 「警察署長が特に指示した場合を除き」 every household and business
+    of a beat is visited. The 署長 excludes cards or areas from that, or adds cards or areas the
+    frequency policy leaves out, for a period and with a reason. The worklist and the progress
+    figures follow the instructions in force and say which apply."""
+
+    class Action(models.TextChoices):
+        EXCLUDE = "exclude", "対象から除く"
+        INCLUDE = "include", "対象に加える"
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="+", verbose_name="警察署"
+    )
+    action = models.CharField("指示", max_length=10, choices=Action.choices)
+    cards = models.ManyToManyField(LiaisonCard, related_name="+", blank=True, verbose_name="カード")
+    # 町字, or 町字 and 丁目, as written on the cards (「千波町」「千波町一丁目」).
+    areas = models.JSONField("地域（町字・丁目）", default=list, blank=True)
+    reason = free_text_field("理由")
+    starts_on = models.DateField("開始日")
+    ends_on = models.DateField("終了日")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="指示した署長",
+        editable=False,
+    )
+    issued_at = models.DateTimeField("指示日時", default=timezone.now, editable=False)
+    # Ended before its end date: in force no more, kept for the record.
+    ended_at = models.DateTimeField("終了日時", null=True, blank=True, editable=False)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="終了した職員",
+        editable=False,
+    )
+
+    history = HistoricalRecords(m2m_fields=[cards])
+
+    class Meta:
+        verbose_name = "署長指示（巡回連絡の対象）"
+        verbose_name_plural = "署長指示（巡回連絡の対象）"
+        ordering = ["-starts_on", "-pk"]
+        indexes = [
+            # due_rule: the instructions of a station in force on a day.
+            models.Index(fields=["station", "ends_on"], name="liaison_instruction_in_force"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="liaison_stationinstruction_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_by__isnull=False),
+                name="liaison_stationinstruction_ended_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.get_action_display()} {self.starts_on:%Y-%m-%d}〜"
+
+    def in_force(self, day) -> bool:
+        return self.ended_at is None and self.starts_on <= day <= self.ends_on
 
 
 class MonthlyPlan(models.Model):

@@ -41,10 +41,22 @@ def register_visits() -> None:
     """巡回連絡の記録・夜間巡回連絡の承認 (liaison/views/visits.py)."""
     from accounts.navigation import HomePanel, register_panel
 
-    from .views import visits
+    from .views import hours, visits
 
     register_nav(
         NavEntry("夜間巡回連絡", "liaison:night_request_list", visits.uses_night_requests, 24)
+    )
+    register_nav(
+        NavEntry("時間外の巡回連絡", "liaison:visit_hours_list", hours.approves_night_visits, 25)
+    )
+    register_panel(
+        HomePanel(
+            "時間外の巡回連絡（確認待ち）",
+            "liaison/panels/hours_waiting.html",
+            hours.has_visit_hours_waiting,
+            hours.visit_hours_panel,
+            order=7,
+        )
     )
     # Shown only while something waits, as the notices are: one query, shared by the
     # predicate and the context.
@@ -61,17 +73,16 @@ def register_visits() -> None:
 
 def register_work() -> None:
     """Worklist, frequency policy, takeover, dedicated days (liaison/views/work.py)."""
-    from accounts.models import Post
     from accounts.navigation import HomePanel, register_panel
 
-    from .views import work
+    from .views import instructions, work
 
     def records_visits(user) -> bool:
         return permissions.holds_anywhere(user, "record_visits", Beat)
 
     def reads_policy(user) -> bool:
-        # Kept to what the home page already asks (cached per request): the HQ manager
-        # and the reviewers of progress. Officers reach it from their worklist.
+        # Kept to what the home page already asks (cached per request): HQ (地域部長,
+        # 統括管理責任者) and the reviewers of progress. Officers reach it from their worklist.
         return permissions.holds_anywhere(user, "review_progress", Station)
 
     def sets_dedicated_days(user) -> bool:
@@ -79,11 +90,7 @@ def register_work() -> None:
 
     def reads_takeovers(user) -> bool:
         # The questions the other entries ask first (cached per request), then his post.
-        return (
-            records_visits(user)
-            or reads_policy(user)
-            or permissions.holds_anywhere(user, "supervise_post", Post)
-        )
+        return work.may_list_takeovers(user)
 
     register_nav(NavEntry("巡回連絡の予定（ワークリスト）", "liaison:worklist", records_visits, 30))
     register_nav(NavEntry("引継ぎ", "liaison:takeover_list", reads_takeovers, order=36))
@@ -96,6 +103,23 @@ def register_work() -> None:
             work.has_pending_takeovers,
             work.takeover_panel,
             order=8,
+        )
+    )
+    register_panel(
+        HomePanel(
+            "巡回連絡の予定",
+            "liaison/panels/worklist_summary.html",
+            records_visits,
+            work.worklist_panel,
+            order=22,
+        )
+    )
+    register_nav(
+        NavEntry(
+            "署長指示",
+            "liaison:station_instructions_mine",
+            instructions.issues_instructions,
+            order=39,
         )
     )
 

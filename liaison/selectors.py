@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from .models import (
     LiaisonCard,
     MonthlyPlan,
     NightVisitRequest,
+    StationInstruction,
     Takeover,
     Visit,
     VisitOutcome,
@@ -277,10 +279,13 @@ def book_card_list(
     ).order_by(*BOOK_ORDERS.get(order, BOOK_ORDERS["address"]))
 
 
-def book_summary(*, book: LiaisonBook) -> dict[str, Any]:
-    """受持区要覧: what the paper book's summary page gives, in one aggregate query."""
+def book_summary(*, book: LiaisonBook, today: dt.date | None = None) -> dict[str, Any]:
+    """受持区要覧: what the paper book's summary page gives, and the beat's 要訪問・期限超過
+    as every other page counts them (the DueRule's aggregates), in one aggregate query."""
     filed = Q(status=CardStatus.FILED)
-    return LiaisonCard.objects.filter(book=book).aggregate(
+    rule = station_due_rule(station=book.beat.post.station, today=today or timezone.localdate())
+    due = _due_aggregates(rule)
+    row = LiaisonCard.objects.filter(book=book).aggregate(
         households=Count("pk", filter=filed & Q(kind=CardKind.HOUSEHOLD)),
         apartments=Count("pk", filter=filed & Q(kind=CardKind.APARTMENT)),
         businesses=Count("pk", filter=filed & Q(kind=CardKind.BUSINESS)),
@@ -291,7 +296,12 @@ def book_summary(*, book: LiaisonBook) -> dict[str, Any]:
         foreign=Count("pk", filter=filed & Q(care_foreign=True)),
         never_visited=Count("pk", filter=filed & Q(last_visit_on__isnull=True)),
         closed=Count("pk", filter=Q(status=CardStatus.CLOSED)),
+        **due,
     )
+    figures = _due_figures(row)
+    for name in due:
+        row.pop(name)
+    return {**row, "due": figures["due"], "overdue": figures["overdue"]}
 
 
 def export_card_list(*, user: User, books: QuerySet[LiaisonBook]) -> QuerySet[LiaisonCard]:
@@ -483,21 +493,194 @@ def visit_policy_for(*, headquarters_id: int) -> VisitPolicy:
     return policy or VisitPolicy(headquarters_id=headquarters_id)
 
 
-def counted_q(policy: VisitPolicy) -> Q:
-    """The cards the policy counts: filed (closed excluded) and of the counted kinds."""
-    return Q(status=CardStatus.FILED, kind__in=policy.kinds)
+# --- 要訪問・期限超過: the one definition (issue 10 point 6) ----------------------------------
+#
+# Every figure and list of due or overdue cards (the progress pages and their home panel,
+# the worklist and its home panel, the book's 受持区要覧, the takeover page) reads it here:
+# a DueRule says which cards count and when each falls due, card_due_counts counts them and
+# cards_due lists them.
 
 
-def visited_q(policy: VisitPolicy, today: dt.date) -> Q:
-    """Visited within its cycle. A card's cycle is the shortest of its care points' cycles
-    and the default, so `last > today - min(cycles)` is the AND of `last > today - c` over
-    the cycles that apply: plain date comparisons that any index can serve."""
-    q = Q(last_visit_on__gt=today - dt.timedelta(days=policy.default_cycle_days))
-    for flag, name in VisitPolicy.CARE_CYCLES.items():
-        days = getattr(policy, name)
-        if days:
-            q &= Q(**{flag: False}) | Q(last_visit_on__gt=today - dt.timedelta(days=days))
-    return q
+@dataclass
+class DueRule:
+    """What makes a card due on `today`, for the stations whose 署長指示 it carries.
+
+    Counted (要領 第5-1): filed (a closed card is not), of a kind the policy counts or added
+    by a 署長指示 in force, and not excluded by one (an exclusion wins over an addition).
+    Due date (第5-2): the last visit plus the card's cycle (the shortest of its care points'
+    cycles and the default); never visited, the day it was filed. A counted card is due
+    (要訪問) from its due date, and overdue (期限超過) the day after.
+    """
+
+    policy: VisitPolicy
+    today: dt.date
+    instructions: list[StationInstruction] = field(default_factory=list)
+    # instruction pk -> card ids it names
+    instruction_cards: dict[int, list[int]] = field(default_factory=dict)
+
+    def _targets_q(self, action: str) -> Q | None:
+        """The cards and areas of the instructions of one kind, OR'ed; None if none."""
+        q: Q | None = None
+        for instruction in self.instructions:
+            if instruction.action != action:
+                continue
+            parts = [
+                area_q(area) & Q(station_id=instruction.station_id) for area in instruction.areas
+            ]
+            ids = self.instruction_cards.get(instruction.pk, [])
+            if ids:
+                parts.append(Q(pk__in=ids))
+            for part in parts:
+                q = part if q is None else q | part
+        return q
+
+    def counted_q(self) -> Q:
+        counted = Q(kind__in=self.policy.kinds)
+        added = self._targets_q(StationInstruction.Action.INCLUDE)
+        if added is not None:
+            counted |= added
+        excluded = self._targets_q(StationInstruction.Action.EXCLUDE)
+        if excluded is not None:
+            counted &= ~excluded
+        return Q(status=CardStatus.FILED) & counted
+
+    def fresh_q(self, day: dt.date) -> Q:
+        """Visited within its cycle as of `day`. A card's cycle is the shortest of its care
+        points' cycles and the default, so `last > day - min(cycles)` is the AND of
+        `last > day - c` over the cycles that apply: plain date comparisons that any index
+        can serve."""
+        policy = self.policy
+        q = Q(last_visit_on__gt=day - dt.timedelta(days=policy.default_cycle_days))
+        for flag, name in VisitPolicy.CARE_CYCLES.items():
+            days = getattr(policy, name)
+            if days:
+                q &= Q(**{flag: False}) | Q(last_visit_on__gt=day - dt.timedelta(days=days))
+        return q
+
+    def not_due_q(self) -> Q:
+        """Its due date is after today."""
+        return self.fresh_q(self.today)
+
+    def not_overdue_q(self) -> Q:
+        """Its due date is today or later: visited within its cycle as of yesterday, or never
+        visited and filed today (a new card is due the day it is filed, overdue after)."""
+        midnight = dt.datetime.combine(
+            self.today, dt.time.min, tzinfo=timezone.get_current_timezone()
+        )
+        filed_today = Q(filed_at__gte=midnight) | Q(filed_at__isnull=True, created_at__gte=midnight)
+        return self.fresh_q(self.today - dt.timedelta(days=1)) | (
+            Q(last_visit_on__isnull=True) & filed_today
+        )
+
+    def due_on(self, card: LiaisonCard) -> dt.date:
+        if card.last_visit_on:
+            return card.last_visit_on + dt.timedelta(days=self.policy.cycle_for(card))
+        return timezone.localdate(card.filed_at or card.created_at)
+
+    def overdue_days(self, card: LiaisonCard) -> int:
+        return max((self.today - self.due_on(card)).days, 0)
+
+
+AREA_CHOME = re.compile(r"^(.+?)(\d+)丁目$")
+
+
+def area_parts(area: str) -> tuple[str, int | None]:
+    """「千波町一丁目」 → ("千波町", 1); 「千波町」 → ("千波町", None). NFKC (full-width digits
+    and spaces too), kanji numerals as digits, spaces removed."""
+    normal = text.arabic(area).replace(" ", "")
+    match = AREA_CHOME.match(normal)
+    if match:
+        return match.group(1), int(match.group(2))
+    return normal, None
+
+
+def area_q(area: str) -> Q:
+    """The cards of an area (町字, or 町字 and 丁目), on the card's address key (its 町字 and
+    番地 in natural form, numbers zero-padded). 「千波町」 covers 千波町 and its 丁目 (千波町一丁目
+    …) but not 千波町東; 「千波町一丁目」 covers a 町字 written 千波町一丁目, and 千波町 with the
+    番地 一丁目2番3号 or 1-2-3 (the first number of a 番地 is its 丁目 where there are 丁目)."""
+    town, chome = area_parts(area)
+    key = text.natural_key(town)
+    if chome is None:
+        # Exactly this 町字, or this 町字 followed by its 丁目 (a zero-padded number).
+        return Q(address_key__startswith=key + "\x1f") | Q(
+            address_key__regex=rf"^{re.escape(key)}[0-9]"
+        )
+    number = f"{chome:06d}"
+    return (
+        Q(address_key__startswith=f"{key}{number}丁目")
+        | Q(address_key__startswith=f"{key}\x1f{number}丁目")
+        | Q(address_key__startswith=f"{key}\x1f{number}-")
+    )
+
+
+def due_rule(*, headquarters_id: int, station_ids: list[int], today: dt.date) -> DueRule:
+    """The rule in force on `today` for these stations (of one HQ): the policy, and the
+    署長指示 in force with the cards they name. Two queries, three with instructions."""
+    instructions = list(
+        StationInstruction.objects.filter(
+            station_id__in=station_ids,
+            starts_on__lte=today,
+            ends_on__gte=today,
+            ended_at__isnull=True,
+        ).order_by("starts_on", "pk")
+    )
+    cards: dict[int, list[int]] = {}
+    if instructions:
+        through = StationInstruction.cards.through.objects.filter(
+            stationinstruction_id__in=[i.pk for i in instructions]
+        ).values_list("stationinstruction_id", "liaisoncard_id")
+        for instruction_id, card_id in through:
+            cards.setdefault(instruction_id, []).append(card_id)
+    return DueRule(
+        policy=visit_policy_for(headquarters_id=headquarters_id),
+        today=today,
+        instructions=instructions,
+        instruction_cards=cards,
+    )
+
+
+def station_due_rule(*, station: Station, today: dt.date) -> DueRule:
+    return due_rule(headquarters_id=station.headquarters_id, station_ids=[station.pk], today=today)
+
+
+def _due_aggregates(rule: DueRule) -> dict[str, Count]:
+    counted = rule.counted_q()
+    return {
+        "to_visit": Count("pk", filter=counted),
+        "visited": Count("pk", filter=counted & rule.not_due_q()),
+        "in_time": Count("pk", filter=counted & rule.not_overdue_q()),
+    }
+
+
+def _due_figures(row: dict[str, Any]) -> dict[str, int]:
+    to_visit, visited, in_time = (row.get(k) or 0 for k in ("to_visit", "visited", "in_time"))
+    return {
+        "to_visit": to_visit,
+        "visited": visited,
+        "due": to_visit - visited,
+        "overdue": to_visit - in_time,
+    }
+
+
+def card_due_counts(
+    *, cards: QuerySet[LiaisonCard], rule: DueRule, group: str | None = None
+) -> Any:
+    """対象件数 (to_visit), 周期内に実施 (visited), 要訪問 (due) and 期限超過 (overdue) of
+    these cards under the rule, in one aggregate; a dict of them per `group` value if given."""
+    aggregates = _due_aggregates(rule)
+    if group is None:
+        return _due_figures(cards.aggregate(**aggregates))
+    rows = cards.order_by().values(group).annotate(**aggregates).values(group, *aggregates)
+    return {row[group]: _due_figures(row) for row in rows}
+
+
+def cards_due(
+    *, cards: QuerySet[LiaisonCard], rule: DueRule, overdue_only: bool = False
+) -> QuerySet[LiaisonCard]:
+    """The counted cards among `cards` that are due (or only those overdue) under the rule."""
+    due = cards.filter(rule.counted_q()).exclude(rule.not_due_q())
+    return due.exclude(rule.not_overdue_q()) if overdue_only else due
 
 
 @dataclass
@@ -506,6 +689,8 @@ class Progress:
 
     to_visit: int = 0
     visited: int = 0
+    # 期限超過: due before today (selectors.DueRule). 要訪問 (due) is to_visit - visited.
+    overdue: int = 0
     visits: int = 0
     night_visits: int = 0
     dedicated_visits: int = 0
@@ -515,7 +700,7 @@ class Progress:
     planned: int | None = None
 
     @property
-    def overdue(self) -> int:
+    def due(self) -> int:
         return self.to_visit - self.visited
 
     @property
@@ -528,6 +713,7 @@ class Progress:
         for name in (
             "to_visit",
             "visited",
+            "overdue",
             "visits",
             "night_visits",
             "dedicated_visits",
@@ -537,20 +723,6 @@ class Progress:
         self.follow_ups_open += other.follow_ups_open
         if other.planned is not None:
             self.planned = (self.planned or 0) + other.planned
-
-
-def _card_figures(cards: QuerySet, policy: VisitPolicy, today: dt.date, group: str | None):
-    counted = counted_q(policy)
-    aggregates = {
-        "to_visit": Count("pk", filter=counted),
-        "visited": Count("pk", filter=counted & visited_q(policy, today)),
-    }
-    if group is None:
-        return cards.aggregate(**aggregates)
-    return {
-        row[group]: row
-        for row in cards.order_by().values(group).annotate(**aggregates).values(group, *aggregates)
-    }
 
 
 def _visit_figures(visits: QuerySet, start: dt.datetime, end: dt.datetime, group: str | None):
@@ -581,6 +753,7 @@ def _progress(cards: dict | None, visits: dict | None) -> Progress:
     return Progress(
         to_visit=cards.get("to_visit") or 0,
         visited=cards.get("visited") or 0,
+        overdue=cards.get("overdue") or 0,
         visits=visits.get("visits") or 0,
         night_visits=visits.get("night_visits") or 0,
         dedicated_visits=visits.get("dedicated_visits") or 0,
@@ -624,11 +797,15 @@ def review_station_get(*, user: User, pk: int) -> Station:
 @dataclass
 class StationProgress:
     station: Station
-    policy: VisitPolicy
+    rule: DueRule
     month: dt.date
     total: Progress
     beats: list[tuple[Any, Progress]]
     officers: list[tuple[User, Progress]]
+
+    @property
+    def policy(self) -> VisitPolicy:
+        return self.rule.policy
 
 
 def station_progress(*, station: Station, month: dt.date, today: dt.date) -> StationProgress:
@@ -636,15 +813,15 @@ def station_progress(*, station: Station, month: dt.date, today: dt.date) -> Sta
     the number of cards, visits, beats or officers."""
     from accounts.models import Beat, BeatAssignment
 
-    policy = visit_policy_for(headquarters_id=station.headquarters_id)
+    rule = station_due_rule(station=station, today=today)
     start, end = month_bounds(month)
     beats = list(
         Beat.objects.filter(post__station=station)
         .select_related("post")
         .order_by("post__name", "name")
     )
-    cards = _card_figures(
-        LiaisonCard.objects.filter(station=station), policy, today, group="book_id"
+    cards = card_due_counts(
+        cards=LiaisonCard.objects.filter(station=station), rule=rule, group="book_id"
     )
     visits = _visit_figures(Visit.objects.filter(station=station), start, end, group="book_id")
     beat_rows = [(beat, _progress(cards.get(beat.pk), visits.get(beat.pk))) for beat in beats]
@@ -676,11 +853,15 @@ def station_progress(*, station: Station, month: dt.date, today: dt.date) -> Sta
             progress.planned = plans.get(officer.pk)
             officers[officer.pk] = (officer, progress)
         beat_cards = cards.get(assignment.beat_id) or {}
-        officers[officer.pk][1].to_visit += beat_cards.get("to_visit") or 0
-        officers[officer.pk][1].visited += beat_cards.get("visited") or 0
+        for name in ("to_visit", "visited", "overdue"):
+            setattr(
+                officers[officer.pk][1],
+                name,
+                getattr(officers[officer.pk][1], name) + (beat_cards.get(name) or 0),
+            )
     return StationProgress(
         station=station,
-        policy=policy,
+        rule=rule,
         month=month.replace(day=1),
         total=total,
         beats=beat_rows,
@@ -689,15 +870,16 @@ def station_progress(*, station: Station, month: dt.date, today: dt.date) -> Sta
 
 
 def hq_progress(*, user: User, month: dt.date, today: dt.date) -> list[tuple[Station, Progress]]:
-    """The same figures per station, for HQ: grouped by station in two queries."""
+    """The same figures per station, for HQ: grouped by station in two queries (and the
+    rule's two or three)."""
     stations = list(review_stations(user=user).select_related("headquarters"))
     if not stations:
         return []
-    policy = visit_policy_for(headquarters_id=stations[0].headquarters_id)
-    start, end = month_bounds(month)
     ids = [s.pk for s in stations]
-    cards = _card_figures(
-        LiaisonCard.objects.filter(station_id__in=ids), policy, today, group="station_id"
+    rule = due_rule(headquarters_id=stations[0].headquarters_id, station_ids=ids, today=today)
+    start, end = month_bounds(month)
+    cards = card_due_counts(
+        cards=LiaisonCard.objects.filter(station_id__in=ids), rule=rule, group="station_id"
     )
     visits = _visit_figures(
         Visit.objects.filter(station_id__in=ids), start, end, group="station_id"
@@ -731,21 +913,12 @@ def visit_trend(
     return [(m, *found.get(m, (0, 0))) for m in starts]
 
 
-def overdue_cards(*, user: User, book: LiaisonBook, today: dt.date) -> QuerySet[LiaisonCard]:
-    """Drill-down: the counted cards of a book not visited within their cycle, the oldest
-    last visit first (never visited first of all)."""
-    policy = _policy_for_station(book.beat.post.station)
-    return (
-        card_list(user=user)
-        .filter(book=book)
-        .filter(counted_q(policy))
-        .exclude(visited_q(policy, today))
-        .order_by(F("last_visit_on").asc(nulls_first=True), "address_key", "pk")
-    )
-
-
-def _policy_for_station(station: Station) -> VisitPolicy:
-    return visit_policy_for(headquarters_id=station.headquarters_id)
+def overdue_cards(*, user: User, book: LiaisonBook, rule: DueRule) -> QuerySet[LiaisonCard]:
+    """Drill-down: the book's overdue cards (期限超過, as the figures count them), the
+    oldest last visit first (never visited first of all)."""
+    return cards_due(
+        cards=card_list(user=user).filter(book=book), rule=rule, overdue_only=True
+    ).order_by(F("last_visit_on").asc(nulls_first=True), "address_key", "pk")
 
 
 @dataclass
@@ -756,60 +929,94 @@ class WorkItem:
     priority: int
 
 
-def worklist(*, user: User, today: dt.date, beat_id: int | None = None) -> list[WorkItem]:
-    """The officer's round: counted cards of his current beats not visited within their
-    cycle and not tried today, by priority (overdue days × (1 + care points), so a card
-    with care points climbs faster) and then by address. Two queries (policy, cards).
+@dataclass
+class Worklist:
+    """The officer's round and its figures, which are the progress page's for his beats."""
 
-    A card never visited is due from the day it was filed."""
+    items: list[WorkItem]
+    figures: dict[str, int]  # card_due_counts: to_visit, visited, due, overdue
+    rule: DueRule | None
+
+    @property
+    def tried_today(self) -> int:
+        """Due, but tried today (不在): off today's list, still due."""
+        return self.figures["due"] - len(self.items)
+
+
+WORK_COLUMNS = (
+    "pk",
+    "kind",
+    "status",
+    "book__beat__name",
+    "head_name",
+    "head_kana",
+    "town",
+    "banchi",
+    "building",
+    "room",
+    "phone",
+    "care_elderly_only",
+    "care_elderly_alone",
+    "care_needs_support",
+    "care_foreign",
+    "care_language",
+    "care_count",
+    "last_visit_on",
+    "last_attempt_on",
+    "filed_at",
+    "created_at",
+    "address_key",
+    "station_id",
+    "book_id",
+)
+NO_FIGURES = {"to_visit": 0, "visited": 0, "due": 0, "overdue": 0}
+
+
+def _work_scope(user: User, today: dt.date, beat_id: int | None):
+    """The ids of the officer's beats (or of one of them) and the rule of their stations."""
     beats = permissions.beats_for(user, "record_visits")
     if beat_id is not None:
         beats = beats.filter(pk=beat_id)
-    first = beats.select_related("post__station").first()
-    if first is None:
-        return []
-    policy = _policy_for_station(first.post.station)
+    found = list(beats.select_related("post__station"))
+    if not found:
+        return [], None
+    rule = due_rule(
+        headquarters_id=found[0].post.station.headquarters_id,
+        station_ids=sorted({beat.post.station_id for beat in found}),
+        today=today,
+    )
+    return [beat.pk for beat in found], rule
+
+
+def worklist(*, user: User, today: dt.date, beat_id: int | None = None) -> Worklist:
+    """The officer's round: the due cards of his current beats (cards_due) not tried today,
+    by priority (overdue days × (1 + care points), so a card with care points climbs faster)
+    and then by address; with the figures of the same beats (card_due_counts)."""
+    beats, rule = _work_scope(user, today, beat_id)
+    if rule is None:
+        return Worklist(items=[], figures=dict(NO_FIGURES), rule=None)
+    mine = LiaisonCard.objects.filter(book_id__in=beats)
+    figures = card_due_counts(cards=mine, rule=rule)
     cards = (
-        LiaisonCard.objects.filter(book__in=beats.values("pk"))
-        .filter(counted_q(policy))
-        .exclude(visited_q(policy, today))
+        cards_due(cards=mine, rule=rule)
         .exclude(last_attempt_on=today)
         .select_related("book__beat")
-        .only(
-            "pk",
-            "kind",
-            "status",
-            "book__beat__name",
-            "head_name",
-            "head_kana",
-            "town",
-            "banchi",
-            "building",
-            "room",
-            "phone",
-            "care_elderly_only",
-            "care_elderly_alone",
-            "care_needs_support",
-            "care_foreign",
-            "care_language",
-            "care_count",
-            "last_visit_on",
-            "last_attempt_on",
-            "filed_at",
-            "created_at",
-            "address_key",
-            "station_id",
-            "book_id",
-        )
+        .only(*WORK_COLUMNS)
     )
     items = []
     for card in cards:
-        since = card.last_visit_on or timezone.localdate(card.filed_at or card.created_at)
-        due_on = since + dt.timedelta(days=policy.cycle_for(card)) if card.last_visit_on else since
-        overdue = max((today - due_on).days, 0)
-        items.append(WorkItem(card, due_on, overdue, overdue * (1 + card.care_count)))
+        overdue = rule.overdue_days(card)
+        items.append(WorkItem(card, rule.due_on(card), overdue, overdue * (1 + card.care_count)))
     items.sort(key=lambda item: (-item.priority, item.card.address_key, item.card.pk))
-    return items
+    return Worklist(items=items, figures=figures, rule=rule)
+
+
+def worklist_figures(*, user: User, today: dt.date) -> dict[str, int]:
+    """The figures of the officer's worklist without its rows, for his home page."""
+    beats, rule = _work_scope(user, today, None)
+    if rule is None:
+        return dict(NO_FIGURES)
+    return card_due_counts(cards=LiaisonCard.objects.filter(book_id__in=beats), rule=rule)
 
 
 def card_visits(*, card: LiaisonCard, limit: int | None = None) -> list[Visit]:
@@ -820,10 +1027,36 @@ def card_visits(*, card: LiaisonCard, limit: int | None = None) -> list[Visit]:
 def visit_get(*, user: User, pk: int) -> Visit:
     """A visit is seen by whoever sees its card."""
     visit = (
-        Visit.objects.select_related("card", "officer", "night_request", "follow_up_done_by")
+        Visit.objects.select_related(
+            "card", "officer", "night_request", "follow_up_done_by", "hours_acknowledged_by"
+        )
         .filter(pk=pk, card__in=card_list(user=user))
         .first()
     )
+    if visit is None:
+        raise OutOfScope("liaison.visit", str(pk))
+    return visit
+
+
+def visit_hours_list(*, user: User, state: str = "waiting") -> QuerySet[Visit]:
+    """Visits outside the hours (要領 第5-3) in the stations where the user approves night
+    visits: waiting for acknowledgement ("waiting"), acknowledged ("done") or both ("all");
+    those waiting first, the newest first."""
+    visits = Visit.objects.filter(
+        station__in=permissions.stations_for(user, "approve_night_visits").values("pk"),
+        outside_hours=True,
+    )
+    if state == "waiting":
+        visits = visits.filter(hours_acknowledged_at__isnull=True)
+    elif state == "done":
+        visits = visits.filter(hours_acknowledged_at__isnull=False)
+    return visits.select_related(
+        "card", "officer", "book__beat__post", "night_request", "hours_acknowledged_by"
+    ).order_by(F("hours_acknowledged_at").asc(nulls_first=True), "-started_at", "-pk")
+
+
+def visit_hours_get(*, user: User, pk: int) -> Visit:
+    visit = visit_hours_list(user=user, state="all").filter(pk=pk).first()
     if visit is None:
         raise OutOfScope("liaison.visit", str(pk))
     return visit
@@ -841,10 +1074,18 @@ def follow_ups_open(*, user: User) -> QuerySet[Visit]:
     )
 
 
+def _reviewed_with_cards(user: User) -> QuerySet[Station]:
+    """Stations whose progress the user reviews and whose cards he reads: the 地域課長等, the
+    署長 and the 統括管理責任者, not the 地域部長, who reviews the figures only."""
+    return permissions.stations_for(user, "review_progress").filter(
+        pk__in=permissions.beats_for(user).values("post__station_id")
+    )
+
+
 # Night requests: the officer's own; the station's for those who decide or review them.
 def night_request_list(*, user: User) -> QuerySet[NightVisitRequest]:
     deciders = permissions.stations_for(user, "approve_night_visits").values("pk")
-    reviewers = permissions.stations_for(user, "review_progress").values("pk")
+    reviewers = _reviewed_with_cards(user).values("pk")
     return (
         NightVisitRequest.objects.filter(
             Q(officer=user) | Q(station__in=deciders) | Q(station__in=reviewers)
@@ -904,9 +1145,9 @@ def takeover_summary(*, assignment, today: dt.date | None = None) -> TakeoverSum
         .order_by("-starts_on", "-pk")
         .first()
     )
-    policy = _policy_for_station(beat.post.station)
+    rule = station_due_rule(station=beat.post.station, today=today)
     cards = LiaisonCard.objects.filter(book_id=beat.pk)
-    figures = _card_figures(cards, policy, today, group=None)
+    figures = card_due_counts(cards=cards, rule=rule)
     visits = Visit.objects.filter(book_id=beat.pk)
     progress = _progress(figures, {"follow_ups_open": 0})
     open_follow_ups = list(
@@ -927,11 +1168,9 @@ def takeover_summary(*, assignment, today: dt.date | None = None) -> TakeoverSum
             .order_by("-started_at")[:TAKEOVER_LIST_LIMIT]
         )
     overdue = list(
-        cards.filter(counted_q(policy))
-        .exclude(visited_q(policy, today))
-        .order_by(F("last_visit_on").asc(nulls_first=True), "address_key", "pk")[
-            :TAKEOVER_LIST_LIMIT
-        ]
+        cards_due(cards=cards, rule=rule, overdue_only=True).order_by(
+            F("last_visit_on").asc(nulls_first=True), "address_key", "pk"
+        )[:TAKEOVER_LIST_LIMIT]
     )
     return TakeoverSummary(
         assignment=assignment,
@@ -948,8 +1187,8 @@ def takeover_summary(*, assignment, today: dt.date | None = None) -> TakeoverSum
 def takeover_assignment_get(*, user: User, pk: int):
     """A beat assignment whose takeover the user may read, else a 404: a current one (granted,
     not ended), and either his own on a beat he still holds, or one of a beat he supervises or
-    reviews (its post's 取扱責任者, the station's 地域課長等・署長). An ended assignment opens
-    nothing: the page lists the beat's residents."""
+    reviews and whose cards he reads (its post's 取扱責任者, the station's 地域課長等・署長, not
+    the 地域部長). An ended assignment opens nothing: the page lists the beat's residents."""
     from accounts.models import BeatAssignment
 
     assignment = (
@@ -963,7 +1202,10 @@ def takeover_assignment_get(*, user: User, pk: int):
     own = assignment.officer_id == user.pk and permissions.has_perm(user, "record_visits", beat)
     if own or (
         permissions.has_perm(user, "supervise_post", beat.post)
-        or permissions.has_perm(user, "review_progress", beat.post.station)
+        or (
+            permissions.has_perm(user, "review_progress", beat.post.station)
+            and permissions.has_perm(user, "view_beat_cards", beat)
+        )
     ):
         return assignment
     raise OutOfScope("accounts.beatassignment", str(pk))
@@ -975,13 +1217,45 @@ def takeovers_for(*, user: User) -> list:
     from accounts.models import BeatAssignment
 
     posts = permissions.objects_for(user, "supervise_post", Post).values("pk")
-    stations = permissions.stations_for(user, "review_progress").values("pk")
+    stations = _reviewed_with_cards(user).values("pk")
     return list(
         BeatAssignment.objects.filter(granted_at__isnull=False, revoked_at__isnull=True)
         .filter(Q(officer=user) | Q(beat__post__in=posts) | Q(beat__post__station__in=stations))
         .select_related("beat__post__station", "officer", "takeover")
         .order_by("-starts_on", "pk")
     )
+
+
+def station_instruction_list(*, station: Station) -> QuerySet[StationInstruction]:
+    """The station's 署長指示, the newest period first, with the cards they name (their
+    number, book and address only)."""
+    return (
+        StationInstruction.objects.filter(station=station)
+        .select_related("issued_by", "ended_by")
+        .prefetch_related(
+            Prefetch(
+                "cards",
+                queryset=LiaisonCard.objects.only(
+                    "pk", "book_id", "town", "banchi", "building", "room"
+                ).order_by("pk"),
+            )
+        )
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def station_instruction_get(*, user: User, pk: int) -> StationInstruction:
+    """An instruction of a station whose progress the user reviews, else a 404."""
+    instruction = (
+        StationInstruction.objects.filter(
+            pk=pk, station__in=review_stations(user=user).values("pk")
+        )
+        .select_related("station", "issued_by")
+        .first()
+    )
+    if instruction is None:
+        raise OutOfScope("liaison.stationinstruction", str(pk))
+    return instruction
 
 
 def dedicated_days(*, station: Station, month: dt.date) -> QuerySet[DedicatedDay]:

@@ -46,7 +46,9 @@ from .models import (
     MonthlyPlan,
     NightVisitRequest,
     Relationship,
+    StationInstruction,
     Takeover,
+    TopicWay,
     Visit,
     VisitOutcome,
     VisitPolicy,
@@ -416,10 +418,16 @@ def card_create(
     station: Station | None = None,
     parent: LiaisonCard | None = None,
     draft: bool = False,
+    made_at: dt.datetime | None = None,
 ) -> LiaisonCard:
     """A new card. Into a book by someone who may write it: filed at once (要領 第6-2(3)イ),
     or kept as a draft. Without a book, by other staff of a station (第6-2(1)イ): submitted
-    to the 地域課長等, or kept as a draft until submitted."""
+    to the 地域課長等, or kept as a draft until submitted.
+
+    `made_at`: when a card carried over from the paper book was made there (never in the
+    future); its visits may go back to that day, not before."""
+    if made_at is not None and made_at > timezone.now():
+        raise ValidationError({"made_at": "カードの作成日時に未来の日時は指定できません。"})
     if kind not in CardKind.values:
         raise ValidationError({"kind": "カードの種別を選んでください。"})
     if book is not None:
@@ -439,8 +447,15 @@ def card_create(
         if parent.book_id != (book.pk if book else None) or parent.status != CardStatus.FILED:
             raise ValidationError("集合住宅のカードと同じ巡回連絡簿に作成してください。")
 
+    now = made_at or timezone.now()
     card = LiaisonCard(
-        kind=kind, status=status, station_id=station_id, book=book, parent=parent, created_by=actor
+        kind=kind,
+        status=status,
+        station_id=station_id,
+        book=book,
+        parent=parent,
+        created_by=actor,
+        created_at=now,
     )
     _apply(card, data)
     if parent is not None:
@@ -449,7 +464,6 @@ def card_create(
     member_rows = [_normalise_member(m) for m in members or []]
     if not draft:
         _check_complete(card, member_rows)
-    now = timezone.now()
     if status == CardStatus.FILED:
         card.filed_at = now
     if status == CardStatus.SUBMITTED:
@@ -711,16 +725,71 @@ def _hm(value: dt.time) -> str:
     return f"{value.hour}時{value.minute:02d}分" if value.minute else f"{value.hour}時"
 
 
+def _clock(value: dt.time) -> str:
+    """午前8時15分, 午後5時15分: as the directive writes its hours."""
+    if value.hour < 12:
+        return f"午前{_hm(value)}"
+    return f"午後{_hm(dt.time(value.hour - 12, value.minute))}"
+
+
+def _shift(value: dt.time, minutes: int) -> dt.time:
+    moved = dt.datetime.combine(dt.date(2000, 1, 1), value) + dt.timedelta(minutes=minutes)
+    return moved.time()
+
+
+@dataclass(frozen=True)
+class HoursWindow:
+    """The hours of 要領 第5-3 with the tolerance of 「おおむね」 at every edge
+    (settings.VISIT_HOURS_TOLERANCE_MINUTES): a daytime visit starts at or after
+    `day_start` and ends by `day_end`; an approved night visit ends by `night_end`."""
+
+    day_start: dt.time
+    day_end: dt.time
+    night_end: dt.time
+    tolerance: int
+
+    @classmethod
+    def current(cls) -> HoursWindow:
+        minutes = int(settings.VISIT_HOURS_TOLERANCE_MINUTES)
+        return cls(
+            day_start=_shift(DAY_START, -minutes),
+            day_end=_shift(DAY_END, minutes),
+            night_end=_shift(NIGHT_END, minutes),
+            tolerance=minutes,
+        )
+
+
+@dataclass(frozen=True)
+class HoursCheck:
+    """What the hours rule says of one visit: the night approval it rests on, and, for a
+    visit outside the rule, which rule (the text kept with the visit)."""
+
+    approval: NightVisitRequest | None = None
+    outside: str = ""
+
+
+def _approval_for(officer: User, card: LiaisonCard, day: dt.date) -> NightVisitRequest | None:
+    approvals = NightVisitRequest.objects.filter(
+        officer=officer, date=day, status=NightVisitRequest.Status.APPROVED
+    ).prefetch_related("beats")
+    for approval in approvals:
+        beats = {b.pk for b in approval.beats.all()}
+        if not beats or card.book_id in beats:
+            return approval
+    return None
+
+
 def visit_hours_check(
     *, officer: User, card: LiaisonCard, started_at: dt.datetime, ended_at: dt.datetime
-):
-    """The hours rule (要領 第5-3), in Tokyo time. Returns the approved NightVisitRequest a
-    visit after 17:00 rests on (None for a daytime visit); raises ValidationError with the
-    reason otherwise.
+) -> HoursCheck:
+    """The hours rule (要領 第5-3), in Tokyo time, おおむね: each edge moves by the tolerance.
 
-    Daytime: starts at 08:30 or later, before 17:00, and ends by 17:00. Night: anything later needs an
-    approved request of this officer for this date (and for the card's beat when the
-    request names beats), starts before 20:00 and ends by 20:00.
+    Within the rule: a daytime visit (starts at 08:15 or later and ends by 17:15 with the
+    default 15 minutes), or a later one resting on an approved request of this officer for
+    this date (and for the card's beat when the request names beats) that ends by 20:15.
+    Anything else is outside the rule: the returned HoursCheck says which rule, and the
+    visit is recorded only with a reason. Times that cannot be true (an end before the
+    start, across midnight, in the future) raise ValidationError.
     """
     start, end = timezone.localtime(started_at), timezone.localtime(ended_at)
     if end < start:
@@ -729,31 +798,40 @@ def visit_hours_check(
         raise ValidationError({"ended_at": "日をまたぐ巡回連絡は記録できません。"})
     if end > timezone.localtime() + FUTURE_SKEW:
         raise ValidationError({"ended_at": "これから行う巡回連絡は記録できません。"})
-    if start.time() < DAY_START:
-        raise ValidationError(
-            {"started_at": f"巡回連絡は午前{_hm(DAY_START)}以降に行います（要領第5-3）。"}
+    window = HoursWindow.current()
+    early = start.time() < window.day_start
+    if not early and end.time() <= window.day_end:
+        return HoursCheck()
+    if early:
+        return HoursCheck(
+            outside=f"{_clock(window.day_start)}より前に開始"
+            f"（要領第5-3：おおむね{_clock(DAY_START)}から）"
         )
-    if start.time() < DAY_END and end.time() <= DAY_END:
-        return None
-    if start.time() >= NIGHT_END or end.time() > NIGHT_END:
-        raise ValidationError(
-            {
-                "ended_at": f"夜間の巡回連絡は午後{_hm(dt.time(NIGHT_END.hour - 12))}までに"
-                "終えてください（要領第5-3）。"
-            }
+    approval = _approval_for(officer, card, start.date())
+    if approval is None:
+        return HoursCheck(
+            outside=f"{_clock(window.day_end)}を過ぎたが夜間巡回連絡の承認がない"
+            "（要領第5-3：夜間は地域課長等の承認を受ける）"
         )
-    approvals = NightVisitRequest.objects.filter(
-        officer=officer, date=start.date(), status=NightVisitRequest.Status.APPROVED
-    ).prefetch_related("beats")
-    for approval in approvals:
-        beats = {b.pk for b in approval.beats.all()}
-        if not beats or card.book_id in beats:
-            return approval
-    raise ValidationError(
-        {
-            "started_at": f"午後5時以降の巡回連絡には、{dates.date_ja(start)}の夜間巡回連絡の承認"
-            "（地域課長等）が必要です。承認を申請してから記録してください。"
-        }
+    if end.time() > window.night_end:
+        return HoursCheck(
+            approval=approval,
+            outside=f"{_clock(window.night_end)}を過ぎて終了"
+            f"（要領第5-3：夜間はおおむね{_clock(NIGHT_END)}まで）",
+        )
+    return HoursCheck(approval=approval)
+
+
+def _outside_hours_message(check: HoursCheck, day: dt.date) -> str:
+    ask = ""
+    if check.approval is None and "承認" in check.outside:
+        ask = (
+            f"{text.date_ja(day)}の夜間巡回連絡の承認（地域課長等）を申請して承認を受けてから"
+            "記録するか、"
+        )
+    return (
+        f"この巡回連絡は時間帯の外です（{check.outside}）。{ask}やむを得ず行った場合は、"
+        "その理由を入力してください（時間外として記録され、地域課長等が確認します）。"
     )
 
 
@@ -764,6 +842,16 @@ def _visit_card_check(actor: User, card: LiaisonCard) -> None:
         raise PermissionDenied("この受持区の巡回連絡を記録する権限がありません。")
 
 
+def _topic_values(topics: dict[str, str] | list[str] | tuple[str, ...]) -> dict[str, str]:
+    """第5-4: per topic, 指導連絡, 情報提供 or 通報依頼 (blank: not covered). A list names
+    topics given as 指導連絡 (the shape before issue 10)."""
+    if not isinstance(topics, dict):
+        topics = dict.fromkeys(topics, TopicWay.GUIDANCE)
+    if set(topics) - set(VISIT_TOPICS) or set(topics.values()) - {"", *TopicWay.values}:
+        raise ValidationError({"topics": "指導連絡等の項目と内容を一覧から選んでください。"})
+    return {name: topics.get(name, "") for name in VISIT_TOPICS}
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -772,21 +860,32 @@ def visit_record(
     started_at: dt.datetime,
     ended_at: dt.datetime,
     outcome: str,
-    topics: list[str] | tuple[str, ...] = (),
+    topics: dict[str, str] | list[str] | tuple[str, ...] = (),
     topic_note: str = "",
     concerns: str = "",
     follow_up_department: str = "",
     follow_up_note: str = "",
+    outside_hours_reason: str = "",
 ) -> Visit:
-    """Record one visit by the beat officer; the card's last visit follows."""
+    """Record one visit by the beat officer; the card's last visit follows. A visit outside
+    the hours rule needs its reason and waits for the 地域課長等's acknowledgement."""
     _visit_card_check(actor, card)
-    approval = visit_hours_check(officer=actor, card=card, started_at=started_at, ended_at=ended_at)
-    unknown = set(topics) - set(VISIT_TOPICS)
-    if unknown:
-        raise ValidationError({"topics": "指導連絡の項目が正しくありません。"})
+    day = timezone.localtime(started_at).date()
+    made = timezone.localdate(card.created_at)
+    if day < made:
+        raise ValidationError(
+            {
+                "date": f"このカードの作成日（{text.date_ja(made)}）より前の巡回連絡は"
+                "記録できません。実施日を確かめてください。"
+            }
+        )
+    check = visit_hours_check(officer=actor, card=card, started_at=started_at, ended_at=ended_at)
+    reason = outside_hours_reason.strip()
+    if check.outside and not reason:
+        raise ValidationError({"outside_hours_reason": _outside_hours_message(check, day)})
+    values = _topic_values(topics)
     if follow_up_note and not follow_up_department:
         raise ValidationError({"follow_up_department": "対応すべき部署を選んでください。"})
-    day = timezone.localtime(started_at).date()
     visit = Visit(
         card=card,
         officer=actor,
@@ -799,12 +898,18 @@ def visit_record(
         concerns=concerns.strip(),
         follow_up_department=follow_up_department,
         follow_up_note=follow_up_note.strip(),
-        night_request=approval,
+        night_request=check.approval,
         on_dedicated_day=DedicatedDay.objects.filter(officer=actor, date=day).exists(),
-        **{name: name in topics for name in VISIT_TOPICS},
+        # A reason given for a visit within the rule is not kept: nothing to acknowledge.
+        outside_hours=bool(check.outside),
+        outside_hours_rule=check.outside,
+        outside_hours_reason=reason if check.outside else "",
+        **values,
     )
     visit.full_clean()
     visit._history_user = actor
+    if check.outside:
+        visit._change_reason = f"時間外：{check.outside}"
     visit.save()
     # Not a change of the card's content: no version bump, no card history entry.
     # GREATEST skips NULL on PostgreSQL but not on SQLite: Coalesce covers both.
@@ -814,6 +919,14 @@ def visit_record(
         **{name: Coalesce(Greatest(name, when), when) for name in fields}
     )
     _log(actor, AccessEvent.Action.CREATE, card, f"巡回連絡の記録（{visit.get_outcome_display()}）")
+    if check.outside:
+        notice_send(
+            recipients=permissions.users_with_station_perm(
+                Station(pk=card.station_id), "approve_night_visits"
+            ),
+            title=f"時間外の巡回連絡が記録されました（{actor.full_name}、{text.date_ja(day)}）",
+            url=reverse("liaison:visit_hours_list"),
+        )
     return visit
 
 
@@ -845,6 +958,29 @@ def visit_follow_up_done(*, actor: User, visit: Visit, note: str = "") -> Visit:
         fresh.follow_up_note = (fresh.follow_up_note + "\n" + note.strip()).strip()
     fresh._history_user = actor
     fresh._change_reason = "対応済み"
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def visit_hours_acknowledge(*, actor: User, visit: Visit, note: str = "") -> Visit:
+    """The 地域課長等 has read why a visit was outside the hours (要領 第5-3): who and when
+    are kept on the visit, once."""
+    fresh = Visit.objects.select_for_update().get(pk=visit.pk)
+    if not fresh.outside_hours:
+        raise TransitionError("この巡回連絡は時間帯の内で、確認は要りません。")
+    if fresh.hours_acknowledged_at is not None:
+        raise TransitionError("この時間外の巡回連絡はすでに確認済みです。")
+    if not permissions.has_perm(actor, "approve_night_visits", Station(pk=fresh.station_id)):
+        raise PermissionDenied("時間外の巡回連絡を確認する権限がありません。")
+    if fresh.officer_id == actor.pk:
+        raise PermissionDenied("自分の巡回連絡は確認できません。")
+    fresh.hours_acknowledged_by = actor
+    fresh.hours_acknowledged_at = timezone.now()
+    fresh.hours_acknowledgement_note = note.strip()
+    fresh.full_clean()
+    fresh._history_user = actor
+    fresh._change_reason = "時間外の確認"
     fresh.save()
     return fresh
 
@@ -974,9 +1110,10 @@ def night_request_decide(
 
 @transaction.atomic
 def visit_policy_set(*, actor: User, headquarters, reason: str, **values: Any) -> VisitPolicy:
-    """HQ sets the cycles; the previous values stay in the policy's history."""
+    """The 地域部長 sets the cycles (要領 第5-2); the previous values stay in the policy's
+    history."""
     if not permissions.has_perm(actor, "set_visit_policy", headquarters):
-        raise PermissionDenied("巡回連絡の実施頻度を設定する権限がありません。")
+        raise PermissionDenied("巡回連絡の実施頻度を設定できるのは地域部長です（要領第5-2）。")
     if not reason.strip():
         raise ValidationError({"reason": "変更の理由を入力してください。"})
     policy = VisitPolicy.objects.select_for_update().filter(headquarters=headquarters).first()
@@ -999,6 +1136,110 @@ def visit_policy_set(*, actor: User, headquarters, reason: str, **values: Any) -
     policy._change_reason = policy.reason
     policy.save()
     return policy
+
+
+# --- 署長指示 (要領 第5-1) --------------------------------------------------------------------
+
+INSTRUCTION_AREA_MAX = 60
+INSTRUCTION_AREAS_MAX = 30
+INSTRUCTION_CARDS_MAX = 500
+
+
+def _instruction_areas(areas: list[str]) -> list[str]:
+    """Each area once, as written (spaces trimmed), in the order given."""
+    found: list[str] = []
+    for area in areas:
+        area = text.nfkc(area).strip()
+        if area and area not in found:
+            found.append(area)
+    if any(len(area) > INSTRUCTION_AREA_MAX for area in found):
+        raise ValidationError(
+            {"areas": f"地域は1つ{INSTRUCTION_AREA_MAX}文字以内で入力してください。"}
+        )
+    if len(found) > INSTRUCTION_AREAS_MAX:
+        raise ValidationError({"areas": f"地域は{INSTRUCTION_AREAS_MAX}件までです。"})
+    return found
+
+
+@transaction.atomic
+def station_instruction_issue(
+    *,
+    actor: User,
+    station: Station,
+    action: str,
+    reason: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    card_ids: list[int] | tuple[int, ...] = (),
+    areas: list[str] | tuple[str, ...] = (),
+) -> StationInstruction:
+    """The 署長 excludes cards or areas from the visits of his station, or adds some, for a
+    period (要領 第5-1 「警察署長が特に指示した場合を除き」). The worklists and the progress
+    figures follow it from its first day; the station's 地域課長等 are told."""
+    if not permissions.has_perm(actor, "instruct_visits", station):
+        raise PermissionDenied("巡回連絡の対象を指示できるのは警察署長です。")
+    errors: dict[str, str] = {}
+    if action not in StationInstruction.Action.values:
+        errors["action"] = "「対象から除く」か「対象に加える」を選んでください。"
+    if not reason.strip():
+        errors["reason"] = (
+            "指示の理由を入力してください（例：災害により立入りが制限されているため）。"
+        )
+    if ends_on < starts_on:
+        errors["ends_on"] = "終了日は開始日以降にしてください。"
+    elif ends_on < timezone.localdate():
+        errors["ends_on"] = "終了日が過ぎた指示は出せません。"
+    area_list = _instruction_areas(list(areas))
+    ids = sorted(set(card_ids))
+    if len(ids) > INSTRUCTION_CARDS_MAX:
+        errors["cards"] = f"カードは{INSTRUCTION_CARDS_MAX}件までです。"
+    cards = list(LiaisonCard.objects.filter(pk__in=ids, station=station, status=CardStatus.FILED))
+    unknown = sorted(set(ids) - {card.pk for card in cards})
+    if unknown and "cards" not in errors:
+        shown = "、".join(str(pk) for pk in unknown[:10])
+        errors["cards"] = f"この警察署の編てつ済みのカードではない番号があります（No.{shown}）。"
+    if not ids and not area_list:
+        errors["cards"] = "対象のカードの番号か地域を1つ以上入力してください。"
+    if errors:
+        raise ValidationError(errors)
+    instruction = StationInstruction(
+        station=station,
+        action=action,
+        areas=area_list,
+        reason=reason.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        issued_by=actor,
+    )
+    instruction.full_clean()
+    instruction._history_user = actor
+    instruction._change_reason = "署長指示"
+    instruction.save()
+    instruction.cards.set(cards)
+    notice_send(
+        recipients=permissions.users_with_station_perm(station, "approve_night_visits"),
+        title=f"巡回連絡の対象についての署長指示（{instruction.get_action_display()}）が出されました",
+        url=reverse("liaison:station_instructions", kwargs={"pk": station.pk}),
+    )
+    return instruction
+
+
+@transaction.atomic
+def station_instruction_end(*, actor: User, instruction: StationInstruction) -> StationInstruction:
+    """Ended before its end date: from now on the worklists and figures no longer follow it."""
+    fresh = StationInstruction.objects.select_for_update().get(pk=instruction.pk)
+    if not permissions.has_perm(actor, "instruct_visits", Station(pk=fresh.station_id)):
+        raise PermissionDenied("署長指示を終了できるのは警察署長です。")
+    if fresh.ended_at is not None:
+        raise TransitionError("この指示はすでに終了しています。")
+    if fresh.ends_on < timezone.localdate():
+        raise TransitionError("この指示は期間が終わっています。")
+    fresh.ended_at = timezone.now()
+    fresh.ended_by = actor
+    fresh._history_user = actor
+    fresh._change_reason = "署長指示の終了"
+    fresh.save()
+    return fresh
 
 
 def _station_officer_check(actor: User, station: Station, officer: User, perm: str) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import books, cards, glass, printing, progress, visits, work
+from .views import books, cards, glass, hours, instructions, printing, progress, visits, work
 
 app_name = "liaison"
 
@@ -34,4 +34,7 @@ urlpatterns = [
     *visits.urlpatterns,
     *work.urlpatterns,
     *progress.urlpatterns,
+    # 時間外の巡回連絡・署長指示 (issue 10)
+    *hours.urlpatterns,
+    *instructions.urlpatterns,
 ]

@@ -8,7 +8,8 @@
 
 Personas (all with password PASSWORD): beat_officer (beat A1-1), supervisor (post A1),
 chief and station_manager and staff (station A), alert roles (station A), overall_manager,
-auditor and alert_hq_approver (HQ), other_officer (beat B1-1 of station B), no_role.
+auditor and alert_hq_approver (HQ), other_officer (beat B1-1 of station B), no_role, and
+regional_director (地域部長, HQ: the visit frequency and the figures, no card).
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ PERSONAS: dict[str, tuple[str, str] | None] = {
     "alert_hq_approver": (Role.ALERT_HQ_APPROVER, "hq"),
     "other_officer": (Role.BEAT_OFFICER, "post_b1"),
     "no_role": None,
+    # Last, so that the others keep their employee numbers.
+    "regional_director": (Role.REGIONAL_DIRECTOR, "hq"),
 }
 
 

@@ -31,7 +31,13 @@ from accounts import services as accounts_services
 from accounts.models import AnomalyCase, Appointment, BeatAssignment, Notice, Role
 from accounts.services import notice_send
 from liaison import services as liaison_services
-from liaison.models import CardKind, DedicatedDay, LiaisonCard, VisitOutcome
+from liaison.models import (
+    CardKind,
+    DedicatedDay,
+    LiaisonCard,
+    StationInstruction,
+    VisitOutcome,
+)
 from tests.accounts.audit.anomaly_support import case as anomaly_case
 from tests.conftest import PERSONAS, World, build_world
 from tests.factories import UserFactory
@@ -204,6 +210,10 @@ WRITE_VARIANTS = {
 }
 OFFICERS = {"beat_officer", "other_officer"}
 READ_ONLY = {"overall_manager"}  # 統括管理責任者: sees every station, changes nothing there
+# 地域部長: sets the visit frequency and reviews every station's figures; reads no card, so he
+# is answered as no_role everywhere else (a 404 for a card, a book, a takeover, a request).
+DIRECTOR = {"regional_director"}
+FIGURES = READ_ONLY | DIRECTOR  # HQ reviewers of the figures
 STATION_MANAGERS = {"chief", "station_manager"}
 CARD_PEOPLE = {
     "beat_officer",
@@ -232,7 +242,7 @@ def _plan(officer) -> dict:
 
 
 STATIONS = {"": _station("station_a"), "other_station": _station("station_b")}
-REVIEWERS = {"": each({*STATION_MANAGERS, *READ_ONLY}, OK), "other_station": each(READ_ONLY, OK)}
+REVIEWERS = {"": each({*STATION_MANAGERS, *FIGURES}, OK), "other_station": each(FIGURES, OK)}
 CARD_WRITERS = {
     "": {**each(BOOK_WRITERS_A, OK), **each({"station_manager", "overall_manager"}, FORBIDDEN)},
     "moved": {
@@ -544,9 +554,9 @@ ROUTES: dict[str, Route] = {
     "liaison:worklist": Route(get=only(OFFICERS)),
     "liaison:worklist_print": Route(get=only(OFFICERS)),
     "liaison:visit_policy": Route(
-        get=only(CARD_PEOPLE),
-        # An empty form: its errors; only HQ may change the policy.
-        post=only(HQ_MANAGERS),
+        get=only(CARD_PEOPLE | DIRECTOR),
+        # An empty form: its errors; only the 地域部長 changes the policy (要領 第5-2).
+        post=only(DIRECTOR),
     ),
     "liaison:takeover_list": Route(get=only(CARD_PEOPLE)),
     "liaison:takeover": Route(
@@ -581,14 +591,14 @@ ROUTES: dict[str, Route] = {
     "liaison:dedicated_days": Route(
         get=by_variant(
             {
-                "": {**each(STATION_MANAGERS, OK), **each(READ_ONLY, FORBIDDEN)},
-                "other_station": each(READ_ONLY, FORBIDDEN),
+                "": {**each(STATION_MANAGERS, OK), **each(FIGURES, FORBIDDEN)},
+                "other_station": each(FIGURES, FORBIDDEN),
             }
         ),
         post=by_variant(
             {
-                "": {**each(STATION_MANAGERS, DONE), **each(READ_ONLY, FORBIDDEN)},
-                "other_station": each(READ_ONLY, FORBIDDEN),
+                "": {**each(STATION_MANAGERS, DONE), **each(FIGURES, FORBIDDEN)},
+                "other_station": each(FIGURES, FORBIDDEN),
             }
         ),
         variants={"": _station("station_a"), "other_station": _station("station_b")},
@@ -600,14 +610,14 @@ ROUTES: dict[str, Route] = {
     "liaison:dedicated_day_delete": Route(
         get=by_variant(
             {
-                "": {**each(STATION_MANAGERS, OK), **each(READ_ONLY, FORBIDDEN)},
-                "other_station": each(READ_ONLY, FORBIDDEN),
+                "": {**each(STATION_MANAGERS, OK), **each(FIGURES, FORBIDDEN)},
+                "other_station": each(FIGURES, FORBIDDEN),
             }
         ),
         post=by_variant(
             {
-                "": {**each(STATION_MANAGERS, DONE), **each(READ_ONLY, FORBIDDEN)},
-                "other_station": each(READ_ONLY, FORBIDDEN),
+                "": {**each(STATION_MANAGERS, DONE), **each(FIGURES, FORBIDDEN)},
+                "other_station": each(FIGURES, FORBIDDEN),
             }
         ),
         variants={"": _obj("day_a"), "other_station": _obj("day_b")},
@@ -615,7 +625,7 @@ ROUTES: dict[str, Route] = {
     # --- 進捗管理・計画 --------------------------------------------------------------------
     "liaison:progress_home": Route(
         get=by_variant(
-            {"": {**each(STATION_MANAGERS, DONE), "overall_manager": OK}}, default=FORBIDDEN
+            {"": {**each(STATION_MANAGERS, DONE), **each(FIGURES, OK)}}, default=FORBIDDEN
         )
     ),
     "liaison:my_plans": Route(get=only(OFFICERS, status=DONE)),
@@ -643,22 +653,64 @@ ROUTES: dict[str, Route] = {
     "liaison:monthly_plans": Route(
         get=by_variant(
             {
-                "": each({*STATION_MANAGERS, *READ_ONLY, "beat_officer"}, OK),
-                "other_station": each(B_READERS, OK),
+                "": each({*STATION_MANAGERS, *FIGURES, "beat_officer"}, OK),
+                "other_station": each(B_READERS | DIRECTOR, OK),
             }
         ),
         post=by_variant(
             {
                 "": {
                     **each({*STATION_MANAGERS, "beat_officer"}, DONE),
-                    **each(READ_ONLY, FORBIDDEN),
+                    **each(FIGURES, FORBIDDEN),
                 },
-                "other_station": {"other_officer": DONE, "overall_manager": FORBIDDEN},
+                "other_station": {"other_officer": DONE, **each(FIGURES, FORBIDDEN)},
             }
         ),
         variants=STATIONS,
         post_data=lambda w: _plan(w.beat_officer),
         post_data_for={"other_station": lambda w: _plan(w.other_officer)},
+    ),
+    # --- 時間外の巡回連絡・署長指示 (issue 10) -------------------------------------------------
+    # The 地域課長等 (who approves night visits) reads and acknowledges visits outside the hours.
+    "liaison:visit_hours_list": Route(get=only({"chief"})),
+    "liaison:visit_hours_acknowledge": Route(
+        get=None,
+        post=by_variant({"": {"chief": DONE}}),
+        variants={"": _obj("outside_a"), "other_station": _obj("outside_b")},
+    ),
+    # 署長指示: the reviewers of the station read them; its 署長 issues and ends them.
+    "liaison:station_instructions_mine": Route(get=only({"station_manager"}, status=DONE)),
+    "liaison:station_instructions": Route(get=by_variant(REVIEWERS), variants=STATIONS),
+    "liaison:station_instruction_create": Route(
+        get=by_variant(
+            {
+                "": {"station_manager": OK, **each({"chief", *FIGURES}, FORBIDDEN)},
+                "other_station": each(FIGURES, FORBIDDEN),
+            }
+        ),
+        # An empty form: its errors at the fields, nothing saved.
+        post=by_variant(
+            {
+                "": {"station_manager": OK, **each({"chief", *FIGURES}, FORBIDDEN)},
+                "other_station": each(FIGURES, FORBIDDEN),
+            }
+        ),
+        variants=STATIONS,
+    ),
+    "liaison:station_instruction_end": Route(
+        get=by_variant(
+            {
+                "": {"station_manager": OK, **each({"chief", *FIGURES}, FORBIDDEN)},
+                "other_station": each(FIGURES, FORBIDDEN),
+            }
+        ),
+        post=by_variant(
+            {
+                "": {"station_manager": DONE, **each({"chief", *FIGURES}, FORBIDDEN)},
+                "other_station": each(FIGURES, FORBIDDEN),
+            }
+        ),
+        variants={"": _obj("instruction_a"), "other_station": _obj("instruction_b")},
     ),
     # --- 閲覧記録の監査: HQ auditors only; 要確認事案 also 取扱責任者; the report also 統括管理責任者
     "accounts:audit_event_list": Route(get=only(AUDITORS)),
@@ -811,6 +863,13 @@ def check(response, expected: int | str, where: str) -> None:
 
 
 MOVED_HEAD = {"name": "移転 次郎", "kana": "イテン ジロウ", "relationship": "head"}
+
+
+def made_a_week_ago() -> dt.datetime:
+    """When the visited cards were made: a visit is never before its card."""
+    return timezone.now() - dt.timedelta(days=7)
+
+
 MOVED_NOTE = "移転前に聞いた防犯灯の要望"
 
 
@@ -834,7 +893,11 @@ def _ended_grants(world: World, visit) -> dict:
         actor=None, user=chief, role=Role.CHIEF, unit=world.station_a, starts_on=start
     )
     moved = make_household(
-        world.beat_officer, world.beat_a1_1, members=[MOVED_HEAD], banchi="7-7-7"
+        world.beat_officer,
+        world.beat_a1_1,
+        members=[MOVED_HEAD],
+        banchi="7-7-7",
+        made_at=made_a_week_ago(),
     )
     moved_visit = liaison_services.visit_record(
         actor=former,
@@ -887,9 +950,11 @@ def matrix_world(db) -> World:
     )
     liaison_services.card_assign(actor=world.chief, card=assigned, book=book_of(world.beat_a1_1))
     world.__dict__["cards"] = {
-        "filed": make_household(world.beat_officer, world.beat_a1_1),
+        "filed": make_household(world.beat_officer, world.beat_a1_1, made_at=made_a_week_ago()),
         "other_beat": make_household(world.supervisor, world.beat_a1_2),
-        "other_station": make_household(world.other_officer, world.beat_b1_1),
+        "other_station": make_household(
+            world.other_officer, world.beat_b1_1, made_at=made_a_week_ago()
+        ),
         "draft": make_household(world.beat_officer, world.beat_a1_1, draft=True),
         "staff_draft": liaison_services.card_create(
             actor=world.staff,
@@ -936,9 +1001,39 @@ def matrix_world(db) -> World:
             set_by=world.overall_manager,
         )
 
+    def outside_hours(officer, card):
+        # Yesterday at 07:00, before the hours and their tolerance: recorded with its reason.
+        early = dt.datetime.combine(
+            yesterday, dt.time(7, 0), tzinfo=timezone.get_current_timezone()
+        )
+        return liaison_services.visit_record(
+            actor=officer,
+            card=card,
+            started_at=early,
+            ended_at=early + dt.timedelta(minutes=10),
+            outcome=VisitOutcome.MET,
+            outside_hours_reason="通勤前の時間を指定されたため",
+        )
+
+    def instruction(station):
+        # Station B has no 署長 persona: its instruction is made as its 署長 would have.
+        return StationInstruction.objects.create(
+            station=station,
+            action=StationInstruction.Action.EXCLUDE,
+            areas=["笠原町"],
+            reason="工事のため立入り制限",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + dt.timedelta(days=30),
+            issued_by=world.overall_manager,
+        )
+
     ended = _ended_grants(world, visit)
     world.__dict__["objects"] = {
         **ended,
+        "outside_a": outside_hours(world.beat_officer, cards["filed"]),
+        "outside_b": outside_hours(world.other_officer, cards["other_station"]),
+        "instruction_a": instruction(world.station_a),
+        "instruction_b": instruction(world.station_b),
         "visit_a": visit(world.beat_officer, cards["filed"]),
         "visit_b": visit(world.other_officer, cards["other_station"]),
         "night_a": night(world.beat_officer),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_user_search_name'),
+        ("accounts", "0008_regional_director_and_instructions"),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 

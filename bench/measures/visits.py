@@ -95,18 +95,23 @@ def prepare(world: World, options) -> None:
                 card_id, officer_id, book_id, station_id, started_at, ended_at, outcome,
                 topic_trends, topic_local, topic_first_aid, topic_procedures, topic_other,
                 topic_note, concerns, follow_up_department, follow_up_note, follow_up_done_at,
-                follow_up_done_by_id, night_request_id, on_dedicated_day, recorded_at)
+                follow_up_done_by_id, night_request_id, on_dedicated_day, outside_hours,
+                outside_hours_rule, outside_hours_reason, hours_acknowledgement_note,
+                recorded_at)
             SELECT c.id, o.officer_id, c.book_id, c.station_id, s.at, s.at + interval '10 min',
                 CASE WHEN s.r < 0.70 THEN 'met' WHEN s.r < 0.90 THEN 'absent'
                      WHEN s.r < 0.95 THEN 'card_handed' WHEN s.r < 0.98 THEN 'refused'
                      ELSE 'correction_only' END,
-                s.r < 0.6, s.r < 0.4, s.r < 0.2, s.r < 0.1, false,
+                CASE WHEN s.r < 0.6 THEN 'guidance' ELSE '' END,
+                CASE WHEN s.r < 0.4 THEN 'information' ELSE '' END,
+                CASE WHEN s.r < 0.2 THEN 'guidance' ELSE '' END,
+                CASE WHEN s.r < 0.1 THEN 'report_request' ELSE '' END, '',
                 '', CASE WHEN s.f < 0.05 THEN '街灯が暗い' ELSE '' END,
                 CASE WHEN s.f < 0.02 THEN 'safety' ELSE '' END,
                 CASE WHEN s.f < 0.02 THEN '防犯灯の設置を市に要望' ELSE '' END,
                 CASE WHEN s.f < 0.01 THEN s.at + interval '7 days' END,
                 CASE WHEN s.f < 0.01 THEN o.officer_id END,
-                NULL, false, s.at
+                NULL, false, false, '', '', '', s.at
             FROM {CARDS} c
             JOIN bench_officer o ON o.beat_id = c.book_id
             CROSS JOIN LATERAL generate_series(

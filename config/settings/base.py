@@ -297,6 +297,9 @@ LOGGING = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # 緊急閲覧: how long a break-the-glass access to one card lasts.
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
+# 要領 第5-3 「おおむね」: minutes of leeway at every edge of the visit hours (08:30, 17:00,
+# 20:00). A visit beyond them is still recorded, with its reason, for the 地域課長等 to see.
+VISIT_HOURS_TOLERANCE_MINUTES = env.int("VISIT_HOURS_TOLERANCE_MINUTES", default=15)
 
 # --- Audit (README 「閲覧記録の監査」): thresholds of the anomaly rules and retention -----
 # A person's card reads in a day are a spike when they reach AUDIT_SPIKE_FACTOR times his

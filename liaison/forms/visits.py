@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Beat
 
-from ..models import VISIT_TOPICS, FollowUpDepartment, NightVisitRequest, VisitOutcome
+from ..models import VISIT_TOPICS, FollowUpDepartment, NightVisitRequest, TopicWay, VisitOutcome
 
 TEXT_MAX = 2000
 DATE_INVALID = "日付を正しく入力してください（例：2026-11-30）。"
@@ -75,13 +75,6 @@ class VisitForm(forms.Form):
             "invalid_choice": "結果を一覧から選んでください。",
         },
     )
-    topics = forms.MultipleChoiceField(
-        label="指導連絡の項目（要領第5-4）",
-        choices=list(VISIT_TOPICS.items()),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "指導連絡の項目を一覧から選んでください。"},
-    )
     topic_note = _text_field(
         "指導連絡の内容", help_text="伝えた防犯情報や、渡した資料など（任意）。"
     )
@@ -96,6 +89,12 @@ class VisitForm(forms.Form):
         error_messages={"invalid_choice": "対応すべき部署を一覧から選んでください。"},
     )
     follow_up_note = _text_field("対応の内容", rows=2, help_text="部署に伝えること（任意）。")
+    outside_hours_reason = _text_field(
+        "時間外に行った理由",
+        rows=2,
+        help_text="おおむね午前8時30分から午後5時まで（承認を受けた夜間は午後8時まで）の外に行った"
+        "ときだけ入力します。時間外として記録され、地域課長等が確認します。",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -103,6 +102,21 @@ class VisitForm(forms.Form):
             {"date": timezone.localdate(), "started_at": _now_minute(), "ended_at": _now_minute()},
         )
         super().__init__(*args, **kwargs)
+        # 要領 第5-4 (1)〜(5), each in the directive's words, each with what was done.
+        for name, label in VISIT_TOPICS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=[("", "なし"), *TopicWay.choices],
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": "「なし」「指導連絡」「情報提供」「通報依頼」から選んでください。"
+                },
+            )
+
+    @property
+    def topic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in VISIT_TOPICS]
 
     def _at(self, name: str) -> dt.datetime:
         local = dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data[name])
@@ -114,11 +128,12 @@ class VisitForm(forms.Form):
             "started_at": self._at("started_at"),
             "ended_at": self._at("ended_at"),
             "outcome": data["outcome"],
-            "topics": data["topics"],
+            "topics": {name: data[name] for name in VISIT_TOPICS if data[name]},
             "topic_note": data["topic_note"],
             "concerns": data["concerns"],
             "follow_up_department": data["follow_up_department"],
             "follow_up_note": data["follow_up_note"],
+            "outside_hours_reason": data["outside_hours_reason"],
         }
 
 
@@ -192,4 +207,29 @@ class NightFilterForm(forms.Form):
         label="状態",
         choices=[("", "すべて"), *NightVisitRequest.Status.choices],
         required=False,
+    )
+
+
+class HoursFilterForm(forms.Form):
+    """時間外の巡回連絡: those waiting for the 地域課長等 (the default), those acknowledged, all.
+    A value not in the list shows the default, as an unknown filter does elsewhere."""
+
+    WAITING, DONE, ALL = "waiting", "done", "all"
+    LABELS = {WAITING: "未確認", DONE: "確認済み", ALL: "すべて"}
+
+    state = forms.ChoiceField(label="確認の状態", choices=list(LABELS.items()), required=False)
+
+    def chosen(self) -> str:
+        if self.is_bound and self.is_valid() and self.cleaned_data["state"]:
+            return self.cleaned_data["state"]
+        return self.WAITING
+
+
+class HoursAcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="意見（任意）",
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(),
+        error_messages={"max_length": "意見は1000文字以内で入力してください。"},
     )

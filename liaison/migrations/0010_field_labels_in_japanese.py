@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison', '0007_search_names_fold_variants'),
+        ("liaison", "0008_visit_rules_and_instructions"),
     ]
 
     operations = [

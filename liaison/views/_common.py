@@ -3,12 +3,19 @@ message, and the access-log line of a card read."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.views.decorators.http import require_http_methods
 
 from accounts.exceptions import DomainError
 from accounts.forms.people import add_errors
+
+from .. import text
+
+if TYPE_CHECKING:
+    from ..selectors import DueRule
 
 # Method checks come first: a wrong method is a 405 for everyone, signed in or not.
 GET_POST = require_http_methods(["GET", "POST"])
@@ -26,3 +33,22 @@ def refused(form: forms.Form, exc: DomainError | ValidationError, *, default_fie
 
 def page_number(request) -> str | None:
     return request.GET.get("page")
+
+
+def instruction_lines(rule: DueRule | None) -> list[str]:
+    """The 署長指示 a page follows, one line each: what, where, until when, why."""
+    if rule is None:
+        return []
+    lines = []
+    for instruction in rule.instructions:
+        targets = []
+        count = len(rule.instruction_cards.get(instruction.pk, []))
+        if instruction.areas:
+            targets.append("、".join(instruction.areas))
+        if count:
+            targets.append(f"カード{count}件")
+        lines.append(
+            f"{instruction.get_action_display()}：{'・'.join(targets)}"
+            f"（{text.date_ja(instruction.ends_on)}まで）　理由：{instruction.reason}"
+        )
+    return lines

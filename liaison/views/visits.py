@@ -127,6 +127,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
             "next": _next(request),
             "back": back,
             "night_url": reverse("liaison:night_request_create"),
+            "tolerance": services.HoursWindow.current().tolerance,
         },
     )
 
@@ -142,7 +143,17 @@ def visit_absent(request: HttpRequest, pk: int) -> HttpResponse:
         visit = services.visit_absent(actor=request.user, card=card)
     except PermissionDenied:
         raise
-    except (DomainError, ValidationError) as exc:
+    except ValidationError as exc:
+        if "outside_hours_reason" in getattr(exc, "error_dict", {}):
+            # One tap has no place for a reason: the visit form has.
+            messages.error(
+                request,
+                "いまは巡回連絡の時間帯の外です。不在を記録するには「記録」を開き、"
+                "結果に「不在」を選んで時間外に行った理由を入力してください。",
+            )
+        else:
+            _say(request, exc)
+    except DomainError as exc:
         _say(request, exc)
     else:
         messages.success(
@@ -448,10 +459,12 @@ def night_waiting_panel(user: User) -> dict[str, Any]:
 
 def uses_night_requests(user: User) -> bool:
     """The menu entry: for those who record visits, and for those who read the station's
-    requests (the 地域課長等, who decides them, the 署長, HQ). Both questions are asked by
-    other entries of the menu too (cached per request): the entry costs no query."""
-    return permissions.holds_anywhere(user, "record_visits", Beat) or permissions.holds_anywhere(
-        user, "review_progress", Station
+    requests (the 地域課長等, who decides them, the 署長, the 統括管理責任者; not the 地域部長,
+    who reads no card). These questions are asked by other entries of the menu too (cached
+    per request): the entry costs no query."""
+    return permissions.holds_anywhere(user, "record_visits", Beat) or (
+        permissions.holds_anywhere(user, "review_progress", Station)
+        and permissions.holds_anywhere(user, "view_beat_cards", Beat)
     )
 
 

@@ -44,7 +44,7 @@ from ..forms.work import (
     WorklistFilterForm,
 )
 from ..models import DedicatedDay, VisitPolicy
-from ._common import GET_ONLY, GET_POST, page_number, refused
+from ._common import GET_ONLY, GET_POST, instruction_lines, page_number, refused
 
 WORKLIST_PER_PAGE = 50
 TAKEOVERS_PER_PAGE = 25
@@ -109,9 +109,9 @@ def _worklist_items(request: HttpRequest, beats: list[Beat]):
     form = WorklistFilterForm(request.GET, beats=beats)
     beat_id = form.beat_id() if len(beats) > 1 else None
     today = timezone.localdate()
-    items = selectors.worklist(user=request.user, today=today, beat_id=beat_id)
+    work = selectors.worklist(user=request.user, today=today, beat_id=beat_id)
     beat = next((b for b in beats if b.pk == beat_id), None)
-    return form, beat, today, items
+    return form, beat, today, work
 
 
 def _my_dedicated_days(user, beats: list[Beat], today: dt.date) -> list[dt.date]:
@@ -133,8 +133,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """His due and overdue cards, the most pressing first; a card he visited or tried
     today (不在) is no longer listed."""
     beats = _officer_beats(request.user)
-    form, beat, today, items = _worklist_items(request, beats)
-    page = Paginator(items, WORKLIST_PER_PAGE).get_page(page_number(request))
+    form, beat, today, work = _worklist_items(request, beats)
+    page = Paginator(work.items, WORKLIST_PER_PAGE).get_page(page_number(request))
     count = page.paginator.count
     access_event_record(
         user=request.user,
@@ -160,7 +160,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": _work_rows(list(page.object_list), several_beats=len(beats) > 1),
             "count": count,
-            "overdue_count": sum(1 for item in items if item.overdue_days > 0),
+            # The figures of these beats as the progress page counts them (one definition).
+            "due_count": work.figures["due"],
+            "overdue_count": work.figures["overdue"],
+            "tried_today": work.tried_today,
+            "instructions": instruction_lines(work.rule),
             "today": text.date_ja(today),
             "dedicated_days": "、".join(_day_ja(d) for d in dedicated),
             "dedicated_today": today in dedicated,
@@ -176,8 +180,10 @@ def worklist_print(request: HttpRequest) -> HttpResponse:
     """ルート表: the same list on A4, with a box to tick per household on the round. The
     sheet carries who printed it and when, like a printed card."""
     beats = _officer_beats(request.user)
-    _form, beat, today, items = _worklist_items(request, beats)
-    local = timezone.localtime()
+    _form, beat, today, work = _worklist_items(request, beats)
+    items = work.items
+    now = timezone.now()
+    local = timezone.localtime(now)
     stamp = dates.wareki_datetime(local)
     user = request.user
     printer = f"{user.full_name}（職員番号 {user.employee_number}）"
@@ -210,6 +216,13 @@ def worklist_print(request: HttpRequest) -> HttpResponse:
     return printing.pdf_response(
         pdf, filename=f"巡回連絡ルート表_{day}.pdf", fallback=f"liaison-route-{day}.pdf"
     )
+
+
+def worklist_panel(user) -> dict[str, Any]:
+    """「巡回連絡の予定」 on a beat officer's home page: his beats' 要訪問・期限超過, counted
+    as his worklist and the progress page count them."""
+    figures = selectors.worklist_figures(user=user, today=timezone.localdate())
+    return {"figures": figures}
 
 
 # --- 実施頻度 ------------------------------------------------------------------------------
@@ -302,15 +315,16 @@ def _policy_history(headquarters: Headquarters) -> list[PolicyChange]:
 @GET_POST
 @login_required
 def visit_policy(request: HttpRequest) -> HttpResponse:
-    """要領 第5-2: the cycles and the kinds counted; HQ's 統括管理責任者 changes them with a
-    reason, everyone else who works with cards reads them and their history."""
+    """要領 第5-2 「地域部長が別に定める」: the cycles and the kinds counted; the 地域部長
+    changes them with a reason, everyone else who works with cards (the 統括管理責任者 too)
+    reads them and their history."""
     user = request.user
     if not _may_read_policy(user):
         raise PermissionDenied("巡回連絡の実施頻度は、巡回連絡カードを扱う職員が見るページです。")
     headquarters = _headquarters_of(user)
     may_change = permissions.has_perm(user, "set_visit_policy", headquarters)
     if request.method == "POST" and not may_change:
-        raise PermissionDenied("巡回連絡の実施頻度を変更できるのは統括管理責任者です。")
+        raise PermissionDenied("巡回連絡の実施頻度を変更できるのは地域部長です（要領第5-2）。")
     policy = selectors.visit_policy_for(headquarters_id=headquarters.pk)
     form = None
     if may_change:
@@ -388,11 +402,16 @@ def _confirmation(assignment: BeatAssignment):
     return getattr(assignment, "takeover", None)
 
 
-def _may_list_takeovers(user) -> bool:
+def may_list_takeovers(user) -> bool:
+    """Beat officers, their 取扱責任者, and the reviewers who read cards (not the 地域部長,
+    who reviews figures only: the takeover pages list residents)."""
     return (
         permissions.holds_anywhere(user, "record_visits", Beat)
         or permissions.holds_anywhere(user, "supervise_post", Post)
-        or permissions.holds_anywhere(user, "review_progress", Station)
+        or (
+            permissions.holds_anywhere(user, "review_progress", Station)
+            and permissions.holds_anywhere(user, "view_beat_cards", Beat)
+        )
     )
 
 
@@ -402,7 +421,7 @@ def takeover_list(request: HttpRequest) -> HttpResponse:
     """His own beats, and the beats he supervises or reviews: whether the officer has read
     his predecessor's record, those still to confirm first."""
     user = request.user
-    if not _may_list_takeovers(user):
+    if not may_list_takeovers(user):
         raise PermissionDenied("受持区の引継ぎは、受持警察官とその監督者が見るページです。")
     assignments = selectors.takeovers_for(user=user)
     followed = _with_predecessor(assignments)

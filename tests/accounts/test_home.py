@@ -27,6 +27,7 @@ WATCH = "直近24時間の注意事項"
 CASES = "要確認事案"
 SIGN_INS = "最近のサインイン"
 PROGRESS = "巡回連絡の進捗"  # liaison progress review, for reviewers of a station
+WORK = "巡回連絡の予定"  # a beat officer's due and overdue cards
 
 
 def panel_titles(html: str) -> list[str]:
@@ -56,7 +57,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 @pytest.mark.parametrize(
     ("persona", "titles"),
     [
-        ("beat_officer", [ROLES, BOOKS, SIGN_INS]),
+        ("beat_officer", [ROLES, BOOKS, WORK, SIGN_INS]),
         ("supervisor", [ROLES, BOOKS, CASES, SIGN_INS]),
         ("chief", [ROLES, BOOKS, PROGRESS, SIGN_INS]),
         ("station_manager", [ROLES, BOOKS, PROGRESS, SIGN_INS]),
@@ -65,6 +66,7 @@ def test_anonymous_is_sent_to_sign_in(client):
         ("overall_manager", [ROLES, BOOKS, PROGRESS, UPCOMING, LOCKED, SIGN_INS]),
         ("auditor", [ROLES, WATCH, CASES, SIGN_INS]),
         ("alert_hq_approver", [ROLES, SIGN_INS]),
+        ("regional_director", [ROLES, PROGRESS, SIGN_INS]),
         ("no_role", [ROLES, SIGN_INS]),
     ],
 )
@@ -270,12 +272,13 @@ def _more_of_everything(world) -> None:
 # its context), appointments, beat assignments, books (exists + list), every permission the
 # user holds anywhere (one UNION query, answering every menu entry and panel predicate),
 # sign-ins, the session save (savepoint, update, release); the progress panel (which
-# stations, the policy, card and visit figures grouped by station), the waiting night
-# requests, the takeover panel's question.
-CHIEF_QUERIES = 17
+# stations, the due rule's station instructions and policy, card and visit figures grouped
+# by station), the waiting night requests, the visits outside the hours waiting for him, the
+# takeover panel's question.
+CHIEF_QUERIES = 19
 # The chief's, with the upcoming appointments and the locked accounts, without the waiting
-# night requests (he approves none).
-MANAGER_QUERIES = 18
+# night requests and visits outside the hours (he approves none).
+MANAGER_QUERIES = 19
 
 
 @pytest.mark.parametrize(

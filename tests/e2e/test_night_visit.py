@@ -1,7 +1,9 @@
 """A night visit in real browsers: the beat officer asks for approval, the 地域課長 sees the
 request on his home page in his own browser and approves it; the officer then records a
-visit at 19:00, which is accepted, and one at 20:10, which is refused with the reason at
-the field. axe-core finds nothing on the way.
+visit at 19:00, which is accepted, and one that ends at 20:20, past 20:00 and its 15 minutes
+of tolerance: it asks for the reason at the field, keeps what he typed, and with the reason
+it is recorded as outside the hours, for the 地域課長 to acknowledge from his home page.
+axe-core finds nothing on the way.
 
 The day is fixed at 20:30 Tokyo with time_machine (the live server runs in this process, so
 it sees the same clock); the visit times are typed, as the officer would after his round.
@@ -44,7 +46,8 @@ def _record(page, start: str, end: str) -> None:
     page.fill("#id_started_at", start)
     page.fill("#id_ended_at", end)
     page.get_by_label("面接", exact=True).check()
-    page.get_by_label("最近の犯罪等の傾向と防止方法").check()
+    # 要領 第5-4 (1), in its own words: given as 指導連絡.
+    page.locator("#field-topic_trends").get_by_label("指導連絡", exact=True).check()
     page.fill("#id_concerns", "帰宅が遅く日中は会えない")
     page.click("button:has-text('記録する')")
 
@@ -117,18 +120,39 @@ def test_an_approved_night_visit_is_kept_and_a_late_one_refused(new_context, liv
         visit = Visit.objects.get()
         assert visit.night_request == night and visit.outcome == VisitOutcome.MET
 
-        # 4. One at 20:10: refused, the reason at the field, what he typed kept.
+        # 4. One that ends at 20:20: its reason is asked at the field, what he typed kept.
         _open_form(page)
-        _record(page, "20:10", "20:15")
-        error = page.locator("#field-ended_at .field__error")
-        expect(error).to_contain_text("夜間の巡回連絡は午後8時までに終えてください（要領第5-3）。")
-        assert page.locator("#id_ended_at").get_attribute("aria-invalid") == "true"
+        _record(page, "20:05", "20:20")
+        error = page.locator("#field-outside_hours_reason .field__error")
+        expect(error).to_contain_text("午後8時15分を過ぎて終了")
+        assert page.locator("#id_outside_hours_reason").get_attribute("aria-invalid") == "true"
         expect(page.locator("#id_concerns")).to_have_value("帰宅が遅く日中は会えない")
         expect(page.get_by_label("面接", exact=True)).to_be_checked()
+        expect(
+            page.locator("#field-topic_trends").get_by_label("指導連絡", exact=True)
+        ).to_be_checked()
         # The script of the form ran under the Content Security Policy.
         expect(page.locator("[data-now-for]")).to_be_visible()
         found["巡回連絡の記録（エラー）"] = axe_violations(page, live_server)
         assert Visit.objects.count() == 1
+        page.fill("#id_outside_hours_reason", "帰宅を待っていたため")
+        page.click("button:has-text('記録する')")
+        page.wait_for_url(card_url)
+        late = Visit.objects.latest("pk")
+        assert late.outside_hours and late.night_request == night
+
+        # The 地域課長 acknowledges it from his home page.
+        chief.goto(live_server.url + reverse("accounts:home"))
+        outside = _panel(chief, "時間外の巡回連絡（確認待ち）")
+        expect(outside).to_contain_text(officer.full_name)
+        outside.locator("text=時間外の巡回連絡を確認する").click()
+        chief.wait_for_url(re.compile(r"/liaison/visits/outside-hours/$"))
+        expect(chief.locator("main")).to_contain_text("帰宅を待っていたため")
+        found["時間外の巡回連絡"] = axe_violations(chief, live_server)
+        chief.click("button:has-text('確認した')")
+        expect(chief.locator("main")).to_contain_text("を確認しました")
+        late.refresh_from_db()
+        assert late.hours_acknowledged_by == world.chief
 
         # 5. The officer's home page told him of the decision.
         page.goto(live_server.url + reverse("accounts:home"))

@@ -39,8 +39,11 @@ MEMBERS = [
 ]
 
 
-def make_household(officer, beat, *, members=None, draft: bool = False, **data) -> LiaisonCard:
-    """A household card filed in beat's book by `officer` (who must be able to write it)."""
+def make_household(
+    officer, beat, *, members=None, draft: bool = False, made_at=None, **data
+) -> LiaisonCard:
+    """A household card filed in beat's book by `officer` (who must be able to write it),
+    now or, carried over from the paper book, at `made_at` (visits go back to that day)."""
     return services.card_create(
         actor=officer,
         kind=CardKind.HOUSEHOLD,
@@ -48,14 +51,16 @@ def make_household(officer, beat, *, members=None, draft: bool = False, **data) 
         data={**HOUSEHOLD_DATA, **data},
         members=MEMBERS if members is None else members,
         draft=draft,
+        made_at=made_at,
     )
 
 
-def make_business(officer, beat, **data) -> LiaisonCard:
+def make_business(officer, beat, *, made_at=None, **data) -> LiaisonCard:
     return services.card_create(
         actor=officer,
         kind=CardKind.BUSINESS,
         book=book_of(beat),
+        made_at=made_at,
         data={
             "town": "笠原町",
             "banchi": "5-1",

@@ -70,6 +70,7 @@ DEPARTMENTS = [
 # What each role can do here, in one short phrase for the table of demo logins.
 ROLE_PHRASES: dict[str, str] = {
     Role.OVERALL_MANAGER: "全署のカードを閲覧（読取りのみ）、職員・役職の管理",
+    Role.REGIONAL_DIRECTOR: "巡回連絡の実施頻度の設定、全署の進捗の確認（カードは見ない）",
     Role.AUDITOR: "閲覧記録の監査（カードの内容は見ない）",
     Role.ALERT_HQ_APPROVER: "県内全域への配信の承認",
     Role.STATION_MANAGER: "署のカードの閲覧・出力、進捗の確認",
@@ -106,6 +107,7 @@ PEOPLE: list[DemoPerson] = [
     DemoPerson("260001", "大森 正樹", "オオモリ マサキ", [A(Role.OVERALL_MANAGER, "hq")]),
     DemoPerson("260002", "小池 真理子", "コイケ マリコ", [A(Role.AUDITOR, "hq")]),
     DemoPerson("260003", "岩田 浩二", "イワタ コウジ", [A(Role.ALERT_HQ_APPROVER, "hq")]),
+    DemoPerson("260004", "石川 文雄", "イシカワ フミオ", [A(Role.REGIONAL_DIRECTOR, "hq")]),
     # 水戸中央警察署: every station role. The 署長 is also 所属長, so 運用管理者 as well.
     DemoPerson(
         "260101",

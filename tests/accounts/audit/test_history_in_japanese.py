@@ -24,6 +24,7 @@ from liaison.models import (
     LiaisonCard,
     MonthlyPlan,
     NightVisitRequest,
+    StationInstruction,
     Visit,
     VisitOutcome,
     VisitPolicy,
@@ -65,6 +66,7 @@ def test_the_tracked_models_are_these():
         Visit,
         VisitPolicy,
         MonthlyPlan,
+        StationInstruction,
     }
 
 
@@ -151,6 +153,8 @@ def changed(world):
             {"name": "水戸 花子", "kana": "ミト ハナコ", "relationship": "spouse"},
         ],
         vehicles=[{"kind": "普通乗用車", "color": "白", "plate": "水戸 500 あ 12-34"}],
+        # Made before the visit recorded below (a visit never precedes its card).
+        made_at=timezone.now() - dt.timedelta(days=3),
     )
     members = list(card.members.order_by("position"))
     vehicle = card.vehicles.get()
@@ -217,10 +221,10 @@ def changed(world):
         actor=world.chief, request=night, approve=True, comment="承認します"
     )
     policy = services.visit_policy_set(
-        actor=world.overall_manager, headquarters=world.hq, reason="当初の設定"
+        actor=world.regional_director, headquarters=world.hq, reason="当初の設定"
     )
     policy = services.visit_policy_set(
-        actor=world.overall_manager,
+        actor=world.regional_director,
         headquarters=world.hq,
         reason="高齢者の周期を短く",
         default_cycle_days=365,
@@ -244,6 +248,18 @@ def changed(world):
         planned_households=30,
         areas="笠原町・千波町",
     )
+    instruction = services.station_instruction_issue(
+        actor=world.station_manager,
+        station=world.station_a,
+        action="exclude",
+        reason="工事で立入りできない区域",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+        areas=["笠原町一丁目"],
+    )
+    instruction = services.station_instruction_end(
+        actor=world.station_manager, instruction=instruction
+    )
     appointment = Appointment.objects.filter(user=world.staff).get()
     account_services.appointment_end(
         actor=world.overall_manager, appointment=appointment, ends_on=today, reason="人事異動"
@@ -261,6 +277,7 @@ def changed(world):
         "night_request": night,
         "visit_policy": policy,
         "monthly_plan": plan,
+        "station_instruction": instruction,
         "appointment": appointment,
         "beat_assignment": assignment,
     }

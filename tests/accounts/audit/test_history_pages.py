@@ -41,6 +41,8 @@ def corrected(world):
         world.beat_officer,
         world.beat_a1_1,
         members=[{"name": "水戸 太郎", "kana": "ミト タロウ", "relationship": "head"}],
+        # Made a month ago: its visits (never before the card) go back a few days.
+        made_at=timezone.now() - dt.timedelta(days=30),
     )
     member = card.members.get()
     return services.card_update(

@@ -38,6 +38,8 @@ from tests.liaison.conftest import make_business, make_household
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 TODAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 18, 30, tzinfo=TOKYO)
+# When the cards of the data set were made (a visit is never before its card).
+MADE_AT = dt.datetime(2026, 1, 5, 9, 0, tzinfo=TOKYO)
 
 
 def at(day: dt.date, hh: int = 10, mm: int = 0) -> dt.datetime:
@@ -64,7 +66,7 @@ def visit(officer, card, day: dt.date, outcome=VisitOutcome.MET, hh=10, **extra)
 
 def set_policy(world, **values):
     return services.visit_policy_set(
-        actor=world.overall_manager,
+        actor=world.regional_director,
         headquarters=world.hq,
         reason="要配意世帯の周期を短くする",
         **values,
@@ -97,16 +99,17 @@ def figures(world):
     officer = world.beat_officer
     beat = world.beat_a1_1
     set_policy(world, default_cycle_days=365, elderly_alone_cycle_days=90)
+    made = {"made_at": MADE_AT}
     cards = SimpleNamespace(
-        plain=make_household(officer, beat, banchi="1-1"),
-        care_old=make_household(officer, beat, banchi="1-2", care_elderly_alone=True),
-        care_recent=make_household(officer, beat, banchi="1-3", care_elderly_alone=True),
-        never=make_household(officer, beat, banchi="1-4"),
-        absent=make_household(officer, beat, banchi="1-5"),
-        closed=make_household(officer, beat, banchi="1-6"),
-        shop=make_business(officer, beat),
-        a12=make_household(world.chief, world.beat_a1_2, banchi="2-1"),
-        station_b=make_household(world.other_officer, world.beat_b1_1),
+        plain=make_household(officer, beat, banchi="1-1", **made),
+        care_old=make_household(officer, beat, banchi="1-2", care_elderly_alone=True, **made),
+        care_recent=make_household(officer, beat, banchi="1-3", care_elderly_alone=True, **made),
+        never=make_household(officer, beat, banchi="1-4", **made),
+        absent=make_household(officer, beat, banchi="1-5", **made),
+        closed=make_household(officer, beat, banchi="1-6", **made),
+        shop=make_business(officer, beat, **made),
+        a12=make_household(world.chief, world.beat_a1_2, banchi="2-1", **made),
+        station_b=make_household(world.other_officer, world.beat_b1_1, **made),
     )
     services.card_close(
         actor=officer,

@@ -11,11 +11,13 @@ from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-REVIEWERS_A = {"chief", "station_manager", "overall_manager"}
+REVIEWERS_A = {"chief", "station_manager", "overall_manager", "regional_director"}
+# HQ reviews the figures of every station: the 統括管理責任者 and the 地域部長.
+HQ_REVIEWERS = {"overall_manager", "regional_director"}
 
 
 def expected_station_page(persona: str, station: str) -> int:
-    if persona == "overall_manager" or (persona in REVIEWERS_A and station == "a"):
+    if persona in HQ_REVIEWERS or (persona in REVIEWERS_A and station == "a"):
         return 200
     return 404
 
@@ -41,7 +43,12 @@ def test_entry_pages(world, login, persona):
     client = login(getattr(world, persona))
     home = client.get(reverse("liaison:progress_home")).status_code
     mine = client.get(reverse("liaison:my_plans")).status_code
-    assert home == {"chief": 302, "station_manager": 302, "overall_manager": 200}.get(persona, 403)
+    assert home == {
+        "chief": 302,
+        "station_manager": 302,
+        "overall_manager": 200,
+        "regional_director": 200,
+    }.get(persona, 403)
     assert mine == (302 if persona in {"beat_officer", "other_officer"} else 403)
     assert client.post(reverse("liaison:progress_home")).status_code == 405
     assert client.post(reverse("liaison:my_plans")).status_code == 405
@@ -65,14 +72,20 @@ def test_overdue_cards(world, login, persona):
 
 
 PLANS_GET = {
-    "a": {"chief", "station_manager", "overall_manager", "beat_officer"},
-    "b": {"overall_manager", "other_officer"},
+    "a": {"chief", "station_manager", "overall_manager", "regional_director", "beat_officer"},
+    "b": {"overall_manager", "regional_director", "other_officer"},
 }
 # A valid plan for the station's own officer: set by its managers and by himself; HQ may
 # read but not set (403); outside the scope, 404.
 PLANS_POST = {
-    "a": {"chief": 302, "station_manager": 302, "beat_officer": 302, "overall_manager": 403},
-    "b": {"other_officer": 302, "overall_manager": 403},
+    "a": {
+        "chief": 302,
+        "station_manager": 302,
+        "beat_officer": 302,
+        "overall_manager": 403,
+        "regional_director": 403,
+    },
+    "b": {"other_officer": 302, "overall_manager": 403, "regional_director": 403},
 }
 
 

@@ -35,8 +35,10 @@ def test_the_chief_reviews_his_station_and_sets_a_plan(new_context, live_server)
     with time_machine.travel(dt.datetime.combine(day, dt.time(15, 0), tzinfo=TOKYO), tick=True):
         world = build_world()
         officer = world.beat_officer
-        visited = make_household(officer, world.beat_a1_1, banchi="1-1")
-        make_household(officer, world.beat_a1_1, banchi="1-2")
+        # Made a week before: never visited since, 1-2 is overdue (due the day it was filed).
+        made = dt.datetime.combine(day - dt.timedelta(days=7), dt.time(10, 0), tzinfo=TOKYO)
+        visited = make_household(officer, world.beat_a1_1, banchi="1-1", made_at=made)
+        make_household(officer, world.beat_a1_1, banchi="1-2", made_at=made)
         start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=TOKYO)
         services.visit_record(
             actor=officer,

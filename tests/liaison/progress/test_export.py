@@ -44,7 +44,7 @@ def test_the_csv_has_the_figures_per_beat_and_per_officer(world, login, figures)
     table = rows(response)
     assert table[0] == [
         "区分", "交番・駐在所", "受持区・受持警察官", "職員番号", "計画戸数", "対象件数",
-        "周期内に実施", "実施率（%）", "期限超過", "当月の巡回連絡", "うち夜間", "うち専従日",
+        "周期内に実施", "実施率（%）", "要訪問", "期限超過", "当月の巡回連絡", "うち夜間", "うち専従日",
         "未了の対応",
     ]  # fmt: skip
     assert [
@@ -56,6 +56,7 @@ def test_the_csv_has_the_figures_per_beat_and_per_officer(world, login, figures)
         "6",
         "3",
         "50.0",
+        "3",
         "3",
         "3",
         "1",
@@ -72,16 +73,17 @@ def test_the_csv_has_the_figures_per_beat_and_per_officer(world, login, figures)
         "0",
         "0.0",
         "1",
+        "1",
         "0",
         "0",
         "0",
         "0",
     ] in table
-    assert ["合計", "", "", "", "40", "7", "3", "42.9", "4", "3", "1", "1", "1"] in table
+    assert ["合計", "", "", "", "40", "7", "3", "42.9", "4", "4", "3", "1", "1", "1"] in table
     officer = world.beat_officer
     assert [
         "受持警察官", "", officer.full_name, officer.employee_number, "40",
-        "6", "3", "50.0", "3", "3", "1", "1", "1",
+        "6", "3", "50.0", "3", "3", "3", "1", "1", "1",
     ] in table  # fmt: skip
     assert len(table) == 1 + 3 + 1 + 1
 
@@ -95,7 +97,7 @@ def test_no_personal_data_of_residents(world, login, figures):
 def test_last_month(world, login, figures):
     table = rows(login(world.chief).get(url(world.station_a, "2026-10")))
     beat = next(row for row in table if row[2] == "第1受持区")
-    assert beat[9] == "1"
+    assert beat[10] == "1"
 
 
 def test_the_export_is_recorded(world, login, figures):
@@ -117,7 +119,7 @@ def test_a_wrong_month_exports_this_month(world, login, figures):
     assert response.status_code == 200
     assert "202611" in response["Content-Disposition"]
     beat = next(row for row in rows(response) if row[2] == "第1受持区")
-    assert beat[9] == "3"
+    assert beat[10] == "3"
 
 
 def test_only_get(world, login):

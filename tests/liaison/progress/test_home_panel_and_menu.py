@@ -26,7 +26,8 @@ def panel(html: str) -> str | None:
 def test_the_chief_sees_his_stations_coverage_and_overdue(world, login, figures):
     html = login(world.chief).get(HOME).content.decode()
     assert panel(html) == (
-        "中央警察署 ：実施率 42.9% （対象7件中3件）、期限超過 4 件、2026年11月の巡回連絡 3件 "
+        "中央警察署 ：実施率 42.9% （対象7件中3件）、要訪問 4件（うち期限超過 4 件）、"
+        "2026年11月の巡回連絡 3件 "
         "受持区別・受持警察官別の進捗を見る"
     )
     assert reverse("liaison:progress_home") in html
@@ -45,7 +46,9 @@ def test_others_have_no_progress_panel_nor_menu_entry(world, login, persona):
     assert f'href="{reverse("liaison:progress_home")}"' not in html
 
 
-@pytest.mark.parametrize("persona", ["chief", "station_manager", "overall_manager"])
+@pytest.mark.parametrize(
+    "persona", ["chief", "station_manager", "overall_manager", "regional_director"]
+)
 def test_reviewers_have_the_menu_entry(world, login, persona):
     html = login(getattr(world, persona)).get(HOME).content.decode()
     assert f'<a href="{reverse("liaison:progress_home")}">進捗管理</a>' in html

@@ -12,6 +12,7 @@ from accounts.models import AccessEvent
 from tests.factories import UserFactory
 from tests.liaison.conftest import make_household
 
+from .conftest import MADE_AT
 from .helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_nothing_overdue_is_said(world, login, figures):
 
 def test_fifty_a_page(world, login, figures):
     for n in range(50):
-        make_household(world.beat_officer, world.beat_a1_1, banchi=f"3-{n}")
+        make_household(world.beat_officer, world.beat_a1_1, banchi=f"3-{n}", made_at=MADE_AT)
     client = login(world.chief)
     first = client.get(url(world.beat_a1_1)).content.decode()
     assert len(listed(first)) == 50

@@ -12,7 +12,7 @@ from accounts.models import AccessEvent
 from liaison import services
 from tests.liaison.conftest import make_household
 
-from .conftest import TODAY, set_policy, visit
+from .conftest import MADE_AT, TODAY, set_policy, visit
 from .helpers import row_cells, section, text
 
 pytestmark = pytest.mark.django_db
@@ -31,17 +31,17 @@ def page(login, user, station, month=None) -> str:
 
 def test_figures_per_beat_follow_the_policy(world, login, figures):
     html = page(login, world.chief, world.station_a)
-    # post, to visit, visited, coverage, overdue, visits, night, dedicated, follow-ups open
+    # post, to visit, visited, coverage, due, overdue, visits, night, dedicated, follow-ups open
     assert row_cells(html, "第1受持区") == [
-        "駅前交番", "6", "3", "50.0%", "3", "3", "1", "1", "1",
+        "駅前交番", "6", "3", "50.0%", "3", "3", "3", "1", "1", "1",
     ]  # fmt: skip
     assert row_cells(html, "第2受持区") == [
-        "駅前交番", "1", "0", "0.0%", "1", "0", "0", "0", "0",
+        "駅前交番", "1", "0", "0.0%", "1", "1", "0", "0", "0", "0",
     ]  # fmt: skip
     assert row_cells(html, "山田受持区") == [
-        "山田駐在所", "0", "0", "0.0%", "0", "0", "0", "0", "0",
+        "山田駐在所", "0", "0", "0.0%", "0", "0", "0", "0", "0", "0",
     ]  # fmt: skip
-    assert row_cells(html, "合計") == ["7", "3", "42.9%", "4", "3", "1", "1", "1"]
+    assert row_cells(html, "合計") == ["7", "3", "42.9%", "4", "4", "3", "1", "1", "1"]
 
 
 def test_each_overdue_count_links_to_its_drill_down(world, login, figures):
@@ -62,7 +62,7 @@ def test_a_business_is_not_counted_when_hq_counts_households_only(world, login, 
     set_policy(world, count_businesses=False)
     html = page(login, world.chief, world.station_a)
     # The shop (visited, at night) leaves "to visit" and "visited"; its visit still counts.
-    assert row_cells(html, "第1受持区")[:5] == ["駅前交番", "5", "2", "40.0%", "3"]
+    assert row_cells(html, "第1受持区")[:6] == ["駅前交番", "5", "2", "40.0%", "3", "3"]
     assert "数える対象：世帯（廃止したカードは数えません）" in text(html)
 
 
@@ -83,7 +83,7 @@ def test_a_shorter_cycle_for_care_points_makes_a_card_overdue(world, login, figu
     # Without the 90-day cycle, the elderly household met on 1 July is within 365 days.
     set_policy(world, elderly_alone_cycle_days=None)
     html = page(login, world.chief, world.station_a)
-    assert row_cells(html, "第1受持区")[1:5] == ["6", "4", "66.7%", "2"]
+    assert row_cells(html, "第1受持区")[1:6] == ["6", "4", "66.7%", "2", "2"]
 
 
 def test_per_officer_plan_next_to_the_result(world, login, figures):
@@ -98,7 +98,7 @@ def test_per_officer_plan_next_to_the_result(world, login, figures):
     html = page(login, world.chief, world.station_a)
     # planned, areas, dedicated days, then the figures of his beat and his visits
     assert row_cells(html, "beat_officer 職員") == [
-        "40", "笠原町1丁目", "1日", "6", "3", "50.0%", "3", "3", "1", "1", "1",
+        "40", "笠原町1丁目", "1日", "6", "3", "50.0%", "3", "3", "3", "1", "1", "1",
     ]  # fmt: skip
     assert (
         reverse(
@@ -114,7 +114,7 @@ def test_last_month_shows_last_months_visits(world, login, figures):
     assert "2026年10月" in html
     # One visit in October (care_recent); coverage is still as of today.
     assert row_cells(html, "第1受持区") == [
-        "駅前交番", "6", "3", "50.0%", "3", "1", "0", "0", "1",
+        "駅前交番", "6", "3", "50.0%", "3", "3", "1", "0", "0", "1",
     ]  # fmt: skip
 
 
@@ -137,7 +137,7 @@ def test_an_invalid_month_shows_this_month_with_a_message(world, login, figures)
     for bad in ("2026-13", "abc", "26-1", "9999-99"):
         html = page(login, world.chief, world.station_a, bad)
         assert "正しくないため、2026年11月を表示しています" in html
-        assert row_cells(html, "合計")[4] == "3"
+        assert row_cells(html, "合計")[5] == "3"
 
 
 def test_a_page_of_figures_records_no_access_event(world, login, figures):
@@ -148,7 +148,9 @@ def test_a_page_of_figures_records_no_access_event(world, login, figures):
     assert AccessEvent.objects.count() == before
 
 
-@pytest.mark.parametrize("persona", ["chief", "station_manager", "overall_manager"])
+@pytest.mark.parametrize(
+    "persona", ["chief", "station_manager", "overall_manager", "regional_director"]
+)
 def test_reviewers_of_the_station_open_it(world, login, figures, persona):
     assert "中央警察署" in page(login, getattr(world, persona), world.station_a)
 
@@ -164,7 +166,7 @@ def test_others_get_404(world, login, persona):
 
 def test_closed_cards_are_not_counted(world, login, figures):
     # Reopening is impossible: a second closed card changes nothing.
-    card = make_household(world.beat_officer, world.beat_a1_1, banchi="9-9")
+    card = make_household(world.beat_officer, world.beat_a1_1, banchi="9-9", made_at=MADE_AT)
     services.card_close(
         actor=world.beat_officer,
         card=card,
@@ -184,18 +186,28 @@ def test_a_dedicated_day_set_after_the_visit_counts_it(world, login, figures):
         date=dt.date(2026, 11, 11),
     )
     html = page(login, world.chief, world.station_a)
-    assert row_cells(html, "第1受持区")[7] == "2"
+    assert row_cells(html, "第1受持区")[8] == "2"
     assert row_cells(html, "beat_officer 職員")[2] == "2日"
 
 
 def test_a_follow_up_done_is_no_longer_open(world, login, figures):
     services.visit_follow_up_done(actor=world.beat_officer, visit=figures.plain_visit)
-    assert row_cells(page(login, world.chief, world.station_a), "第1受持区")[8] == "0"
+    assert row_cells(page(login, world.chief, world.station_a), "第1受持区")[9] == "0"
 
 
 def test_a_visit_changes_the_figures(world, login, figures):
     visit(world.beat_officer, figures.never, TODAY)
     html = page(login, world.chief, world.station_a)
     assert row_cells(html, "第1受持区") == [
-        "駅前交番", "6", "4", "66.7%", "2", "4", "1", "1", "1",
+        "駅前交番", "6", "4", "66.7%", "2", "2", "4", "1", "1", "1",
     ]  # fmt: skip
+
+
+def test_the_regional_director_reads_the_figures_but_no_card_list(world, login, figures):
+    """要領 第5-2: the 地域部長 reviews what his policy yields; the cards stay with those who
+    keep them (the overdue counts are figures for him, not links to names)."""
+    html = page(login, world.regional_director, world.station_a)
+    assert row_cells(html, "第1受持区")[1:6] == ["6", "3", "50.0%", "3", "3"]
+    assert reverse("liaison:overdue_cards", kwargs={"pk": world.beat_a1_1.pk}) not in html
+    overdue = reverse("liaison:overdue_cards", kwargs={"pk": world.beat_a1_1.pk})
+    assert login(world.regional_director).get(overdue).status_code == 404

@@ -15,6 +15,7 @@ from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Notice
 from liaison import selectors, services
 from liaison.models import NightVisitRequest, VisitOutcome, VisitPolicy
+from tests.liaison.conftest import make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -116,14 +117,18 @@ def test_someone_without_a_beat_cannot_ask(world):
         )
 
 
-def test_the_policy_is_set_by_hq_with_a_reason_and_keeps_its_history(world):
-    with pytest.raises(PermissionDenied):
-        services.visit_policy_set(actor=world.chief, headquarters=world.hq, reason="x")
+def test_the_policy_is_set_by_the_regional_director_with_a_reason_and_keeps_its_history(world):
+    # 要領 第5-2: the 地域部長, not the 統括管理責任者 (who reads it) nor a station.
+    for someone in (world.chief, world.overall_manager):
+        with pytest.raises(PermissionDenied, match="地域部長"):
+            services.visit_policy_set(actor=someone, headquarters=world.hq, reason="x")
     with pytest.raises(ValidationError):
-        services.visit_policy_set(actor=world.overall_manager, headquarters=world.hq, reason="")
-    services.visit_policy_set(actor=world.overall_manager, headquarters=world.hq, reason="当初設定")
+        services.visit_policy_set(actor=world.regional_director, headquarters=world.hq, reason="")
     services.visit_policy_set(
-        actor=world.overall_manager,
+        actor=world.regional_director, headquarters=world.hq, reason="当初設定"
+    )
+    services.visit_policy_set(
+        actor=world.regional_director,
         headquarters=world.hq,
         reason="高齢者の見守り強化",
         elderly_alone_cycle_days=90,
@@ -134,14 +139,19 @@ def test_the_policy_is_set_by_hq_with_a_reason_and_keeps_its_history(world):
     assert reasons == ["当初設定", "高齢者の見守り強化"]
     with pytest.raises(ValidationError, match="通常の周期以下"):
         services.visit_policy_set(
-            actor=world.overall_manager,
+            actor=world.regional_director,
             headquarters=world.hq,
             reason="誤り",
             needs_support_cycle_days=400,
         )
 
 
-def test_absent_moves_only_the_last_attempt(world, household):
+def test_absent_moves_only_the_last_attempt(world):
+    household = make_household(
+        world.beat_officer,
+        world.beat_a1_1,
+        made_at=dt.datetime(2026, 11, 1, 9, 0, tzinfo=TOKYO),
+    )
     start = dt.datetime(2026, 12, 1, 10, 0, tzinfo=TOKYO)
     services.visit_record(
         actor=world.beat_officer,
@@ -169,15 +179,15 @@ def test_absent_moves_only_the_last_attempt(world, household):
 
 def test_the_worklist_follows_the_policy_and_drops_visited_cards(world, household):
     today = DAY
-    assert [i.card.pk for i in selectors.worklist(user=world.beat_officer, today=today)] == [
-        household.pk
-    ]
+    work = selectors.worklist(user=world.beat_officer, today=today)
+    assert [i.card.pk for i in work.items] == [household.pk]
     services.visit_absent(actor=world.beat_officer, card=household)  # tried today
-    assert selectors.worklist(user=world.beat_officer, today=today) == []
-    assert [
-        i.card.pk
-        for i in selectors.worklist(user=world.beat_officer, today=today + dt.timedelta(days=1))
-    ] == [household.pk]
+    work = selectors.worklist(user=world.beat_officer, today=today)
+    assert work.items == []
+    # Still due (不在 is no visit): off today's list only.
+    assert (work.figures["due"], work.tried_today) == (1, 1)
+    tomorrow = selectors.worklist(user=world.beat_officer, today=today + dt.timedelta(days=1))
+    assert [i.card.pk for i in tomorrow.items] == [household.pk]
 
 
 def test_supervisors_cannot_record_visits(world, household):

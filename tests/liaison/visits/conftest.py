@@ -24,13 +24,15 @@ def at(hh: int, mm: int = 0, day: dt.date = DAY) -> dt.datetime:
 
 
 def visit_post(**fields) -> dict:
-    """The visit form as sent after a daytime 面接 with two topics ticked."""
+    """The visit form as sent after a daytime 面接 that covered two topics of 要領 第5-4: the
+    first as 指導連絡, the third as 情報提供."""
     data = {
         "date": DAY.isoformat(),
         "started_at": "10:00",
         "ended_at": "10:15",
         "outcome": "met",
-        "topics": ["topic_trends", "topic_first_aid"],
+        "topic_trends": "guidance",
+        "topic_first_aid": "information",
         "topic_note": "特殊詐欺の手口を説明",
         "concerns": "夜間に駐車違反が多い",
         "follow_up_department": "traffic",

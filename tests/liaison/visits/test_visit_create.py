@@ -4,6 +4,8 @@ rule refuses comes back with the reason at its field and every input kept."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -31,6 +33,23 @@ def url(card, next_url: str = "") -> str:
     return f"{address}?next={next_url}" if next_url else address
 
 
+# 要領 第5-4 (1)〜(5), whole.
+DIRECTIVE_TOPICS = [
+    "最近における犯罪、事故及び災害の傾向並びにその被害の防止方法",
+    "訪問先の住民等に身近な犯罪等の発生状況及びその被害の防止方法",
+    "犯罪等の発生時における応急措置及び緊急の連絡方法",
+    "警察に対する各種届出の手続方法",
+    "その他住民等の安全で平穏な生活を確保する上で必要な事項",
+]
+TOPIC_FIELDS = [
+    "topic_trends",
+    "topic_local",
+    "topic_first_aid",
+    "topic_procedures",
+    "topic_other",
+]
+
+
 def test_the_form_starts_at_today_and_now_with_the_five_topics(world, login, household):
     response = login(world.beat_officer).get(url(household))
     assert response.status_code == 200
@@ -39,16 +58,15 @@ def test_the_form_starts_at_today_and_now_with_the_five_topics(world, login, hou
     assert 'name="started_at" value="21:30"' in html and 'name="ended_at" value="21:30"' in html
     for label in ("面接", "不在", "拒否", "カード手交（後日回収）", "補正のみ"):
         assert f"{label}</label>" in html, label
-    for label in (
-        "最近の犯罪等の傾向と防止方法",
-        "身近な犯罪等の発生状況",
-        "応急措置・緊急連絡方法",
-        "各種届出の手続",
-        "その他",
-    ):
-        assert label in field_html(html, "topics"), label
+    # Each topic in the directive's own words, with what was done on it.
+    for name, label in zip(TOPIC_FIELDS, DIRECTIVE_TOPICS, strict=True):
+        topic = field_html(html, name)
+        assert f'<legend class="field__label">{label}</legend>' in topic, label
+        for way in ("なし", "指導連絡", "情報提供", "通報依頼"):
+            assert f"{way}</label>" in topic, (label, way)
+        assert topic.count(f'type="radio" name="{name}"') == 4
     assert 'type="radio" name="outcome"' in html
-    assert html.count('type="checkbox" name="topics"') == 5
+    assert 'name="topics"' not in html
     assert "対応すべき部署" in html and "笠原町1-2-3" in html
     # The form shows the card's address: the opening is logged, without names.
     event = AccessEvent.objects.get(user=world.beat_officer, action=AccessEvent.Action.VIEW)
@@ -63,7 +81,12 @@ def test_a_daytime_visit_is_recorded_and_he_is_back_on_the_card(world, login, ho
     visit = Visit.objects.get()
     assert visit.officer == world.beat_officer and visit.outcome == VisitOutcome.MET
     assert (visit.started_at, visit.ended_at) == (at(10, 0), at(10, 15))
-    assert visit.topics == ["最近の犯罪等の傾向と防止方法", "応急措置・緊急連絡方法"]
+    assert visit.topics == [(DIRECTIVE_TOPICS[0], "指導連絡"), (DIRECTIVE_TOPICS[2], "情報提供")]
+    assert (visit.topic_trends, visit.topic_local, visit.topic_first_aid) == (
+        "guidance",
+        "",
+        "information",
+    )
     assert visit.concerns == "夜間に駐車違反が多い"
     assert visit.follow_up_department == "traffic" and visit.follow_up_open
     household.refresh_from_db()
@@ -96,13 +119,17 @@ def test_a_next_that_leaves_the_site_is_ignored(world, login, household, elsewhe
     [
         (
             {"started_at": "19:00", "ended_at": "19:10"},
-            "started_at",
-            "午後5時以降の巡回連絡には、2026年11月30日の夜間巡回連絡の承認（地域課長等）が必要です。",
+            "outside_hours_reason",
+            "この巡回連絡は時間帯の外です（午後5時15分を過ぎたが夜間巡回連絡の承認がない"
+            "（要領第5-3：夜間は地域課長等の承認を受ける））。2026年11月30日の夜間巡回連絡の"
+            "承認（地域課長等）を申請して承認を受けてから記録するか、やむを得ず行った場合は、"
+            "その理由を入力してください",
         ),
         (
             {"started_at": "08:00", "ended_at": "08:20"},
-            "started_at",
-            "巡回連絡は午前8時30分以降に行います（要領第5-3）。",
+            "outside_hours_reason",
+            "この巡回連絡は時間帯の外です（午前8時15分より前に開始（要領第5-3：おおむね午前8時30分"
+            "から））。やむを得ず行った場合は、その理由を入力してください",
         ),
         (
             {"started_at": "10:30", "ended_at": "10:00"},
@@ -115,7 +142,7 @@ def test_a_next_that_leaves_the_site_is_ignored(world, login, household, elsewhe
             "これから行う巡回連絡は記録できません。",
         ),
     ],
-    ids=["night-without-approval", "before-0830", "end-before-start", "future"],
+    ids=["night-without-approval", "before-0815", "end-before-start", "future"],
 )
 def test_a_refused_visit_says_why_at_the_field_and_keeps_the_input(
     world, login, household, times, field, reason
@@ -126,11 +153,11 @@ def test_a_refused_visit_says_why_at_the_field_and_keeps_the_input(
     at_field = field_html(html, field)
     assert reason in at_field
     assert 'aria-invalid="true"' in at_field
-    assert f'aria-describedby="id_{field}_error"' in at_field
+    assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error"', at_field)
     # Everything typed is still there, and the way back too.
     assert f'value="{times["started_at"]}"' in field_html(html, "started_at")
     assert 'value="met" required id="id_outcome_0" checked' in html
-    assert 'value="topic_first_aid" id="id_topics_2" checked' in html
+    assert 'value="information" id="id_topic_first_aid_2" checked' in html
     assert "夜間に駐車違反が多い" in html and '<option value="traffic" selected>' in html
     assert f'value="{WORKLIST}"' in html
     assert not Visit.objects.exists()
@@ -144,6 +171,44 @@ def test_a_night_visit_with_an_approval_is_accepted_and_linked(world, login, hou
     )
     assert response.status_code == 302
     assert Visit.objects.get().night_request == approval
+
+
+def test_a_visit_outside_the_hours_is_recorded_with_its_reason(world, login, household):
+    response = login(world.beat_officer).post(
+        url(household),
+        visit_post(
+            started_at="17:20",
+            ended_at="17:40",
+            outside_hours_reason="日中不在の世帯と約束した時間のため",
+        ),
+    )
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.outside_hours and visit.night_request is None
+    assert visit.outside_hours_reason == "日中不在の世帯と約束した時間のため"
+
+
+def test_a_visit_before_its_card_was_made_is_refused_at_the_date(world, login):
+    """Issue 10 point 8: a visit's date is on or after the day its card was made (Tokyo)."""
+    from tests.liaison.conftest import make_household
+
+    # Made at 00:30 on DAY in Tokyo: still the 29th in UTC.
+    with time_machine.travel(at(0, 30), tick=False):
+        card = make_household(world.beat_officer, world.beat_a1_1)
+    client = login(world.beat_officer)
+    response = client.post(url(card), visit_post(date="2026-11-29"))
+    assert response.status_code == 200
+    at_date = field_html(page(response), "date")
+    assert "このカードの作成日（2026年11月30日）より前の巡回連絡は記録できません" in at_date
+    assert 'aria-invalid="true"' in at_date
+    assert not Visit.objects.exists()
+    # The day it was made is fine, even at an hour before it was made.
+    response = client.post(
+        url(card),
+        visit_post(started_at="00:10", ended_at="00:20", outside_hours_reason="夜間の通報対応の際"),
+    )
+    assert response.status_code == 302
+    assert Visit.objects.get().started_at == at(0, 10)
 
 
 def test_an_outcome_must_be_chosen(world, login, household):

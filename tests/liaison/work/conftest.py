@@ -33,21 +33,28 @@ def at(day: dt.date, hh: int = 10, mm: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hh, mm), tzinfo=TOKYO)
 
 
-def visit(officer, card, *, days_ago: int = 0, outcome=VisitOutcome.MET, **extra):
-    """A daytime visit `days_ago` days before DAY, through the service."""
-    start = at(DAY - dt.timedelta(days=days_ago))
+def visit(officer, card, *, days_ago: int = 0, outcome=VisitOutcome.MET, hh: int = 10, **extra):
+    """A visit at hh:00 (daytime unless told) `days_ago` days before DAY, through the service."""
+    start = at(DAY - dt.timedelta(days=days_ago), hh)
     return services.visit_record(
         actor=officer, card=card, started_at=start, ended_at=start, outcome=outcome, **extra
     )
 
 
-def household(world, banchi: str, *, officer=None, beat=None, **data):
-    """A filed household of one at 笠原町<banchi> in beat A1-1 (or `beat`)."""
+# The books were kept on paper before: cards are made this long before DAY unless a test
+# says otherwise, so that their visits (never before the card) can go back years.
+MADE_AT = at(DAY - dt.timedelta(days=3 * 365))
+
+
+def household(world, banchi: str, *, officer=None, beat=None, made_at=MADE_AT, **data):
+    """A filed household of one at 笠原町<banchi> in beat A1-1 (or `beat`), made at MADE_AT
+    unless told (made_at=None: made today)."""
     return make_household(
         officer or world.beat_officer,
         beat or world.beat_a1_1,
         members=[MEMBERS[0]],
         banchi=banchi,
+        made_at=made_at,
         **data,
     )
 

@@ -28,7 +28,8 @@ def test_the_rounds_pages_have_no_accessibility_violations(new_context, live_ser
     )
     pages = {
         "worklist": (world.other_officer, reverse("liaison:worklist")),
-        "policy": (world.overall_manager, reverse("liaison:visit_policy")),
+        # The 地域部長 sees the policy with its form (要領 第5-2).
+        "policy": (world.regional_director, reverse("liaison:visit_policy")),
         "dedicated": (
             world.chief,
             reverse("liaison:dedicated_days", kwargs={"pk": world.station_a.pk}),
@@ -38,6 +39,32 @@ def test_the_rounds_pages_have_no_accessibility_violations(new_context, live_ser
             reverse("liaison:dedicated_day_delete", kwargs={"pk": accounts_day.pk}),
         ),
     }
+    # 署長指示 (要領 第5-1) and the visits outside the hours (第5-3), issue 10.
+    instruction = services.station_instruction_issue(
+        actor=world.station_manager,
+        station=world.station_a,
+        action="exclude",
+        areas=["笠原町"],
+        reason="工事のため立入りが制限されているため",
+        starts_on=DAY,
+        ends_on=DAY,
+    )
+    station = {"pk": world.station_a.pk}
+    pages["instructions"] = (
+        world.station_manager,
+        reverse("liaison:station_instructions", kwargs=station),
+    )
+    pages["instruction_form"] = (
+        world.station_manager,
+        reverse("liaison:station_instruction_create", kwargs=station),
+    )
+    pages["instruction_end"] = (
+        world.station_manager,
+        reverse("liaison:station_instruction_end", kwargs={"pk": instruction.pk}),
+    )
+    early = household(world, "4-4")
+    visit(world.beat_officer, early, days_ago=1, outside_hours_reason="早朝を指定されたため", hh=7)
+    pages["hours"] = (world.chief, reverse("liaison:visit_hours_list"))
     newcomer, assignment = new_officer_on_a1_1(world)
     pages["takeover"] = (newcomer, reverse("liaison:takeover", kwargs={"pk": assignment.pk}))
     pages["takeover_list"] = (world.supervisor, reverse("liaison:takeover_list"))

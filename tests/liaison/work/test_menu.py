@@ -30,6 +30,8 @@ def menu(login, user) -> list[str]:
         ("chief", {TAKEOVER, DEDICATED, POLICY}),
         ("station_manager", {TAKEOVER, DEDICATED, POLICY}),
         ("overall_manager", {TAKEOVER, POLICY}),
+        # The 地域部長 sets the policy and reads figures, never a takeover (it lists residents).
+        ("regional_director", {POLICY}),
         ("staff", set()),
         ("auditor", set()),
         ("no_role", set()),

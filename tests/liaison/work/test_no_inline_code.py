@@ -20,7 +20,7 @@ def test_the_pages_have_no_inline_code(world, login):
         actor=world.chief, station=world.station_a, officer=world.beat_officer, date=DAY
     )
     _check(login(world.beat_officer).get(reverse("liaison:worklist")))
-    _check(login(world.overall_manager).get(reverse("liaison:visit_policy")))
+    _check(login(world.regional_director).get(reverse("liaison:visit_policy")))
     day = services.dedicated_day_set(
         actor=world.chief,
         station=world.station_a,

@@ -1,5 +1,6 @@
-"""実施頻度 (要領 第5-2): HQ's 統括管理責任者 sets the cycles with a reason; everyone who works
-with cards reads them and their history; and the worklist follows them at once."""
+"""実施頻度 (要領 第5-2 「地域部長が別に定める」): the 地域部長 sets the cycles with a reason;
+everyone who works with cards (the 統括管理責任者 too) reads them and their history; and the
+worklist follows them at once."""
 
 from __future__ import annotations
 
@@ -34,7 +35,15 @@ def change(client, reason="高齢者の単身世帯への訪問を増やすた�
 
 @pytest.mark.parametrize(
     "persona",
-    ["beat_officer", "supervisor", "chief", "station_manager", "overall_manager", "other_officer"],
+    [
+        "beat_officer",
+        "supervisor",
+        "chief",
+        "station_manager",
+        "overall_manager",
+        "regional_director",
+        "other_officer",
+    ],
 )
 def test_whoever_works_with_cards_reads_the_policy(world, login, persona):
     response = login(getattr(world, persona)).get(URL)
@@ -44,7 +53,7 @@ def test_whoever_works_with_cards_reads_the_policy(world, login, persona):
     assert "廃止されたカードは数えません" in html
     assert "<dt>世帯を対象とする</dt><dd>対象</dd>" in html
     assert "<dt>集合住宅の建物を対象とする</dt><dd>対象外</dd>" in html
-    assert ("変更を保存" in html) == (persona == "overall_manager")
+    assert ("変更を保存" in html) == (persona == "regional_director")
 
 
 @pytest.mark.parametrize("persona", ["staff", "auditor", "alert_author", "no_role"])
@@ -52,15 +61,30 @@ def test_others_may_not_read_it(world, login, persona):
     assert login(getattr(world, persona)).get(URL).status_code == 403
 
 
-@pytest.mark.parametrize("persona", ["beat_officer", "chief", "station_manager", "staff"])
-def test_only_the_overall_manager_changes_it(world, login, persona):
+@pytest.mark.parametrize(
+    "persona", ["beat_officer", "chief", "station_manager", "staff", "overall_manager"]
+)
+def test_only_the_regional_director_changes_it(world, login, persona):
+    """The 統括管理責任者 (地域部地域課長) reads the policy but sets it no more: 第5-2 gives it
+    to the 地域部長."""
     response = change(login(getattr(world, persona)), elderly_alone_cycle_days="180")
     assert response.status_code == 403
     assert not VisitPolicy.objects.exists()
 
 
+def test_the_regional_director_sets_it_and_is_named_in_its_history(world, login):
+    client = login(world.regional_director)
+    assert change(client, elderly_alone_cycle_days="180").status_code == 302
+    policy = VisitPolicy.objects.get()
+    assert policy.elderly_alone_cycle_days == 180
+    assert policy.changed_by == world.regional_director
+    html = login(world.overall_manager).get(URL).content.decode()
+    assert "<dt>一人暮らしの高齢者（日）</dt><dd>180日</dd>" in html
+    assert world.regional_director.full_name in html.split('id="history-title"')[1]
+
+
 def test_a_change_needs_a_reason(world, login):
-    response = change(login(world.overall_manager), reason="", elderly_alone_cycle_days="180")
+    response = change(login(world.regional_director), reason="", elderly_alone_cycle_days="180")
     assert response.status_code == 200
     html = response.content.decode()
     assert "エラー：変更の理由を入力してください。" in html
@@ -69,7 +93,7 @@ def test_a_change_needs_a_reason(world, login):
 
 
 def test_a_care_cycle_longer_than_the_default_is_refused_at_its_field(world, login):
-    response = change(login(world.overall_manager), foreign_cycle_days="400")
+    response = change(login(world.regional_director), foreign_cycle_days="400")
     html = response.content.decode()
     assert response.status_code == 200
     assert "要配意の周期は通常の周期以下にしてください" in html
@@ -78,27 +102,27 @@ def test_a_care_cycle_longer_than_the_default_is_refused_at_its_field(world, log
 
 
 def test_at_least_one_kind_is_counted(world, login):
-    response = change(login(world.overall_manager), count_households=None, count_businesses=None)
+    response = change(login(world.regional_director), count_households=None, count_businesses=None)
     assert response.status_code == 200
     assert "対象とするカードの種類を1つ以上選んでください" in response.content.decode()
 
 
 def test_a_change_that_changes_nothing_is_said_so(world, login):
-    response = change(login(world.overall_manager))
+    response = change(login(world.regional_director))
     assert response.status_code == 200
     assert "現在の設定から変わった項目がありません" in response.content.decode()
     assert not VisitPolicy.objects.exists()
 
 
 def test_bad_numbers_are_refused_in_japanese(world, login):
-    response = change(login(world.overall_manager), default_cycle_days="0")
+    response = change(login(world.regional_director), default_cycle_days="0")
     assert "1日以上にしてください" in response.content.decode()
-    response = change(login(world.overall_manager), default_cycle_days="abc")
+    response = change(login(world.regional_director), default_cycle_days="abc")
     assert "日数を数字で入力してください" in response.content.decode()
 
 
 def test_a_change_is_kept_in_the_history_with_who_why_and_what(world, login):
-    client = login(world.overall_manager)
+    client = login(world.regional_director)
     response = change(client, elderly_alone_cycle_days="180")
     assert response.status_code == 302
     assert response["Location"] == URL
@@ -122,7 +146,7 @@ def test_a_change_is_kept_in_the_history_with_who_why_and_what(world, login):
         '<span class="change-list__label">事業所・官公署を対象とする</span>：'
         "<del>対象</del> → <ins>対象外</ins>" in history
     )
-    assert "overall_manager 職員" in history
+    assert "regional_director 職員" in history
     assert '<span class="change-list__label">一人暮らしの高齢者（日）</span>：180日' in history
     # The second entry lists only what changed in it.
     second = history.split("<tr>")[2]
@@ -140,12 +164,12 @@ def test_changing_the_policy_changes_what_is_due(world, login):
     assert "笠原町1-1" not in rows_of(html)
     assert "笠原商店" in html
 
-    assert change(login(world.overall_manager), elderly_alone_cycle_days="180").status_code == 302
+    assert change(login(world.regional_director), elderly_alone_cycle_days="180").status_code == 302
     html = login(world.beat_officer).get(WORKLIST).content.decode()
     assert "笠原町1-1" in rows_of(html)
 
     response = change(
-        login(world.overall_manager), elderly_alone_cycle_days="180", count_businesses=None
+        login(world.regional_director), elderly_alone_cycle_days="180", count_businesses=None
     )
     assert response.status_code == 302
     html = login(world.beat_officer).get(WORKLIST).content.decode()
