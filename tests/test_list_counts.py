@@ -160,7 +160,10 @@ def test_overdue_list_when_empty_says_so(world, login):
 
 
 def test_overdue_list_counts_the_cards(world, login):
-    make_household(world.beat_officer, world.beat_a1_1)  # never visited: due at once
+    # Never visited and filed a week ago: overdue since the day after it was filed.
+    make_household(
+        world.beat_officer, world.beat_a1_1, made_at=timezone.now() - dt.timedelta(days=7)
+    )
     url = reverse("liaison:overdue_cards", args=[world.beat_a1_1.pk])
     page = text(login(world.chief).get(url))
     assert "1件" in page

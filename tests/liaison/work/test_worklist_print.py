@@ -18,8 +18,9 @@ URL = reverse("liaison:worklist_print")
 
 
 def test_the_route_sheet_lists_the_due_cards_with_a_box_to_tick(world, login):
-    household(world, "1-1")
-    household(world, "2-2", care_elderly_alone=True)
+    # Filed today, never visited: due today.
+    household(world, "1-1", made_at=None)
+    household(world, "2-2", care_elderly_alone=True, made_at=None)
     done = household(world, "3-3")
     visit(world.beat_officer, done)  # visited today: not on the sheet
 
