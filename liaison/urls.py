@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import books, cards, glass, printing, progress, visits, work
+from .views import areas, books, cards, glass, guidance, handouts, printing, progress, visits, work
 
 app_name = "liaison"
 
@@ -34,4 +34,8 @@ urlpatterns = [
     *visits.urlpatterns,
     *work.urlpatterns,
     *progress.urlpatterns,
+    # issue 10: 手交, 受持区の区域, 指導・評価.
+    *handouts.urlpatterns,
+    *areas.urlpatterns,
+    *guidance.urlpatterns,
 ]

@@ -294,6 +294,12 @@ LOGGING = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # 緊急閲覧: how long a break-the-glass access to one card lasts.
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
+# 要領 第6-2(1)イ 「速やかに」提出: a draft card older than this many days stands out to its
+# maker and to the 地域課長等.
+CARD_DRAFT_STALE_DAYS = env.int("CARD_DRAFT_STALE_DAYS", default=7)
+# 要領 第6-2(1)ア: a card handed to a resident on a visit (結果「カード手交」) is to be collected
+# within this many days unless the officer sets another date.
+CARD_HANDOUT_COLLECT_DAYS = env.int("CARD_HANDOUT_COLLECT_DAYS", default=14)
 
 # --- Audit (README 「閲覧記録の監査」): thresholds of the anomaly rules and retention -----
 # A person's card reads in a day are a spike when they reach AUDIT_SPIKE_FACTOR times his

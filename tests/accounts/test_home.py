@@ -271,10 +271,11 @@ def _more_of_everything(world) -> None:
 # user holds anywhere (one UNION query, answering every menu entry and panel predicate),
 # sign-ins, the session save (savepoint, update, release); the progress panel (which
 # stations, the policy, card and visit figures grouped by station), the waiting night
-# requests, the takeover panel's question.
-CHIEF_QUERIES = 17
+# requests, the takeover panel's question; the drafts of his station waiting too long (one
+# grouped query, his own among them).
+CHIEF_QUERIES = 18
 # The chief's, with the upcoming appointments and the locked accounts, without the waiting
-# night requests (he approves none).
+# night requests (he approves none) and the drafts (he keeps no station's queue).
 MANAGER_QUERIES = 18
 
 
