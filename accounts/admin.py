@@ -28,9 +28,17 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "station"]
+    list_display = ["name", "kind", "station", "department"]
     list_filter = ["kind", "station"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "department" in form.changed_data:
+            # The post's beats move to the other 地域課長's groups, as post_department_set does.
+            from . import permissions
+
+            permissions.role_groups_sync_station(obj.station)
 
 
 @admin.register(Beat)

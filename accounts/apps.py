@@ -21,8 +21,14 @@ class AccountsConfig(AppConfig):
         forms.DateField.default_validators = [validate_date_range]
         forms.DateTimeField.default_validators = [validate_date_range]
 
-        from . import navigation, signals  # noqa: F401  (connect sign-in listeners)
+        from django.db.models.signals import post_migrate
+
+        from . import navigation, signals
         from .audit.history import register_accounts_sources
 
         navigation.register_accounts_entries()
         register_accounts_sources()
+        # After auth's own listener has made the permissions a migration added.
+        post_migrate.connect(
+            signals.role_groups_after_migrate, sender=self, dispatch_uid="accounts_role_groups"
+        )

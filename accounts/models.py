@@ -189,6 +189,8 @@ class Station(models.Model):
             ("review_progress", "巡回連絡の進捗管理"),
             ("assign_submitted_cards", "提出された巡回連絡カードの受持区指定"),
             ("set_dedicated_days", "巡回連絡専従日の設定"),
+            ("guide_officers", "受持警察官への具体的な指導の記録（地域課長等）"),
+            ("evaluate_officers", "受持警察官の評価・賞揚の記録（警察署長）"),
             ("submit_cards", "巡回連絡カードの作成・提出（警察職員）"),
             ("break_glass", "緊急時の閲覧（理由を記録）"),
             ("instruct_visits", "巡回連絡の対象に関する署長指示（要領第5-1）"),
@@ -232,6 +234,11 @@ class Department(models.Model):
     def __str__(self) -> str:
         return f"{self.station.name} {self.name}"
 
+    @property
+    def is_community(self) -> bool:
+        """地域課 and its kin (地域第一課, 地域第二課, 地域交通課): 要領 第3-2(4)の「地域課長等」."""
+        return self.kind == self.Kind.COMMUNITY
+
 
 class Post(models.Model):
     """交番・駐在所・所在地."""
@@ -246,6 +253,18 @@ class Post(models.Model):
     )
     kind = models.CharField("種別", max_length=20, choices=Kind.choices)
     name = models.CharField("名称", max_length=60)
+    # 要領 第3-2(4): a station may have several 地域課 (地域第一課, 地域第二課, 地域交通課), each
+    # 地域課長 over its own posts. Empty: the post belongs to the station's one 地域課, and
+    # every 地域課長 of the station covers it (a station with one 地域課 needs nothing here).
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name="地域課",
+        limit_choices_to={"kind": "community"},
+    )
 
     class Meta:
         verbose_name = "交番・駐在所"
@@ -278,6 +297,7 @@ class Beat(models.Model):
             ("export_beat_cards", "受持区の巡回連絡簿の出力"),
             ("print_beat_cards", "記入済み巡回連絡カードの印刷"),
             ("record_visits", "巡回連絡の記録・夜間巡回連絡の承認申請"),
+            ("set_beat_area", "受持区の区域（町字・丁目）の設定"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["post", "name"], name="accounts_beat_unique_name")
@@ -373,20 +393,36 @@ class RoleGroup(UnitMixin):
         Group, on_delete=models.CASCADE, related_name="role_group", verbose_name="権限グループ"
     )
     role = models.CharField("役職", max_length=30, choices=Role.choices)
+    # A 管理主任者 appointed with his 地域課 carries that department's posts only: one group
+    # per role, station and department (accounts.permissions.DEPARTMENT_ROLES).
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属課",
+    )
 
     class Meta:
         verbose_name = "役職グループ"
         verbose_name_plural = "役職グループ"
         constraints = [
             models.CheckConstraint(condition=_ONE_UNIT, name="accounts_rolegroup_one_unit"),
-            # One group per role and unit (a partial unique index per unit level).
+            # One group per role and unit (a partial unique index per unit level) …
             *(
                 models.UniqueConstraint(
                     fields=["role", level],
-                    condition=Q(**{f"{level}__isnull": False}),
+                    condition=Q(**{f"{level}__isnull": False, "department__isnull": True}),
                     name=f"accounts_rolegroup_unique_role_{level}",
                 )
                 for level in ("headquarters", "station", "post")
+            ),
+            # … and per role and department where the department narrows it.
+            models.UniqueConstraint(
+                fields=["role", "department"],
+                condition=Q(department__isnull=False),
+                name="accounts_rolegroup_unique_role_department",
             ),
         ]
 
@@ -458,6 +494,32 @@ class Appointment(UnitMixin):
             self.unit_station.pk if self.unit_station else None
         ):
             raise ValidationError({"department": "所属課は発令先の警察署の課を選んでください。"})
+        if self.role == Role.CHIEF:
+            self._clean_chief_department()
+
+    def _clean_chief_department(self) -> None:
+        """要領 第3-2(4): a 管理主任者 is the 地域課長等 of one 地域課; where the station has
+        several, the appointment says which (he is over that department's posts only)."""
+        if self.department_id:
+            if not self.department.is_community:
+                raise ValidationError(
+                    {
+                        "department": "管理主任者の所属課は地域課（地域第一課・地域交通課など）を選んでください。"
+                    }
+                )
+            return
+        if self.station_id and (
+            Department.objects.filter(
+                station_id=self.station_id, kind=Department.Kind.COMMUNITY
+            ).count()
+            > 1
+        ):
+            raise ValidationError(
+                {
+                    "department": "この警察署には地域課が複数あります。管理主任者の所属課"
+                    "（地域第一課・地域第二課など）を選んでください。"
+                }
+            )
 
 
 class BeatAssignment(models.Model):

@@ -11,8 +11,10 @@ personal data.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib.auth.models import Group
-from django.db.models import CharField, Model, QuerySet, Value
+from django.db.models import CharField, Model, Q, QuerySet, Value
 from guardian.shortcuts import (
     assign_perm,
     get_group_perms,
@@ -27,11 +29,16 @@ from .models import (
     HQ_ROLES,
     Appointment,
     Beat,
+    BeatGroupObjectPermission,
+    Department,
     Headquarters,
+    HeadquartersGroupObjectPermission,
     Post,
+    PostGroupObjectPermission,
     Role,
     RoleGroup,
     Station,
+    StationGroupObjectPermission,
 )
 
 BEAT_READ = ["view_beat_cards"]
@@ -46,7 +53,8 @@ ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
     Role.OVERALL_MANAGER: {
         "headquarters": ["oversee_cards", "manage_appointments"],
         "stations": ["review_progress"],
-        "beats": BEAT_READ,
+        # HQ keeps the beats' areas (管内) with the 地域課長等.
+        "beats": [*BEAT_READ, "set_beat_area"],
     },
     # 地域部長 (第5-2): sets the visit frequency and reviews the figures; reads no card.
     Role.REGIONAL_DIRECTOR: {
@@ -56,10 +64,19 @@ ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
     Role.AUDITOR: {"headquarters": ["audit_access"]},
     Role.ALERT_HQ_APPROVER: {"headquarters": ["approve_prefecture_alerts"]},
     Role.STATION_MANAGER: {
-        # 第5-1: 「警察署長が特に指示した場合を除き」: the 署長 instructs exceptions.
-        "station": ["review_progress", "set_dedicated_days", "break_glass", "instruct_visits"],
+        # 第5-1: 「警察署長が特に指示した場合を除き」: the 署長 instructs exceptions; 要領 第3-2(4):
+        # the 署長 gives 適切な評価及び賞揚.
+        "station": [
+            "review_progress",
+            "set_dedicated_days",
+            "break_glass",
+            "instruct_visits",
+            "evaluate_officers",
+        ],
         "beats": BEAT_PRINT,
     },
+    # Appointed with his 地域課, a 管理主任者's "beats" are that department's posts' beats only
+    # (and those of posts that name no 地域課); his station duties follow those beats.
     Role.CHIEF: {
         "station": [
             "approve_night_visits",
@@ -67,8 +84,10 @@ ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
             "assign_submitted_cards",
             "set_dedicated_days",
             "break_glass",
+            # 要領 第3-2(4): the 地域課長等 give each beat officer 具体的な指導.
+            "guide_officers",
         ],
-        "beats": BEAT_WRITE,
+        "beats": [*BEAT_WRITE, "set_beat_area"],
     },
     Role.SUPERVISOR: {"post": ["supervise_post"], "station": ["break_glass"], "beats": BEAT_WRITE},
     # A beat officer's beats come from BeatAssignment (ASSIGNMENT_GRANTS), not the post.
@@ -82,19 +101,38 @@ ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
 
 ASSIGNMENT_GRANTS = ["view_beat_cards", "change_beat_cards", "print_beat_cards", "record_visits"]
 
+# Roles whose group is per department when the appointment names one (要領 第3-2(4): each
+# 地域課長等 over the posts of his own 地域課).
+DEPARTMENT_ROLES = frozenset({Role.CHIEF})
+
+# guardian's direct foreign-key group tables, by the model they guard.
+_GROUP_TABLES = {
+    Headquarters: HeadquartersGroupObjectPermission,
+    Station: StationGroupObjectPermission,
+    Post: PostGroupObjectPermission,
+    Beat: BeatGroupObjectPermission,
+}
+
 
 # --- Granting (called by accounts.services only) ----------------------------------------
 
 
-def _beats_under(unit: Model) -> QuerySet[Beat]:
+def _beats_under(unit: Model, department_id: int | None = None) -> QuerySet[Beat]:
     if isinstance(unit, Headquarters):
-        return Beat.objects.filter(post__station__headquarters=unit)
-    if isinstance(unit, Station):
-        return Beat.objects.filter(post__station=unit)
-    return Beat.objects.filter(post=unit)
+        beats = Beat.objects.filter(post__station__headquarters=unit)
+    elif isinstance(unit, Station):
+        beats = Beat.objects.filter(post__station=unit)
+    else:
+        beats = Beat.objects.filter(post=unit)
+    if department_id is not None:
+        # His 地域課's posts, and posts that name none (the station's one 地域課 of old).
+        beats = beats.filter(Q(post__department=department_id) | Q(post__department__isnull=True))
+    return beats
 
 
-def _grant_targets(role: str, unit: Model) -> list[tuple[str, QuerySet | Model]]:
+def _grant_targets(
+    role: str, unit: Model, department_id: int | None = None
+) -> list[tuple[str, QuerySet | Model]]:
     grants = ROLE_GRANTS.get(role, {})
     targets: list[tuple[str, QuerySet | Model]] = []
     for kind, perms in grants.items():
@@ -107,36 +145,69 @@ def _grant_targets(role: str, unit: Model) -> list[tuple[str, QuerySet | Model]]
         elif kind == "post":
             objs = unit
         else:
-            objs = _beats_under(unit)
+            objs = _beats_under(unit, department_id)
         targets.extend((perm, objs) for perm in perms)
     return targets
 
 
-def role_group_for(role: str, unit: Model) -> Group:
-    """The group carrying `role` on `unit`, created and granted on first use."""
+def group_department(role: str, department: Department | None) -> Department | None:
+    """The department a role's group is keyed by: only roles narrowed by it keep one."""
+    return department if role in DEPARTMENT_ROLES else None
+
+
+def role_group_for(role: str, unit: Model, department: Department | None = None) -> Group:
+    """The group carrying `role` on `unit` (and, for a 管理主任者, his 地域課), created and
+    granted on first use."""
     level_field = {Headquarters: "headquarters", Station: "station", Post: "post"}[type(unit)]
+    department = group_department(role, department)
     role_group = (
-        RoleGroup.objects.select_related("group").filter(role=role, **{level_field: unit}).first()
+        RoleGroup.objects.select_related("group")
+        .filter(role=role, department=department, **{level_field: unit})
+        .first()
     )
     if role_group is None:
-        group = Group.objects.create(name=f"{role}@{level_field}:{unit.pk}")
-        role_group = RoleGroup.objects.create(group=group, role=role, **{level_field: unit})
+        suffix = f"/department:{department.pk}" if department else ""
+        group = Group.objects.create(name=f"{role}@{level_field}:{unit.pk}{suffix}")
+        role_group = RoleGroup.objects.create(
+            group=group, role=role, department=department, **{level_field: unit}
+        )
         role_group_sync(role_group)
     return role_group.group
 
 
 def role_group_sync(role_group: RoleGroup) -> None:
-    """(Re)grant a role group everything its role carries on its unit; idempotent."""
-    for perm, objs in _grant_targets(role_group.role, role_group.unit):
+    """Make the group's grants exactly what its role carries on its unit: missing ones
+    added, any beyond it removed (a post moved to another 地域課, a narrowed policy).
+    Idempotent; a few queries per guarded model."""
+    wanted: dict[type, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for perm, objs in _grant_targets(role_group.role, role_group.unit, role_group.department_id):
         if isinstance(objs, QuerySet):
-            if objs.exists():
-                assign_perm(perm, role_group.group, objs)
+            wanted[objs.model][perm].update(objs.values_list("pk", flat=True))
         else:
-            assign_perm(perm, role_group.group, objs)
+            wanted[type(objs)][perm].add(objs.pk)
+    group = role_group.group
+    for model, table in _GROUP_TABLES.items():
+        have: dict[str, set[int]] = defaultdict(set)
+        rows = table.objects.filter(group=group).values_list(
+            "permission__codename", "content_object_id"
+        )
+        for codename, pk in rows:
+            have[codename].add(pk)
+        want = wanted.get(model, {})
+        for perm in set(have) | set(want):
+            extra = have[perm] - want.get(perm, set())
+            if extra:
+                table.objects.filter(
+                    group=group, permission__codename=perm, content_object_id__in=extra
+                ).delete()
+            missing = want.get(perm, set()) - have[perm]
+            if missing:
+                assign_perm(perm, group, model.objects.filter(pk__in=missing))
 
 
 def role_groups_sync_for_beat(beat: Beat) -> None:
-    """A new beat joins the scope of every role group above it."""
+    """A new beat joins the scope of every role group above it (a 管理主任者's only when
+    the beat's post is of his 地域課 or of none)."""
     post = beat.post
     groups = (
         RoleGroup.objects.filter(post=post)
@@ -144,9 +215,32 @@ def role_groups_sync_for_beat(beat: Beat) -> None:
         | RoleGroup.objects.filter(headquarters=post.station.headquarters_id)
     )
     for role_group in groups.select_related("group", "headquarters", "station", "post"):
-        for perm, objs in _grant_targets(role_group.role, role_group.unit):
-            if isinstance(objs, QuerySet) and objs.model is Beat:
+        perms = ROLE_GRANTS.get(role_group.role, {}).get("beats", [])
+        under = _beats_under(role_group.unit, role_group.department_id)
+        if perms and under.filter(pk=beat.pk).exists():
+            for perm in perms:
                 assign_perm(perm, role_group.group, beat)
+
+
+def role_groups_sync_station(station: Station) -> None:
+    """After a post changed 地域課: every role group of the station, made exact."""
+    groups = RoleGroup.objects.filter(station=station) | RoleGroup.objects.filter(
+        post__station=station
+    )
+    for role_group in groups.select_related("group", "headquarters", "station", "post"):
+        role_group_sync(role_group)
+
+
+def role_groups_sync_all() -> int:
+    """Every role group made exact: after a migration added permissions or changed what a
+    role carries (the grants exist only as rows, so nothing else would add them)."""
+    count = 0
+    for role_group in RoleGroup.objects.select_related(
+        "group", "headquarters", "station", "post"
+    ).iterator():
+        role_group_sync(role_group)
+        count += 1
+    return count
 
 
 def grant_assignment(user, beat: Beat) -> None:
@@ -360,7 +454,12 @@ def card_actions(user, card) -> frozenset[str]:
     elif card.status == "submitted":
         if own:
             actions.add("view")
-        if "assign_submitted_cards" in station_perms:
+        # The 地域課長等 over the beat the card is for (assigned, or proposed by its address:
+        # 要領 第3-2(4), each over his own posts); any of the station's when neither is known.
+        target = card.book_id or getattr(card, "proposed_book_id", None)
+        if "assign_submitted_cards" in station_perms and (
+            target is None or "change_beat_cards" in perms_on(user, Beat(pk=target))
+        ):
             actions |= {"view", "assign"}
         if card.book_id and "change_beat_cards" in beat_perms:
             actions |= {"view", "file"}
@@ -396,6 +495,49 @@ def may_submit_cards(user) -> bool:
     return holds_anywhere(user, "submit_cards", Station)
 
 
+def in_community_department(user, station: Station) -> bool:
+    """Whether one of the user's current appointments at the station is in a 地域課: staff
+    elsewhere (生活安全課, 窓口 …) may make cards only for residents of the 管内 (第6-2(1)イ)."""
+    return any(
+        a.department_id is not None
+        and a.department.is_community
+        and a.department.station_id == station.pk
+        for a in active_appointments(user)
+    )
+
+
+def remit_beats(user, station: Station | int | None = None) -> QuerySet[Beat]:
+    """The beats within the user's remit for station duties (night approval, submitted
+    cards, progress, guidance), of one station if given: a 地域課長等 appointed with his 地域課
+    has that department's posts' beats; the 署長 and the 統括管理責任者 every beat they read;
+    a reviewer of figures who reads no card there (the 地域部長) every beat of the stations
+    he reviews. One query when used, as subqueries."""
+    viewable = beats_for(user, "view_beat_cards")
+    figures_only = stations_for(user, "review_progress").exclude(
+        pk__in=viewable.values("post__station_id")
+    )
+    beats = Beat.objects.filter(
+        Q(pk__in=viewable.values("pk")) | Q(post__station__in=figures_only.values("pk"))
+    )
+    if station is not None:
+        station_id = station.pk if isinstance(station, Station) else station
+        beats = beats.filter(post__station_id=station_id)
+    return beats
+
+
+def station_people_over(station: Station, perm: str, beat_ids=None) -> list:
+    """Whom to tell: holders of a station duty (`perm`: assign_submitted_cards,
+    approve_night_visits …), only those whose remit holds one of `beat_ids` when given (a
+    地域課長等 of one 地域課 hears of his posts' beats only)."""
+    people = users_with_station_perm(station, perm)
+    if beat_ids is None:
+        return people
+    over: set[int] = set()
+    for beat in Beat.objects.filter(pk__in=list(beat_ids)):
+        over |= {u.pk for u in users_with_perm(beat, "view_beat_cards")}
+    return [u for u in people if u.pk in over]
+
+
 # --- Roles, for display, sign-in rules and the access log -----------------------------------
 
 
@@ -407,7 +549,7 @@ def active_appointments(user) -> list[Appointment]:
         cache = list(
             Appointment.objects.filter(
                 user=user, granted_at__isnull=False, revoked_at__isnull=True
-            ).select_related("headquarters", "station", "post", "post__station")
+            ).select_related("headquarters", "station", "post", "post__station", "department")
         )
         user.__dict__["_active_appointments"] = cache
     return cache

@@ -129,6 +129,29 @@ def beat_create(*, actor: User | None, post: Post, name: str) -> Beat:
     return beat
 
 
+@transaction.atomic
+def post_department_set(*, actor: User | None, post: Post, department: Department | None) -> Post:
+    """A post joins one 地域課 of its station (要領 第3-2(4)): from now its beats are that
+    department's 地域課長's only (None: every 地域課長 of the station, as with one 地域課)."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if department is not None and (
+        department.station_id != post.station_id or not department.is_community
+    ):
+        raise DomainError("交番・駐在所と同じ警察署の地域課を選んでください。", field="department")
+    post.department = department
+    post.full_clean()
+    post.save(update_fields=["department"])
+    permissions.role_groups_sync_station(post.station)
+    access_event_record(
+        user=actor,
+        action=AccessEvent.Action.APPOINTMENT_CHANGE,
+        obj=post,
+        station=post.station,
+        summary=f"交番・駐在所の地域課（{department.name if department else '指定なし'}）",
+    )
+    return post
+
+
 # --- Accounts --------------------------------------------------------------------------
 
 
@@ -232,7 +255,9 @@ def _unit_kwargs(unit: Unit) -> dict[str, Unit]:
 
 
 def _grant(appointment: Appointment) -> None:
-    group = permissions.role_group_for(appointment.role, appointment.unit)
+    group = permissions.role_group_for(
+        appointment.role, appointment.unit, department=appointment.department
+    )
     appointment.user.groups.add(group)
     appointment.granted_at = timezone.now()
     appointment._change_reason = "権限の付与"
@@ -244,15 +269,17 @@ def _revoke(appointment: Appointment, *, actor: User | None, reason: str) -> Non
     appointment._history_user = actor
     appointment._change_reason = reason
     appointment.save(update_fields=["revoked_at", "ends_on"])
+    department = permissions.group_department(appointment.role, appointment.department)
     still_held = Appointment.objects.filter(
         user=appointment.user,
         role=appointment.role,
         granted_at__isnull=False,
         revoked_at__isnull=True,
         **_unit_kwargs(appointment.unit),
+        **({"department": department} if department else {}),
     ).exists()
     if not still_held:
-        group = permissions.role_group_for(appointment.role, appointment.unit)
+        group = permissions.role_group_for(appointment.role, appointment.unit, department)
         appointment.user.groups.remove(group)
     if appointment.role == Role.BEAT_OFFICER:
         # Leaving the post ends the beats held there.

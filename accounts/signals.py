@@ -96,3 +96,17 @@ def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
         outcome=AccessEvent.Outcome.DENIED,
         summary="連続したサインイン失敗によるロック",
     )
+
+
+def role_groups_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """A migration that adds a permission or changes what a role carries (ROLE_GRANTS)
+    cannot grant it: the permission rows appear only after migrate. So every role group is
+    made exact here, once per migrate; with no role groups (a new database) it is one query."""
+    from django.db import router
+
+    from . import permissions
+    from .models import RoleGroup
+
+    if not router.allow_migrate_model(using, RoleGroup):
+        return
+    permissions.role_groups_sync_all()

@@ -4,19 +4,21 @@ Registered from LiaisonConfig.ready()."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from accounts import dates
+from accounts import dates, permissions
 from accounts.audit.registry import AuditedKind, HistorySource, register_history, register_kind
 from accounts.inputs import parse_ids
 
 from . import text
 from .models import (
+    CardHandout,
     CardMember,
     CardVehicle,
     LiaisonCard,
     MonthlyPlan,
     NightVisitRequest,
+    OfficerNote,
     StationInstruction,
     Visit,
     VisitPolicy,
@@ -236,6 +238,49 @@ def register_history_sources() -> None:
         )
 
 
+def handout_values_visible(user, ids: list[int]) -> set[int]:
+    """A handout holds an address: its values for those who see its beat's book."""
+    rows = CardHandout.history.filter(
+        id__in=ids, book_id__in=permissions.beats_for(user).values("pk")
+    )
+    return set(rows.order_by().values_list("id", flat=True).distinct())
+
+
+def note_values_visible(user, ids: list[int]) -> set[int]:
+    """A guidance or evaluation note: its values for its officer and the reviewers of its
+    station (not a resident's data, but a person's evaluation)."""
+    stations = permissions.stations_for(user, "review_progress").values("pk")
+    rows = OfficerNote.history.filter(id__in=ids).filter(
+        Q(officer_id=user.pk) | Q(station_id__in=stations)
+    )
+    return set(rows.order_by().values_list("id", flat=True).distinct())
+
+
+def register_issue10_sources() -> None:
+    """手交 and 指導・評価 (issue 10): who recorded, collected or gave up a handed card, and
+    who wrote which guidance or evaluation, are in the audit's change history."""
+    register_history(
+        HistorySource(
+            key="handout",
+            label="カードの手交",
+            model=CardHandout,
+            object_type="liaison.cardhandout",
+            values_visible=handout_values_visible,
+            hidden_fields=frozenset({"station", "created_at"}),
+        )
+    )
+    register_history(
+        HistorySource(
+            key="officer_note",
+            label="指導・評価の記録",
+            model=OfficerNote,
+            object_type="liaison.officernote",
+            values_visible=note_values_visible,
+            hidden_fields=frozenset({"written_at"}),
+        )
+    )
+
+
 def register() -> None:
     register_kind(
         AuditedKind(
@@ -251,3 +296,4 @@ def register() -> None:
     register_kind(AuditedKind(object_type=BOOK, label="巡回連絡簿", describe=book_labels))
     register_kind(AuditedKind(object_type=VISIT, label="巡回連絡の記録", describe=visit_labels))
     register_history_sources()
+    register_issue10_sources()

@@ -172,9 +172,87 @@ def seed_cards() -> int:
     made = 0
     for beat in Beat.objects.select_related("post__station").order_by("pk"):
         made += seed_book(beat)
+    seed_areas()
     seed_submitted()
     seed_visits()
+    seed_handouts_and_notes()
     return made
+
+
+# --- issue 10: 管内, 手交, 指導・評価 --------------------------------------------------------------
+
+# 水戸中央警察署's beats and their areas (要領 第6-2(1)イ). ひたちなか東警察署 is left without
+# any, to show how a station that has not set its 管内 yet is handled.
+DEMO_AREAS = {
+    ("101", "駅南交番", "第1受持区"): "笠原町一丁目",
+    ("101", "駅南交番", "第2受持区"): "笠原町二丁目",
+    ("101", "駅南交番", "第3受持区"): "笠原町三丁目",
+    ("101", "千波駐在所", "千波町一丁目"): "千波町一丁目",
+    ("101", "千波駐在所", "千波町二丁目"): "千波町二丁目",
+    ("101", "本署所在地", "三の丸"): "三の丸",
+    ("101", "本署所在地", "南町"): "南町",
+}
+
+
+def seed_areas() -> None:
+    """Each beat's area set by a 地域課長等 over it, once (a beat with areas is left alone)."""
+    from .areas.services import beat_areas_set
+    from .models import BeatArea
+
+    for (code, post, name), text in DEMO_AREAS.items():
+        beat = Beat.objects.filter(post__station__code=code, post__name=post, name=name).first()
+        if beat is None or BeatArea.objects.filter(beat=beat).exists():
+            continue
+        keepers = [
+            u
+            for u in permissions.users_with_perm(beat, "set_beat_area")
+            if Role.CHIEF in permissions.active_roles(u)
+        ]
+        if keepers:
+            beat_areas_set(actor=keepers[0], beat=beat, text=text, reason="デモデータ")
+
+
+def seed_handouts_and_notes() -> None:
+    """伊藤 大輔 (260121) has handed a card to a new household, to be collected in a few days;
+    佐藤 隆 (260102) has given him guidance and 松本 健一 (260101) a commendation."""
+    from .guidance.services import officer_note_add
+    from .handouts.services import handout_record
+    from .models import CardHandout, OfficerNote
+
+    officer = User.objects.filter(employee_number="260121").first()
+    beat = permissions.beats_for(officer, "record_visits").first() if officer else None
+    if beat is None:
+        return
+    today = timezone.localdate()
+    if not CardHandout.objects.filter(officer=officer).exists():
+        handout_record(
+            actor=officer,
+            book=beat.book,
+            town="笠原町",
+            banchi="1-20-3",
+            resident_name="新居 一郎",
+            handed_on=today - dt.timedelta(days=3),
+            collect_by=today + dt.timedelta(days=4),
+        )
+    if OfficerNote.objects.filter(officer=officer).exists():
+        return
+    station = beat.post.station
+    for number, kind, body in (
+        (
+            "260102",
+            OfficerNote.Kind.GUIDANCE,
+            "笠原町一丁目は共働き世帯が多く日中不在が続いています。夕方の訪問を計画し、"
+            "夜間巡回連絡の承認を早めに申請してください。",
+        ),
+        (
+            "260101",
+            OfficerNote.Kind.COMMENDATION,
+            "一人暮らしの高齢者への丁寧な巡回連絡について、自治会長から感謝の声が寄せられました。",
+        ),
+    ):
+        writer = User.objects.filter(employee_number=number).first()
+        if writer is not None:
+            officer_note_add(actor=writer, station=station, officer=officer, kind=kind, body=body)
 
 
 # --- 巡回連絡 (issue 4) ---------------------------------------------------------------------

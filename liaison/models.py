@@ -170,6 +170,18 @@ class LiaisonCard(models.Model):
         related_name="units",
         verbose_name="集合住宅",
     )
+    # A submitted card's beat as its address says (the beats' areas, 要領 第6-2(1)イ): the
+    # 地域課長等 over that beat sees it preselected. Bookkeeping kept by the services (and
+    # recomputed when an area changes), so it stays out of the card's history.
+    proposed_book = models.ForeignKey(
+        LiaisonBook,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="住所から推定した受持区",
+        editable=False,
+    )
     # Optimistic locking: the editor's version must still be current when he saves.
     version = models.PositiveIntegerField("版", default=1)
 
@@ -273,6 +285,7 @@ class LiaisonCard(models.Model):
             "address_key",
             "last_visit_on",
             "last_attempt_on",
+            "proposed_book",
         ]
     )
 
@@ -470,11 +483,12 @@ class VisitOutcome(models.TextChoices):
 
 
 # Outcomes that count as the card having been visited in its cycle. 不在 is an attempt:
-# it drops the card from today's worklist but leaves it due.
+# it drops the card from today's worklist but leaves it due. So is カード手交 (要領 第6-2(1)ア):
+# a blank card left with the resident is not yet a visit with a card; it waits on the
+# worklist as a CardHandout until collected or given up.
 VISITED_OUTCOMES = (
     VisitOutcome.MET,
     VisitOutcome.REFUSED,
-    VisitOutcome.CARD_HANDED,
     VisitOutcome.CORRECTION_ONLY,
 )
 
@@ -982,3 +996,211 @@ class Takeover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment}（{dates.date_ja(self.confirmed_at)}確認）"
+
+
+# --- 管内: the beats' areas (要領 第6-2(1)イ) ------------------------------------------------
+
+
+class BeatArea(models.Model):
+    """One town (町字), or one 丁目 of it, inside a beat: the beats' areas together are the
+    station's 管内. Other staff may make cards only for residents whose address lies in it,
+    and a submitted card's address proposes its beat. Kept by the 地域課長等 or HQ."""
+
+    beat = models.ForeignKey(
+        Beat, on_delete=models.CASCADE, related_name="areas", verbose_name="受持区"
+    )
+    town = models.CharField("町字", max_length=60)
+    chome = models.PositiveSmallIntegerField(
+        "丁目", null=True, blank=True, help_text="空欄なら町字の全域"
+    )
+    # The town as addresses are compared (liaison.areas.town_key), kept by the service.
+    town_key = models.CharField("町字（照合用）", max_length=60, editable=False)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="設定者",
+        editable=False,
+    )
+    set_at = models.DateTimeField("設定日時", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "受持区の区域"
+        verbose_name_plural = "受持区の区域"
+        ordering = ["beat_id", "town_key", "chome"]
+        constraints = [
+            # A town, or one 丁目 of it, once per beat (NULL, the whole town, apart).
+            models.UniqueConstraint(
+                fields=["beat", "town_key", "chome"],
+                condition=Q(chome__isnull=False),
+                name="liaison_beatarea_unique_chome",
+            ),
+            models.UniqueConstraint(
+                fields=["beat", "town_key"],
+                condition=Q(chome__isnull=True),
+                name="liaison_beatarea_unique_town",
+            ),
+        ]
+        indexes = [
+            # liaison.areas.beat_for_address: the station's areas of one town.
+            models.Index(fields=["town_key", "beat"], name="liaison_beatarea_town"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town}{self.chome}丁目" if self.chome else self.town
+
+
+# --- 手交 (要領 第6-2(1)ア) --------------------------------------------------------------------
+
+
+class CardHandout(models.Model):
+    """カードの手交: the beat officer left a blank card with a resident to fill in, to be
+    collected by a date. Not a visit with a card: it waits on his worklist until he collects
+    it (and files or corrects the card) or gives it up with a reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "回収待ち"
+        COLLECTED = "collected", "回収済み"
+        GIVEN_UP = "given_up", "回収を断念"
+
+    book = models.ForeignKey(
+        LiaisonBook, on_delete=models.PROTECT, related_name="handouts", verbose_name="巡回連絡簿"
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="+", verbose_name="警察署"
+    )
+    # The filed card the blank was handed for (a household asked to write its changes), or
+    # the card made from it once collected.
+    card = models.ForeignKey(
+        LiaisonCard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handouts",
+        verbose_name="カード",
+    )
+    town = models.CharField("町字", max_length=60)
+    banchi = models.CharField("番地", max_length=40, validators=[validate_banchi])
+    building = models.CharField("建物名", max_length=80, blank=True)
+    room = models.CharField("部屋番号", max_length=20, blank=True)
+    resident_name = models.CharField("氏名（分かれば）", max_length=60, blank=True)
+    handed_on = models.DateField("手交日", validators=[validate_not_future])
+    collect_by = models.DateField("回収予定日")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="card_handouts",
+        verbose_name="手交した警察官",
+    )
+    status = models.CharField(
+        "状態", max_length=12, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    closed_at = models.DateTimeField("回収・断念の日時", null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="回収・断念した職員",
+        editable=False,
+    )
+    give_up_reason = free_text_field("断念の理由", blank=True)
+    created_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "巡回連絡カードの手交"
+        verbose_name_plural = "巡回連絡カードの手交"
+        ordering = ["collect_by", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(collect_by__gte=models.F("handed_on")),
+                name="liaison_cardhandout_collect_after_handed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open")
+                | (Q(closed_at__isnull=False) & Q(closed_by__isnull=False)),
+                name="liaison_cardhandout_closed_recorded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="given_up") | ~Q(give_up_reason=""),
+                name="liaison_cardhandout_given_up_with_reason",
+            ),
+        ]
+        indexes = [
+            # The worklist's section: the open handouts of the officer's books.
+            models.Index(
+                fields=["book", "collect_by"],
+                condition=Q(status="open"),
+                name="liaison_handout_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town}{self.banchi}（{self.get_status_display()}）"
+
+    @property
+    def short_address(self) -> str:
+        tail = " ".join(p for p in (self.building, self.room) if p)
+        return f"{self.town}{self.banchi} {tail}".strip()
+
+
+# --- 指導・評価 (要領 第3-2(4)) -------------------------------------------------------------------
+
+
+class OfficerNote(models.Model):
+    """具体的な指導 by the 地域課長等, 評価・賞揚 by the 署長, of one beat officer, written on his
+    period page; he reads them on his own. Append-only: a later note follows an earlier one."""
+
+    class Kind(models.TextChoices):
+        GUIDANCE = "guidance", "具体的な指導"
+        EVALUATION = "evaluation", "評価"
+        COMMENDATION = "commendation", "賞揚"
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="+", verbose_name="警察署"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="officer_notes",
+        verbose_name="受持警察官",
+    )
+    kind = models.CharField("種別", max_length=20, choices=Kind.choices)
+    body = free_text_field("内容")
+    period_from = models.DateField("対象期間（から）", null=True, blank=True)
+    period_to = models.DateField("対象期間（まで）", null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="記録者",
+        editable=False,
+    )
+    written_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "指導・評価の記録"
+        verbose_name_plural = "指導・評価の記録"
+        ordering = ["-written_at", "-pk"]
+        indexes = [
+            # The officer's page: his notes at the station, newest first.
+            models.Index(fields=["officer", "station", "-written_at"], name="liaison_note_officer"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_from__isnull=True)
+                | Q(period_to__isnull=True)
+                | Q(period_to__gte=models.F("period_from")),
+                name="liaison_officernote_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.get_kind_display()}（{dates.date_ja(self.written_at)}）"

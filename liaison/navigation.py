@@ -31,6 +31,7 @@ def register() -> None:
     register_visits()
     register_work()
     register_progress()
+    register_issue10()
 
 
 # Each block below belongs to the pages of one part of 巡回連絡 (issue 4): menu entries and
@@ -145,5 +146,40 @@ def register_progress() -> None:
             reviews_progress,
             progress_panel,
             order=25,
+        )
+    )
+
+
+def register_issue10() -> None:
+    """手交, 受持区の区域, 指導・評価, and the drafts waiting too long (issue 10)."""
+    from accounts.navigation import HomePanel, register_panel
+
+    from . import panels
+
+    def records_visits(user) -> bool:
+        return permissions.holds_anywhere(user, "record_visits", Beat)
+
+    def sets_areas(user) -> bool:
+        return permissions.holds_anywhere(user, "set_beat_area", Beat)
+
+    register_nav(NavEntry("カードの手交", "liaison:handout_list", _has_books, order=31))
+    register_nav(NavEntry("受持区の区域（管内）", "liaison:beat_area_list", sets_areas, order=39))
+    register_nav(NavEntry("実績と指導・評価", "liaison:my_figures", records_visits, order=42))
+    register_panel(
+        HomePanel(
+            "提出していない下書き",
+            "liaison/panels/stale_drafts.html",
+            panels.has_stale_drafts,
+            panels.stale_drafts_panel,
+            order=6,
+        )
+    )
+    register_panel(
+        HomePanel(
+            "提出されていない下書き",
+            "liaison/panels/stale_drafts_chief.html",
+            panels.has_stale_drafts_to_chase,
+            panels.stale_drafts_chief_panel,
+            order=9,
         )
     )

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -59,7 +60,14 @@ def card_list(*, user: User) -> QuerySet[LiaisonCard]:
     return LiaisonCard.objects.filter(
         Q(status__in=BOOK_STATUSES, book_id__in=scope["view_books"])
         | Q(status__in=[CardStatus.DRAFT, CardStatus.SUBMITTED], created_by=user)
-        | Q(status=CardStatus.SUBMITTED, station_id__in=scope["assign_stations"])
+        # The 地域課長等's queue: a card not yet assigned, if its address proposes one of his
+        # beats or none (要領 第3-2(4): each over his own 地域課's posts). Once assigned, the
+        # writers of its book see it (below), he among them.
+        | (
+            Q(status=CardStatus.SUBMITTED, book__isnull=True)
+            & Q(station_id__in=scope["assign_stations"])
+            & (Q(proposed_book__isnull=True) | Q(proposed_book_id__in=scope["write_books"]))
+        )
         | Q(status=CardStatus.SUBMITTED, book_id__in=scope["write_books"])
         # A glass grant counts only while the user may still break the glass at the card's
         # station: it ends with his appointment, and does not follow a card elsewhere.
@@ -135,9 +143,58 @@ def submitted_list(*, user: User) -> QuerySet[LiaisonCard]:
     return (
         card_list(user=user)
         .filter(status__in=[CardStatus.DRAFT, CardStatus.SUBMITTED])
-        .select_related("book__beat__post", "created_by", "station")
+        .select_related("book__beat__post", "proposed_book__beat__post", "created_by", "station")
         .order_by("-submitted_at", "-created_at", "pk")
     )
+
+
+def draft_stale_before(now: dt.datetime | None = None) -> dt.datetime:
+    """Drafts made before this instant are stale (要領 第6-2(1)イ: submitted 「速やかに」)."""
+    return (now or timezone.now()) - dt.timedelta(days=settings.CARD_DRAFT_STALE_DAYS)
+
+
+def stale_drafts_mine(*, user: User) -> int:
+    """How many of the user's own drafts have waited longer than the setting."""
+    if not (user and user.is_authenticated):
+        return 0
+    return LiaisonCard.objects.filter(
+        created_by=user, status=CardStatus.DRAFT, created_at__lt=draft_stale_before()
+    ).count()
+
+
+@dataclass
+class StaleDrafts:
+    maker_id: int
+    maker: str  # 氏名（職員番号）
+    count: int
+    oldest: dt.datetime
+
+
+def stale_drafts_for_chief(*, user: User) -> list[StaleDrafts]:
+    """Stale drafts the 地域課長等 should chase, by maker: staff drafts of the stations whose
+    queue he keeps and drafts in the books he writes (his own among them). Who and how many
+    only: a draft stays its maker's to read. One grouped query."""
+    scope = permissions.card_scope(user)
+    rows = (
+        LiaisonCard.objects.filter(status=CardStatus.DRAFT, created_at__lt=draft_stale_before())
+        .filter(
+            Q(book__isnull=True, station_id__in=scope["assign_stations"])
+            | Q(book_id__in=scope["write_books"])
+        )
+        .order_by()
+        .values("created_by", "created_by__full_name", "created_by__employee_number")
+        .annotate(count=Count("pk"), oldest=Min("created_at"))
+        .order_by("oldest")
+    )
+    return [
+        StaleDrafts(
+            maker_id=row["created_by"],
+            maker=f"{row['created_by__full_name']}（{row['created_by__employee_number']}）",
+            count=row["count"],
+            oldest=row["oldest"],
+        )
+        for row in rows
+    ]
 
 
 def break_glass_candidates(
@@ -808,18 +865,23 @@ class StationProgress:
         return self.rule.policy
 
 
-def station_progress(*, station: Station, month: dt.date, today: dt.date) -> StationProgress:
+def station_progress(
+    *, station: Station, month: dt.date, today: dt.date, user: User | None = None
+) -> StationProgress:
     """Per beat and per officer, for the month: a fixed number of grouped queries whatever
-    the number of cards, visits, beats or officers."""
+    the number of cards, visits, beats or officers. Given the user, only the beats of his
+    remit (a 地域課長等 of one 地域課: its posts' beats) and their officers."""
     from accounts.models import Beat, BeatAssignment
 
     rule = station_due_rule(station=station, today=today)
     start, end = month_bounds(month)
-    beats = list(
-        Beat.objects.filter(post__station=station)
-        .select_related("post")
-        .order_by("post__name", "name")
+    beats_in = (
+        permissions.remit_beats(user, station)
+        if user is not None
+        else Beat.objects.filter(post__station=station)
     )
+    beats = list(beats_in.select_related("post").order_by("post__name", "name"))
+    remit = {beat.pk for beat in beats}
     cards = card_due_counts(
         cards=LiaisonCard.objects.filter(station=station), rule=rule, group="book_id"
     )
@@ -847,6 +909,8 @@ def station_progress(*, station: Station, month: dt.date, today: dt.date) -> Sta
     )
     officers: dict[int, tuple[User, Progress]] = {}
     for assignment in assignments:
+        if assignment.beat_id not in remit:
+            continue
         officer = assignment.officer
         if officer.pk not in officers:
             progress = _progress(None, by_officer_visits.get(officer.pk))
@@ -870,19 +934,24 @@ def station_progress(*, station: Station, month: dt.date, today: dt.date) -> Sta
 
 
 def hq_progress(*, user: User, month: dt.date, today: dt.date) -> list[tuple[Station, Progress]]:
-    """The same figures per station, for HQ: grouped by station in two queries (and the
-    rule's two or three)."""
+    """The same figures per station, for HQ and the home panel: grouped by station in two
+    queries (and the rule's two or three), over the beats of the user's remit only (a
+    地域課長等 of one 地域課 counts his posts' beats; the subquery costs HQ no extra round
+    trip)."""
     stations = list(review_stations(user=user).select_related("headquarters"))
     if not stations:
         return []
     ids = [s.pk for s in stations]
     rule = due_rule(headquarters_id=stations[0].headquarters_id, station_ids=ids, today=today)
     start, end = month_bounds(month)
+    remit = permissions.remit_beats(user).values("pk")
     cards = card_due_counts(
-        cards=LiaisonCard.objects.filter(station_id__in=ids), rule=rule, group="station_id"
+        cards=LiaisonCard.objects.filter(station_id__in=ids, book_id__in=remit),
+        rule=rule,
+        group="station_id",
     )
     visits = _visit_figures(
-        Visit.objects.filter(station_id__in=ids), start, end, group="station_id"
+        Visit.objects.filter(station_id__in=ids, book_id__in=remit), start, end, group="station_id"
     )
     return [(s, _progress(cards.get(s.pk), visits.get(s.pk))) for s in stations]
 
@@ -1082,13 +1151,32 @@ def _reviewed_with_cards(user: User) -> QuerySet[Station]:
     )
 
 
-# Night requests: the officer's own; the station's for those who decide or review them.
+def _remit_officers(user: User, *, current: bool) -> QuerySet:
+    """Officer ids assigned (now, or ever) to a beat within the user's remit: a 地域課長等
+    of one 地域課 answers for his posts' officers only (要領 第3-2(4)); the 署長 and HQ for
+    every officer of their stations."""
+    from accounts.models import BeatAssignment
+
+    assignments = BeatAssignment.objects.filter(
+        beat__in=permissions.beats_for(user).values("pk"), granted_at__isnull=False
+    )
+    if current:
+        assignments = assignments.filter(revoked_at__isnull=True)
+    return assignments.values("officer_id")
+
+
+# Night requests: the officer's own; the station's for those who decide or review them, of
+# the officers within their remit (those who ever held one of their beats, for the record).
 def night_request_list(*, user: User) -> QuerySet[NightVisitRequest]:
     deciders = permissions.stations_for(user, "approve_night_visits").values("pk")
     reviewers = _reviewed_with_cards(user).values("pk")
     return (
         NightVisitRequest.objects.filter(
-            Q(officer=user) | Q(station__in=deciders) | Q(station__in=reviewers)
+            Q(officer=user)
+            | (
+                (Q(station__in=deciders) | Q(station__in=reviewers))
+                & Q(officer__in=_remit_officers(user, current=False))
+            )
         )
         .select_related("officer", "station", "decided_by")
         .order_by("-date", "-requested_at")
@@ -1096,15 +1184,26 @@ def night_request_list(*, user: User) -> QuerySet[NightVisitRequest]:
 
 
 def night_requests_waiting(*, user: User) -> QuerySet[NightVisitRequest]:
-    """What the 地域課長等 has to decide, the soonest date first."""
+    """What the 地域課長等 has to decide, the soonest date first: requests of the officers
+    now on his beats."""
     return (
         NightVisitRequest.objects.filter(
             station__in=permissions.stations_for(user, "approve_night_visits").values("pk"),
             status=NightVisitRequest.Status.PENDING,
+            officer__in=_remit_officers(user, current=True),
         )
         .exclude(officer=user)
         .select_related("officer", "station")
         .order_by("date", "requested_at")
+    )
+
+
+def night_request_in_remit(*, user: User, request: NightVisitRequest) -> bool:
+    """Whether the request's officer now holds a beat within the user's remit."""
+    return (
+        User.objects.filter(pk=request.officer_id)
+        .filter(pk__in=_remit_officers(user, current=True))
+        .exists()
     )
 
 
@@ -1200,6 +1299,7 @@ def takeover_assignment_get(*, user: User, pk: int):
         raise OutOfScope("accounts.beatassignment", str(pk))
     beat = assignment.beat
     own = assignment.officer_id == user.pk and permissions.has_perm(user, "record_visits", beat)
+    # A reviewer of the station reads the takeovers of the beats within his remit only.
     if own or (
         permissions.has_perm(user, "supervise_post", beat.post)
         or (
@@ -1218,9 +1318,14 @@ def takeovers_for(*, user: User) -> list:
 
     posts = permissions.objects_for(user, "supervise_post", Post).values("pk")
     stations = _reviewed_with_cards(user).values("pk")
+    remit = permissions.remit_beats(user).values("pk")
     return list(
         BeatAssignment.objects.filter(granted_at__isnull=False, revoked_at__isnull=True)
-        .filter(Q(officer=user) | Q(beat__post__in=posts) | Q(beat__post__station__in=stations))
+        .filter(
+            Q(officer=user)
+            | Q(beat__post__in=posts)
+            | Q(beat__post__station__in=stations, beat__in=remit)
+        )
         .select_related("beat__post__station", "officer", "takeover")
         .order_by("-starts_on", "pk")
     )
@@ -1268,13 +1373,19 @@ def dedicated_days(*, station: Station, month: dt.date) -> QuerySet[DedicatedDay
     )
 
 
-def station_officers(*, station: Station) -> list[User]:
-    """The beat officers currently assigned in the station."""
+def station_officers(*, station: Station, user: User | None = None) -> list[User]:
+    """The beat officers currently assigned in the station; given the user, those on the
+    beats of his remit (a 地域課長等 of one 地域課: its posts' officers)."""
     from accounts.models import BeatAssignment
 
-    ids = BeatAssignment.objects.filter(
+    assignments = BeatAssignment.objects.filter(
         beat__post__station=station, granted_at__isnull=False, revoked_at__isnull=True
-    ).values("officer_id")
+    )
+    if user is not None:
+        assignments = assignments.filter(
+            beat__in=permissions.remit_beats(user, station).values("pk")
+        )
+    ids = assignments.values("officer_id")
     return list(User.objects.filter(pk__in=ids).order_by("employee_number"))
 
 

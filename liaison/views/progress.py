@@ -6,7 +6,9 @@ support his evaluation; visits on 巡回連絡専従日 are shown apart.
 Who answers what:
 - the figure pages (station, HQ, CSV, officer figures) are for reviewers of the station
   (`review_progress`): a station outside that scope is a 404, and anyone who reviews no
-  station at all gets a 403 on the entry page;
+  station at all gets a 403 on the entry page. A 地域課長等 of one 地域課 sees his posts'
+  beats and officers only (要領 第3-2(4)); an officer reads his own figures page, with the
+  guidance and evaluation written to him (liaison/views/guidance.py);
 - the overdue list of a book is for whoever sees the book (else 404) and either reviews its
   station or writes its cards (the beat officer, the 取扱責任者, the 地域課長等); anyone else
   who sees it gets a 403;
@@ -48,6 +50,7 @@ from ..models import CardKind, MonthlyPlan, VisitPolicy
 from ._common import GET_ONLY, GET_POST, instruction_lines, page_number, refused
 
 OVERDUE_PAGE_SIZE = 50
+NOTES_PER_PAGE = 20
 TREND_MONTHS = 12
 EVALUATION_MONTHS = 6
 # Above this many stations the home panel shows the sum and a link, not a row per station.
@@ -271,7 +274,9 @@ def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
     station = selectors.review_station_get(user=request.user, pk=pk)
     month = _month_from(request)
     today = timezone.localdate()
-    figures = selectors.station_progress(station=station, month=month, today=today)
+    figures = selectors.station_progress(
+        station=station, month=month, today=today, user=request.user
+    )
     plans = _month_plans(station=station, month=month)
     dedicated = _dedicated_counts(station=station, month=month)
     trend = selectors.visit_trend(station_ids=[station.pk], months=TREND_MONTHS, today=month)
@@ -464,7 +469,9 @@ def station_progress_export(request: HttpRequest, pk: int) -> HttpResponse:
     station = selectors.review_station_get(user=request.user, pk=pk)
     # A file has no place for a message: a wrong month is this month, as its name says.
     month = _month_from(request, say=False)
-    figures = selectors.station_progress(station=station, month=month, today=timezone.localdate())
+    figures = selectors.station_progress(
+        station=station, month=month, today=timezone.localdate(), user=request.user
+    )
     plans = _month_plans(station=station, month=month)
     body = progress_csv(figures, plans)
     access_event_record(
@@ -512,8 +519,9 @@ def _plan_scope(user: User, pk: int) -> PlanScope:
         if beat is None:
             raise
         station, reviewer = beat.post.station, False
-    officers = selectors.station_officers(station=station)
-    ids = {officer.pk for officer in officers}
+    officers = selectors.station_officers(station=station, user=user if reviewer else None)
+    ids = {o.pk for o in selectors.station_officers(station=station)} if reviewer else set()
+    ids |= {officer.pk for officer in officers}
     own = [officer for officer in officers if officer.pk == user.pk]
     if not reviewer:
         return PlanScope(station, own, own, ids, reviewer=False)
@@ -643,24 +651,62 @@ def my_plans(request: HttpRequest) -> HttpResponse:
 # --- 評価の参考: an officer's figures over a period ---------------------------------------------
 
 
-@GET_ONLY
-@login_required
-def officer_figures(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    station = selectors.review_station_get(user=request.user, pk=pk)
+def officer_page_scope(user: User, pk: int, user_pk: int) -> tuple[Station, User, bool]:
+    """The station and officer of an officer's period page, and whether it is his own.
+    An officer reads his own (要領 第3-2(4): the guidance and evaluation written to him); a
+    reviewer of the station reads those of the officers within his remit (a 地域課長等 of
+    one 地域課: its posts' officers). Anyone else: 404."""
+    if user_pk == user.pk:
+        beat = (
+            permissions.beats_for(user, "record_visits")
+            .filter(post__station_id=pk)
+            .select_related("post__station")
+            .first()
+        )
+        if beat is not None:
+            return beat.post.station, user, True
+    station = selectors.review_station_get(user=user, pk=pk)
     officer = next(
-        (o for o in selectors.station_officers(station=station) if o.pk == user_pk), None
+        (o for o in selectors.station_officers(station=station, user=user) if o.pk == user_pk),
+        None,
     )
     if officer is None:
         raise OutOfScope("accounts.user", str(user_pk))
+    return station, officer, False
+
+
+def officer_page(
+    request: HttpRequest,
+    station: Station,
+    officer: User,
+    *,
+    own: bool,
+    note_form=None,
+    status: int = 200,
+) -> HttpResponse:
+    """評価の参考 and 指導・評価: the officer's figures over a period, and the notes the
+    地域課長等 and the 署長 wrote to him, with their forms for those who may write."""
+    from ..forms.guidance import OfficerNoteForm
+    from ..guidance.selectors import officer_notes
+    from ..models import OfficerNote
+
     today = timezone.localdate()
     form = PeriodForm(
         request.GET,
         default_start=_add_months(_first(today), 1 - EVALUATION_MONTHS),
         default_end=today,
     )
-    context: dict[str, Any] = {"station": station, "officer": officer, "form": form}
+    context: dict[str, Any] = {
+        "station": station,
+        "officer": officer,
+        "form": form,
+        "own": own,
+        "hide_station_link": own,
+    }
+    period: tuple[dt.date, dt.date] | None = None
     if form.is_valid():
         start, end = form.cleaned_data["from"], form.cleaned_data["to"]
+        period = (start, end)
         totals, by_month = selectors.officer_figures(
             officer=officer, station=station, start=start, end=end
         )
@@ -693,7 +739,41 @@ def officer_figures(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse
             plan_count=len(plans),
             period=f"{text.date_ja(start)}から{text.date_ja(end)}まで",
         )
-    return render(request, "liaison/progress/officer.html", context)
+    notes = Paginator(officer_notes(station=station, officer=officer), NOTES_PER_PAGE).get_page(
+        request.GET.get("notes")
+    )
+    forms_by_kind = {}
+    if not own:
+        initial = {"period_from": period[0], "period_to": period[1]} if period else {}
+        if permissions.has_perm(request.user, "guide_officers", station):
+            forms_by_kind["guidance"] = OfficerNoteForm(
+                kinds=[OfficerNote.Kind.GUIDANCE], initial=initial
+            )
+        if permissions.has_perm(request.user, "evaluate_officers", station):
+            forms_by_kind["evaluation"] = OfficerNoteForm(
+                kinds=[OfficerNote.Kind.EVALUATION, OfficerNote.Kind.COMMENDATION],
+                initial=initial,
+            )
+        if note_form is not None:
+            slot = "guidance" if note_form.kinds == [OfficerNote.Kind.GUIDANCE] else "evaluation"
+            forms_by_kind[slot] = note_form
+    context.update(
+        notes=notes,
+        guidance_form=forms_by_kind.get("guidance"),
+        evaluation_form=forms_by_kind.get("evaluation"),
+        note_url=reverse(
+            "liaison:officer_note_create", kwargs={"pk": station.pk, "user_pk": officer.pk}
+        )
+        + (f"?{request.GET.urlencode()}" if request.GET else ""),
+    )
+    return render(request, "liaison/progress/officer.html", context, status=status)
+
+
+@GET_ONLY
+@login_required
+def officer_figures(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    station, officer, own = officer_page_scope(request.user, pk, user_pk)
+    return officer_page(request, station, officer, own=own)
 
 
 # --- Home panel ----------------------------------------------------------------------------------

@@ -241,8 +241,11 @@ def _my_beats(user: User) -> list[Beat]:
 
 
 def _may_decide(user: User, night: NightVisitRequest) -> bool:
-    return night.officer_id != user.pk and permissions.has_perm(
-        user, "approve_night_visits", Station(pk=night.station_id)
+    """The 地域課長等 of the station over the officer's beats (each 地域課 its own posts)."""
+    return (
+        night.officer_id != user.pk
+        and permissions.has_perm(user, "approve_night_visits", Station(pk=night.station_id))
+        and selectors.night_request_in_remit(user=user, request=night)
     )
 
 

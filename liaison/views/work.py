@@ -44,6 +44,7 @@ from ..forms.work import (
     WorklistFilterForm,
 )
 from ..models import DedicatedDay, VisitPolicy
+from . import handouts
 from ._common import GET_ONLY, GET_POST, instruction_lines, page_number, refused
 
 WORKLIST_PER_PAGE = 50
@@ -152,6 +153,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         request,
         "liaison/work/worklist.html",
         {
+            # 手交中のカード: a section of its own until collected or given up (第6-2(1)ア).
+            **handouts.worklist_section(request.user),
             "here": "巡回連絡の予定",
             "form": form,
             "beats": beats,
@@ -618,7 +621,7 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
     if asked and month is None:
         messages.warning(request, "月の指定が正しくないため、今月を表示しています。")
     month = month or today.replace(day=1)
-    officers = selectors.station_officers(station=station)
+    officers = selectors.station_officers(station=station, user=request.user)
     default_date = today if (today.year, today.month) == (month.year, month.month) else month
     form = DedicatedDayForm(request.POST or None, officers=officers, initial={"date": default_date})
     if request.method == "POST" and form.is_valid():

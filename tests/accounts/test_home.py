@@ -274,11 +274,13 @@ def _more_of_everything(world) -> None:
 # sign-ins, the session save (savepoint, update, release); the progress panel (which
 # stations, the due rule's station instructions and policy, card and visit figures grouped
 # by station), the waiting night requests, the visits outside the hours waiting for him, the
-# takeover panel's question.
-CHIEF_QUERIES = 19
+# takeover panel's question; the drafts of his station waiting too long (one grouped query,
+# his own among them).
+CHIEF_QUERIES = 20
 # The chief's, with the upcoming appointments and the locked accounts, without the waiting
-# night requests and visits outside the hours (he approves none).
-MANAGER_QUERIES = 19
+# night requests and visits outside the hours (he approves none) and the drafts (he keeps no
+# station's queue).
+MANAGER_QUERIES = 20
 
 
 @pytest.mark.parametrize(

@@ -29,12 +29,17 @@ def test_figure_pages(world, login, persona):
         station = getattr(world, f"station_{key}")
         officer = world.beat_officer if key == "a" else world.other_officer
         want = expected_station_page(persona, key)
+        officer_page = reverse(
+            "liaison:officer_figures", kwargs={"pk": station.pk, "user_pk": officer.pk}
+        )
         for url in (
             reverse("liaison:station_progress", kwargs={"pk": station.pk}),
             reverse("liaison:station_progress_export", kwargs={"pk": station.pk}),
-            reverse("liaison:officer_figures", kwargs={"pk": station.pk, "user_pk": officer.pk}),
+            officer_page,
         ):
-            assert client.get(url).status_code == want, url
+            # An officer reads his own page too (要領 第3-2(4): the guidance written to him).
+            own = url == officer_page and getattr(world, persona) == officer
+            assert client.get(url).status_code == (200 if own else want), url
             assert client.post(url).status_code == 405, url
 
 

@@ -102,7 +102,14 @@ def test_an_officer_not_of_this_station_is_404(world, login, figures):
     assert client.get(url(world.station_b, world.other_officer)).status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["beat_officer", "supervisor", "staff", "no_role"])
-def test_only_reviewers_see_it(world, login, figures, persona):
+@pytest.mark.parametrize("persona", ["supervisor", "staff", "no_role", "other_officer"])
+def test_only_reviewers_and_the_officer_himself_see_it(world, login, figures, persona):
     response = login(getattr(world, persona)).get(url(world.station_a, world.beat_officer))
     assert response.status_code == 404
+
+
+def test_the_officer_reads_his_own_page(world, login, figures):
+    # 要領 第3-2(4): the guidance and evaluation written to him are on it.
+    response = login(world.beat_officer).get(url(world.station_a, world.beat_officer))
+    assert response.status_code == 200
+    assert "指導・評価の記録" in response.content.decode()

@@ -1,0 +1,77 @@
+"""Home panels of cards waiting too long, registered from liaison.navigation.
+
+要領 第6-2(1)イ: a card made by other staff goes to the 地域課長等 「速やかに」. A draft older
+than CARD_DRAFT_STALE_DAYS stands out to its maker and to the 地域課長等 (who and how many
+only: a draft stays its maker's to read).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from accounts import permissions
+from accounts.models import Beat, Station
+
+from . import selectors
+
+
+def _makes_drafts(user) -> bool:
+    # Questions the menu asks anyway (cached per request): most people pay no query here.
+    return permissions.may_submit_cards(user) or permissions.holds_anywhere(
+        user, "change_beat_cards", Beat
+    )
+
+
+def _chases(user) -> bool:
+    return permissions.holds_anywhere(user, "assign_submitted_cards", Station)
+
+
+def _by_maker(user) -> list:
+    """The 地域課長等's one query: stale drafts in his remit by maker, his own included."""
+    cache = user.__dict__
+    if "_stale_drafts_by_maker" not in cache:
+        cache["_stale_drafts_by_maker"] = (
+            selectors.stale_drafts_for_chief(user=user) if _chases(user) else []
+        )
+    return cache["_stale_drafts_by_maker"]
+
+
+def _mine(user) -> int:
+    cache = user.__dict__
+    if "_stale_drafts_mine" not in cache:
+        if _chases(user):
+            # His own drafts lie in the books he writes: already in his one query.
+            count = sum(row.count for row in _by_maker(user) if row.maker_id == user.pk)
+        elif _makes_drafts(user):
+            count = selectors.stale_drafts_mine(user=user)
+        else:
+            count = 0
+        cache["_stale_drafts_mine"] = count
+    return cache["_stale_drafts_mine"]
+
+
+def has_stale_drafts(user) -> bool:
+    return bool(user.is_authenticated and _mine(user))
+
+
+def stale_drafts_panel(user) -> dict[str, Any]:
+    return {"count": _mine(user), "days": settings.CARD_DRAFT_STALE_DAYS}
+
+
+def _others(user) -> list:
+    return [row for row in _by_maker(user) if row.maker_id != user.pk]
+
+
+def has_stale_drafts_to_chase(user) -> bool:
+    return bool(user.is_authenticated and _others(user))
+
+
+def stale_drafts_chief_panel(user) -> dict[str, Any]:
+    rows = _others(user)
+    return {
+        "rows": rows,
+        "total": sum(row.count for row in rows),
+        "days": settings.CARD_DRAFT_STALE_DAYS,
+    }
