@@ -298,6 +298,8 @@ class Beat(models.Model):
             ("print_beat_cards", "記入済み巡回連絡カードの印刷"),
             ("record_visits", "巡回連絡の記録・夜間巡回連絡の承認申請"),
             ("set_beat_area", "受持区の区域（町字・丁目）の設定"),
+            # The 地域部長: the beat's figures (progress), never its cards.
+            ("review_beat_figures", "受持区の実施状況（件数）の把握"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["post", "name"], name="accounts_beat_unique_name")

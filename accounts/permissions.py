@@ -60,6 +60,8 @@ ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
     Role.REGIONAL_DIRECTOR: {
         "headquarters": ["set_visit_policy"],
         "stations": ["review_progress"],
+        # Figures per beat, no card: his remit for the progress pages.
+        "beats": ["review_beat_figures"],
     },
     Role.AUDITOR: {"headquarters": ["audit_access"]},
     Role.ALERT_HQ_APPROVER: {"headquarters": ["approve_prefecture_alerts"]},
@@ -510,15 +512,8 @@ def remit_beats(user, station: Station | int | None = None) -> QuerySet[Beat]:
     """The beats within the user's remit for station duties (night approval, submitted
     cards, progress, guidance), of one station if given: a 地域課長等 appointed with his 地域課
     has that department's posts' beats; the 署長 and the 統括管理責任者 every beat they read;
-    a reviewer of figures who reads no card there (the 地域部長) every beat of the stations
-    he reviews. One query when used, as subqueries."""
-    viewable = beats_for(user, "view_beat_cards")
-    figures_only = stations_for(user, "review_progress").exclude(
-        pk__in=viewable.values("post__station_id")
-    )
-    beats = Beat.objects.filter(
-        Q(pk__in=viewable.values("pk")) | Q(post__station__in=figures_only.values("pk"))
-    )
+    the 地域部長, who reads no card, every beat whose figures he reviews."""
+    beats = objects_for(user, ["view_beat_cards", "review_beat_figures"], Beat, any_perm=True)
     if station is not None:
         station_id = station.pk if isinstance(station, Station) else station
         beats = beats.filter(post__station_id=station_id)

@@ -12,6 +12,7 @@ from accounts.inputs import parse_ids
 
 from . import text
 from .models import (
+    BeatArea,
     CardHandout,
     CardMember,
     CardVehicle,
@@ -277,6 +278,17 @@ def register_issue10_sources() -> None:
             object_type="liaison.officernote",
             values_visible=note_values_visible,
             hidden_fields=frozenset({"written_at"}),
+        )
+    )
+    register_history(
+        HistorySource(
+            key="beat_area",
+            label="受持区の区域",
+            model=BeatArea,
+            object_type="liaison.beatarea",
+            # Towns and 丁目 of a beat: no one's personal data.
+            values_visible=_everyone_sees,
+            hidden_fields=frozenset({"town_key", "set_at"}),
         )
     )
 

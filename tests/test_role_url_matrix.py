@@ -661,10 +661,11 @@ ROUTES: dict[str, Route] = {
             {
                 "": {
                     **each(STATION_MANAGERS, OK),
-                    "overall_manager": FORBIDDEN,
-                    "beat_officer": FORBIDDEN,
+                    **each({"overall_manager", "regional_director", "beat_officer"}, FORBIDDEN),
                 },
-                "other_station": each({"overall_manager", "other_officer"}, FORBIDDEN),
+                "other_station": each(
+                    {"overall_manager", "regional_director", "other_officer"}, FORBIDDEN
+                ),
             }
         ),
         variants=OFFICER_PAGES,

@@ -280,7 +280,7 @@ CHIEF_QUERIES = 20
 # The chief's, with the upcoming appointments and the locked accounts, without the waiting
 # night requests and visits outside the hours (he approves none) and the drafts (he keeps no
 # station's queue).
-MANAGER_QUERIES = 20
+MANAGER_QUERIES = 19
 
 
 @pytest.mark.parametrize(

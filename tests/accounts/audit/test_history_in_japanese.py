@@ -17,13 +17,19 @@ from accounts import services as account_services
 from accounts.audit import registry
 from accounts.models import Appointment, BeatAssignment, Role, User
 from liaison import services
+from liaison.areas import services as area_services
+from liaison.guidance import services as guidance_services
+from liaison.handouts import services as handout_services
 from liaison.models import (
+    BeatArea,
+    CardHandout,
     CardKind,
     CardMember,
     CardVehicle,
     LiaisonCard,
     MonthlyPlan,
     NightVisitRequest,
+    OfficerNote,
     StationInstruction,
     Visit,
     VisitOutcome,
@@ -67,6 +73,9 @@ def test_the_tracked_models_are_these():
         VisitPolicy,
         MonthlyPlan,
         StationInstruction,
+        CardHandout,
+        OfficerNote,
+        BeatArea,
     }
 
 
@@ -260,6 +269,31 @@ def changed(world):
     instruction = services.station_instruction_end(
         actor=world.station_manager, instruction=instruction
     )
+    handout = handout_services.handout_record(
+        actor=world.beat_officer,
+        book=book_of(world.beat_a1_1),
+        handed_on=today,
+        town="笠原町",
+        banchi="5-5",
+        resident_name="水戸 次郎",
+    )
+    handout = handout_services.handout_give_up(
+        actor=world.beat_officer, handout=handout, reason="転居したため回収できない"
+    )
+    note = guidance_services.officer_note_add(
+        actor=world.chief,
+        station=world.station_a,
+        officer=world.beat_officer,
+        kind="guidance",
+        body="高齢者世帯の訪問を優先すること",
+    )
+    area_services.beat_areas_set(
+        actor=world.chief, beat=world.beat_a1_1, text="笠原町\n千波町一丁目"
+    )
+    area_services.beat_areas_set(
+        actor=world.chief, beat=world.beat_a1_1, text="笠原町\n千波町二丁目", reason="境界の変更"
+    )
+    area = BeatArea.history.filter(town="笠原町").latest("history_date").instance
     appointment = Appointment.objects.filter(user=world.staff).get()
     account_services.appointment_end(
         actor=world.overall_manager, appointment=appointment, ends_on=today, reason="人事異動"
@@ -278,6 +312,9 @@ def changed(world):
         "visit_policy": policy,
         "monthly_plan": plan,
         "station_instruction": instruction,
+        "handout": handout,
+        "officer_note": note,
+        "beat_area": area,
         "appointment": appointment,
         "beat_assignment": assignment,
     }
