@@ -183,3 +183,12 @@ def register_issue10() -> None:
             order=9,
         )
     )
+    register_panel(
+        HomePanel(
+            "受持区の指定を待つカード",
+            "liaison/panels/cards_waiting.html",
+            panels.has_cards_waiting_for_beat,
+            panels.cards_waiting_panel,
+            order=6,
+        )
+    )

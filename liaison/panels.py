@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Beat, Station
@@ -75,3 +76,45 @@ def stale_drafts_chief_panel(user) -> dict[str, Any]:
         "total": sum(row.count for row in rows),
         "days": settings.CARD_DRAFT_STALE_DAYS,
     }
+
+
+# --- Submitted cards waiting for a beat (要領 第6-2(3)ウ) --------------------------------------
+
+WAITING_SHOWN = 5
+
+
+def _waiting(user) -> list:
+    """The 地域課長等's one query: the longest-waiting submitted cards of his queue."""
+    cache = user.__dict__
+    if "_cards_waiting_for_beat" not in cache:
+        cache["_cards_waiting_for_beat"] = (
+            list(selectors.cards_waiting_for_beat(user=user)[: WAITING_SHOWN + 1])
+            if _chases(user)
+            else []
+        )
+    return cache["_cards_waiting_for_beat"]
+
+
+def has_cards_waiting_for_beat(user) -> bool:
+    return bool(user.is_authenticated and _waiting(user))
+
+
+def cards_waiting_panel(user) -> dict[str, Any]:
+    """Card numbers, how long each has waited, who made it and the beat its address
+    proposes: no resident's name or address on the home page."""
+    today = timezone.localdate()
+    rows = []
+    for card in _waiting(user)[:WAITING_SHOWN]:
+        since = timezone.localdate(card.submitted_at or card.created_at)
+        beat = card.proposed_book.beat if card.proposed_book_id else None
+        rows.append(
+            {
+                "card": card,
+                "since": since,
+                "days": (today - since).days,
+                "proposed": f"{beat.post.name} {beat.name}" if beat else "",
+            }
+        )
+    more = len(_waiting(user)) > WAITING_SHOWN
+    total = selectors.cards_waiting_for_beat(user=user).count() if more else len(rows)
+    return {"rows": rows, "more": more, "total": total}

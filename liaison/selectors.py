@@ -148,6 +148,30 @@ def submitted_list(*, user: User) -> QuerySet[LiaisonCard]:
     )
 
 
+def cards_waiting_for_beat(*, user: User) -> QuerySet[LiaisonCard]:
+    """Submitted cards in the user's queue that wait for a beat (要領 第6-2(3)ウ), the
+    longest waiting first: the 地域課長等's home page flags them with their age."""
+    scope = permissions.card_scope(user)
+    return (
+        card_list(user=user)
+        .filter(
+            status=CardStatus.SUBMITTED,
+            book__isnull=True,
+            station_id__in=scope["assign_stations"],
+        )
+        .select_related("created_by", "proposed_book__beat__post")
+        .only(
+            "pk",
+            "submitted_at",
+            "created_at",
+            "created_by__full_name",
+            "proposed_book__beat__name",
+            "proposed_book__beat__post__name",
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
 def draft_stale_before(now: dt.datetime | None = None) -> dt.datetime:
     """Drafts made before this instant are stale (要領 第6-2(1)イ: submitted 「速やかに」)."""
     return (now or timezone.now()) - dt.timedelta(days=settings.CARD_DRAFT_STALE_DAYS)

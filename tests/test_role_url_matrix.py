@@ -525,6 +525,8 @@ ROUTES: dict[str, Route] = {
         variants=VISITS,
     ),
     "liaison:night_request_list": Route(get=signed_in(OK)),
+    # 未対応の事項: whoever reads books (his beats' follow-ups, or his post's, station's).
+    "liaison:follow_up_list": Route(get=only(CARD_PEOPLE)),
     "liaison:night_request_create": Route(
         get=only(OFFICERS), post=only(OFFICERS), post_data=lambda w: {"reason": ""}
     ),

@@ -26,9 +26,11 @@ def _label(name: str) -> str:
 
 
 class WorklistFilterForm(forms.Form):
-    """The beat to show, when the officer has several."""
+    """The beat to show, when the officer has several; the overdue cards only, if asked
+    (the home page's 「期限超過」 links here)."""
 
     beat = forms.TypedChoiceField(label="受持区", coerce=int, required=False, empty_value=None)
+    overdue = forms.BooleanField(label="期限超過のカードだけを表示", required=False)
 
     def __init__(self, data, *, beats, **kwargs):
         super().__init__(data, **kwargs)
@@ -39,6 +41,9 @@ class WorklistFilterForm(forms.Form):
     def beat_id(self) -> int | None:
         """The chosen beat, or None (all of them) when absent or not one of his."""
         return self.cleaned_data.get("beat") if self.is_valid() else None
+
+    def overdue_only(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("overdue"))
 
 
 class VisitPolicyForm(forms.Form):

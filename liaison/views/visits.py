@@ -26,6 +26,7 @@ from accounts import dates, permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat, Station, User
+from accounts.services import access_event_record
 
 from .. import selectors, services, text
 from ..forms.visits import (
@@ -471,7 +472,33 @@ def uses_night_requests(user: User) -> bool:
     )
 
 
+FOLLOW_UPS_PER_PAGE = 50
+
+
+@GET_ONLY
+@login_required
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    """未対応の事項: the follow-ups raised on visits to the cards of the books the user sees,
+    not yet marked done, the oldest first; each opens its visit, where it is closed."""
+    if not permissions.holds_anywhere(request.user, "view_beat_cards", Beat):
+        raise PermissionDenied("未対応の事項は、巡回連絡簿を見る職員のページです。")
+    page = Paginator(selectors.follow_ups_open(user=request.user), FOLLOW_UPS_PER_PAGE).get_page(
+        page_number(request)
+    )
+    access_event_record(
+        user=request.user,
+        action=AccessEvent.Action.LIST,
+        object_type="liaison.visit",
+        summary=f"未対応の事項の一覧 {page.paginator.count}件（{page.number}ページ目）",
+        record_count=len(page.object_list),
+    )
+    return render(
+        request, "liaison/visits/follow_up_list.html", {"page": page, "here": "未対応の事項"}
+    )
+
+
 urlpatterns = [
+    path("follow-ups/", follow_up_list, name="follow_up_list"),
     path("cards/<id:pk>/visits/new/", visit_create, name="visit_create"),
     path("cards/<id:pk>/visits/absent/", visit_absent, name="visit_absent"),
     path("visits/<id:pk>/", visit_detail, name="visit_detail"),

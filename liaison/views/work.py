@@ -135,15 +135,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
     today (不在) is no longer listed."""
     beats = _officer_beats(request.user)
     form, beat, today, work = _worklist_items(request, beats)
-    page = Paginator(work.items, WORKLIST_PER_PAGE).get_page(page_number(request))
+    overdue_only = form.overdue_only()
+    items = [item for item in work.items if item.overdue_days] if overdue_only else work.items
+    page = Paginator(items, WORKLIST_PER_PAGE).get_page(page_number(request))
     count = page.paginator.count
     access_event_record(
         user=request.user,
         action=AccessEvent.Action.LIST,
         object_type=CARD_OBJECT,
         station=(beat or beats[0]).post.station,
-        summary=f"巡回連絡の予定（ワークリスト）{'（受持区で絞り込み）' if beat else ''} "
-        f"{count}件（{page.number}ページ目）",
+        summary=f"巡回連絡の予定（ワークリスト）{'（受持区で絞り込み）' if beat else ''}"
+        f"{'（期限超過のみ）' if overdue_only else ''} {count}件（{page.number}ページ目）",
     )
     dedicated = _my_dedicated_days(request.user, beats, today)
     print_url = reverse("liaison:worklist_print")
@@ -160,6 +162,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "beats": beats,
             "beat": beat,
             "several_beats": len(beats) > 1,
+            "overdue_only": overdue_only,
             "page": page,
             "rows": _work_rows(list(page.object_list), several_beats=len(beats) > 1),
             "count": count,
@@ -225,7 +228,7 @@ def worklist_panel(user) -> dict[str, Any]:
     """「巡回連絡の予定」 on a beat officer's home page: his beats' 要訪問・期限超過, counted
     as his worklist and the progress page count them."""
     figures = selectors.worklist_figures(user=user, today=timezone.localdate())
-    return {"figures": figures}
+    return {"figures": figures, "follow_ups": selectors.follow_ups_open(user=user).count()}
 
 
 # --- 実施頻度 ------------------------------------------------------------------------------
