@@ -230,8 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         f"受持区 {world.measured_book.beat.name}（{world.measured_book.cards.count():,} 件）"
     )
 
+    # Only what the chosen measures stand on: the audit's ten million events are not made
+    # for a run of the book page alone.
     for module in modules:
-        if hasattr(module, "prepare"):
+        chosen = any(m in selected for m in module.MEASURES)
+        if hasattr(module, "prepare") and chosen:
             module.prepare(world, options)
 
     clients = {world.chief.pk: _client_for(world.chief)}
