@@ -90,7 +90,7 @@ def figures_everywhere(world, login) -> dict[str, tuple[str, str]]:
     takeover = takeover.decode()
 
     work = re.search(r"要訪問 (\d+)件（うち期限超過 (\d+)件）", worklist)
-    panel_officer = re.search(r"受持区の要訪問 (\d+) 件（うち期限超過 (\d+) 件）", home_officer)
+    panel_officer = re.search(r"(\d+) 件 本日の要訪問 .*?(\d+) 件 うち期限超過", home_officer)
     panel_chief = re.search(r"要訪問 (\d+)件（うち期限超過 (\d+) 件）", home_chief)
     return {
         "station": tuple(beat_row(station)[3:5]),
