@@ -367,6 +367,9 @@ def book_summary(*, book: LiaisonBook, today: dt.date | None = None) -> dict[str
     rule = station_due_rule(station=book.beat.post.station, today=today or timezone.localdate())
     due = _due_aggregates(rule)
     row = LiaisonCard.objects.filter(book=book).aggregate(
+        # The length of the book's default list (its filed cards): the book page's paginator
+        # takes it from here rather than counting again.
+        filed=Count("pk", filter=filed),
         households=Count("pk", filter=filed & Q(kind=CardKind.HOUSEHOLD)),
         apartments=Count("pk", filter=filed & Q(kind=CardKind.APARTMENT)),
         businesses=Count("pk", filter=filed & Q(kind=CardKind.BUSINESS)),

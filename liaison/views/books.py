@@ -154,9 +154,13 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = BookCardFilterForm(request.GET)
     filters = form.selector_kwargs()
     cards = selectors.book_card_list(book=book, **filters)
-    page = Paginator(cards, BOOK_PAGE_SIZE).get_page(page_number(request))
-    rows = [_book_row(card) for card in page.object_list]
     summary = selectors.book_summary(book=book)
+    paginator = Paginator(cards, BOOK_PAGE_SIZE)
+    if not form.filtered:
+        # The unfiltered list is the book's filed cards, which the summary has just counted.
+        paginator.count = summary["filed"]
+    page = paginator.get_page(page_number(request))
+    rows = [_book_row(card) for card in page.object_list]
     beat = book.beat
     count = page.paginator.count
     if filters["query"]:
