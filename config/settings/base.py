@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "accounts",
+    # The HQ audit: a feature package of accounts registered as an app (label `audit`) for
+    # its management commands and tasks; no models (they are accounts').
+    "accounts.audit",
     "liaison",
     "network",
     "alerts",
