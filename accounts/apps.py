@@ -24,10 +24,9 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import navigation, signals
-        from .audit.history import register_accounts_sources
 
+        # The audit (accounts.audit, an app of its own) registers its entries itself.
         navigation.register_accounts_entries()
-        register_accounts_sources()
         # After auth's own listener has made the permissions a migration added.
         post_migrate.connect(
             signals.role_groups_after_migrate, sender=self, dispatch_uid="accounts_role_groups"

@@ -65,8 +65,8 @@ def panels_for(user) -> list[dict[str, Any]]:
 
 
 def register_accounts_entries() -> None:
+    """accounts' own entries; the audit registers its own (accounts.audit.panels)."""
     from . import panels
-    from .audit import cases
     from .views import notices
 
     register_nav(NavEntry("ホーム", "accounts:home", lambda u: u.is_authenticated, order=0))
@@ -77,16 +77,6 @@ def register_accounts_entries() -> None:
         NavEntry(
             "パスワード・認証アプリ", "accounts:password_change", lambda u: u.is_authenticated, 90
         )
-    )
-    # 閲覧記録の監査: HQ auditors; 要確認事案 also 取扱責任者; the report also 統括管理責任者.
-    register_nav(NavEntry("閲覧記録の監査", "accounts:audit_event_list", permissions.can_audit, 60))
-    register_nav(
-        NavEntry("要確認事案", "accounts:audit_case_list", permissions.may_list_anomaly_cases, 62)
-    )
-    register_nav(NavEntry("変更履歴", "accounts:audit_history_list", permissions.can_audit, 64))
-    register_nav(NavEntry("改ざん検知", "accounts:audit_integrity", permissions.can_audit, 66))
-    register_nav(
-        NavEntry("監査報告", "accounts:audit_report", permissions.can_view_audit_report, 68)
     )
 
     def signed_in(user) -> bool:
@@ -135,24 +125,6 @@ def register_accounts_entries() -> None:
             permissions.can_manage_appointments,
             panels.locked_accounts_panel,
             order=40,
-        )
-    )
-    register_panel(
-        HomePanel(
-            "直近24時間の注意事項",
-            "accounts/panels/audit_watch.html",
-            permissions.can_audit,
-            panels.audit_watch_panel,
-            order=50,
-        )
-    )
-    register_panel(
-        HomePanel(
-            "要確認事案",
-            "accounts/panels/anomaly_cases.html",
-            permissions.may_list_anomaly_cases,
-            cases.anomaly_cases_panel,
-            order=55,
         )
     )
     register_panel(

@@ -14,17 +14,16 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 
 from . import permissions, selectors
-from .models import AccessEvent, Appointment, Beat, BeatAssignment, Post, Station, User
+from .models import Appointment, Beat, BeatAssignment, Post, Station, User
 
 UPCOMING_DAYS = 14
 UPCOMING_LIMIT = 50
 RECENT_SIGN_INS = 5
-WATCH_WINDOW = dt.timedelta(hours=24)
 
 
 # --- Everyone: roles and beats, own sign-ins -----------------------------------------------
@@ -138,43 +137,6 @@ def account_locked_list(*, user: User) -> list[dict[str, Any]]:
 
 def locked_accounts_panel(user: User) -> dict[str, Any]:
     return {"locked": account_locked_list(user=user)}
-
-
-# --- HQ auditors ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WatchCounts:
-    """Events worth a look in the last 24 hours; counts only, no personal data."""
-
-    denied: int = 0
-    lockouts: int = 0
-    failed_sign_ins: int = 0
-    since: dt.datetime | None = None
-
-    @property
-    def total(self) -> int:
-        return self.denied + self.lockouts + self.failed_sign_ins
-
-
-def access_event_watch_counts(*, user: User, now: dt.datetime | None = None) -> WatchCounts:
-    if not permissions.can_audit(user):
-        return WatchCounts()
-    since = (now or timezone.now()) - WATCH_WINDOW
-    action = AccessEvent.Action
-    counts = AccessEvent.objects.filter(
-        occurred_at__gte=since,
-        action__in=[action.DENIED, action.LOCKOUT, action.LOGIN_FAILED],
-    ).aggregate(
-        denied=Count("pk", filter=Q(action=action.DENIED)),
-        lockouts=Count("pk", filter=Q(action=action.LOCKOUT)),
-        failed_sign_ins=Count("pk", filter=Q(action=action.LOGIN_FAILED)),
-    )
-    return WatchCounts(since=since, **counts)
-
-
-def audit_watch_panel(user: User) -> dict[str, Any]:
-    return {"counts": access_event_watch_counts(user=user)}
 
 
 # --- Station roles with cards ---------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Celery tasks of accounts. Tasks take ids and call services."""
+"""Celery tasks of accounts (appointments, notices, the queue's ping). Tasks take ids and
+call services. The audit's tasks are in accounts.audit.tasks."""
 
 from celery import shared_task
 from django.conf import settings
@@ -36,25 +37,3 @@ def notices_mail(notice_ids: list[int]) -> int:
         )
         sent += 1
     return sent
-
-
-@shared_task
-def access_log_verify() -> dict[str, object]:
-    """Daily: walk every chain of the access log; on a break, tell HQ auditors."""
-    from .audit.services import access_log_verify as verify
-
-    check = verify(actor=None)
-    return {"ok": check.ok, "checked": check.checked}
-
-
-@shared_task
-def anomalies_detect(day: str | None = None) -> dict[str, int]:
-    """Daily (for yesterday) and on demand: turn the day's access patterns into cases."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from .audit.anomalies import anomalies_detect as detect
-
-    on = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
-    return detect(actor=None, day=on)

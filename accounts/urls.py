@@ -1,4 +1,5 @@
-from .views import audit, audit_cases, audit_history, audit_integrity, auth, home, notices, people
+from .audit import urls as audit_urls
+from .views import auth, home, notices, people
 
 app_name = "accounts"
 
@@ -7,9 +8,6 @@ urlpatterns = [
     *auth.urlpatterns,
     *people.urlpatterns,
     *notices.urlpatterns,
-    # 閲覧記録の監査 (HQ auditors; the report also for the 統括管理責任者)
-    *audit.urlpatterns,
-    *audit_cases.urlpatterns,
-    *audit_history.urlpatterns,
-    *audit_integrity.urlpatterns,
+    # 閲覧記録の監査: its own feature package, in this namespace (accounts:audit_…).
+    *audit_urls.urlpatterns,
 ]

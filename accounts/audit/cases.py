@@ -1,5 +1,5 @@
-"""要確認事案 (anomaly cases): who may see and review them, their review workflow, the home
-panel, and the monthly audit report (counts only).
+"""要確認事案 (anomaly cases): who may see and review them, their review workflow, and the
+monthly audit report (counts only). The home panel is in accounts.audit.panels.
 
 The workflow is the table MOVES; `anomaly_case_review` re-reads the case with
 select_for_update, refuses a move not in the table with a TransitionError naming both
@@ -99,7 +99,7 @@ def _overdue_before(now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()) - dt.timedelta(days=review_days())
 
 
-def _overdue_q(now: dt.datetime | None = None) -> Q:
+def overdue_q(now: dt.datetime | None = None) -> Q:
     return Q(status=Status.OPEN, found_at__lt=_overdue_before(now))
 
 
@@ -126,7 +126,7 @@ def anomaly_case_list(
     now: dt.datetime | None = None,
 ) -> QuerySet[AnomalyCase]:
     """The cases in the user's scope, overdue first, then open, then newest found."""
-    overdue = _overdue_q(now)
+    overdue = overdue_q(now)
     cases = anomaly_case_scope(user=user).annotate(
         is_overdue=Case(When(overdue, then=Value(True)), default=Value(False)),
         is_open=Case(
@@ -282,26 +282,6 @@ def anomaly_case_reviews(*, case: AnomalyCase) -> list[AnomalyReview]:
     return list(case.reviews.select_related("reviewer").order_by("reviewed_at", "pk"))
 
 
-# --- Home panel ----------------------------------------------------------------------------
-
-
-def anomaly_cases_panel(user: User) -> dict:
-    """Open and overdue cases in the user's scope: one aggregate query."""
-    counts = anomaly_case_scope(user=user).aggregate(
-        open=Count("pk", filter=Q(status=Status.OPEN)),
-        overdue=Count("pk", filter=_overdue_q()),
-        escalated=Count("pk", filter=Q(status=Status.ESCALATED)),
-    )
-    url = reverse("accounts:audit_case_list")
-    return {
-        **counts,
-        "url": url,
-        "open_url": f"{url}?status={Status.OPEN}",
-        "overdue_url": f"{url}?overdue=on",
-        "overdue_label": overdue_label(),
-    }
-
-
 # --- The monthly audit report (counts only) ------------------------------------------------
 
 
@@ -333,6 +313,14 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(month.replace(day=1), dt.time(0), tzinfo=tz)
     following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return start, dt.datetime.combine(following, dt.time(0), tzinfo=tz)
+
+
+def report_neighbours(month: dt.date) -> tuple[str, str]:
+    """The months before and after `month` as 「2026-04」 for the report's links; no
+    following month past the current one."""
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return f"{previous:%Y-%m}", f"{following:%Y-%m}" if following <= timezone.localdate() else ""
 
 
 def audit_report_get(*, user: User, month: dt.date) -> AuditReport:
@@ -379,6 +367,6 @@ def audit_report_get(*, user: User, month: dt.date) -> AuditReport:
         counts = [by_kind.get(kind, {}).get(s, 0) for s, _ in report.case_statuses]
         report.case_kinds.append((label, counts, sum(counts)))
     report.case_total = sum(total for _, _, total in report.case_kinds)
-    report.overdue = AnomalyCase.objects.filter(_overdue_q()).count()
+    report.overdue = AnomalyCase.objects.filter(overdue_q()).count()
     report.last_check = AccessLogCheck.objects.order_by("-ran_at", "-pk").first()
     return report

@@ -1,51 +1,52 @@
-"""Reads of the access log for HQ auditors (search, a person's timeline, an object's history)
-and for the card page's 「閲覧・印刷・出力の記録」 panel.
+"""Reads of the access log that depend on who asks: the HQ auditors' search and CSV export,
+a person's timeline and activity summary, an object's access history (also for the card
+page's 「閲覧・印刷・出力の記録」 panel), and the 改ざん検知 overview.
 
-Every list is newest first and paged by keyset, never by OFFSET or a COUNT(*) over the
-result: the cursor is the (occurred_at, id) of the last row shown, and the next page asks for
-`occurred_at <= t AND (occurred_at < t OR id < last_id)`. The first half is a bound that
-PostgreSQL can hand to the (…, -occurred_at) indexes (user, object, station, time), the
-second breaks ties between events of the same microsecond; so page 1000 costs what page 1
-costs, at ten million rows as at a hundred. A filter with many values (a part of a name: up
-to 50 people; a household's name: up to 200 cards) is asked value by value, each an index
-range with a LIMIT, and merged (`_page`), so that people or cards with few events do not
-make PostgreSQL walk the whole time index.
-
-Auditors see events, never contents: objects are named by `registry.kind(...).describe`
-(「カード No.123（署 交番 受持区）」), and a household's name is turned into card ids by the
-owning app's resolver, the names themselves never coming back.
+Each selector refuses anyone but an HQ auditor (object_access_history excepted: its caller
+decides). The building blocks (cursor, filter, rows, keyset paging) are in
+accounts.audit.events. A household's name is turned into card ids by the owning app's
+resolver, the names themselves never coming back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zoneinfo
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils import timezone
 
 from .. import permissions
 from ..exceptions import PermissionDenied
-from ..inputs import parse_id, parse_ids
 from ..models import (
     AccessChainHead,
     AccessEvent,
     AccessLogCheck,
     AccessLogPurge,
-    Role,
     Station,
     User,
 )
 from ..selectors import employee_number_of, user_name_filter
 from . import registry
+from .events import (
+    CARD,
+    STATION,
+    Cursor,
+    EventFilter,
+    EventPage,
+    EventRow,
+    FilterResolution,
+    event_rows,
+    keyset_page,
+    plain_label,
+    role_label,
+)
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 PAGE_SIZE = 50
@@ -56,8 +57,8 @@ PERSON_MATCH_LIMIT = 50
 # liaison.audit.NAME_MATCH_LIMIT: the resolver returns at most this many cards. Reaching it
 # means the name was too vague and the search covers only the first of them.
 NAME_MATCH_LIMIT = 200
-CARD = "liaison.liaisoncard"
-STATION = "accounts.station"
+# The person page's summary when no period is given: the last 30 days.
+SUMMARY_DAYS = 30
 # The card page's panel: what was done with the card's contents.
 CARD_PANEL_ACTIONS = (
     AccessEvent.Action.VIEW,
@@ -65,10 +66,7 @@ CARD_PANEL_ACTIONS = (
     AccessEvent.Action.EXPORT,
 )
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICRO = dt.timedelta(microseconds=1)
-_CURSOR = re.compile(r"^(\d{1,17})-(\d{1,19})$")
-_ROLE_LABELS = dict(Role.choices)
 
 
 def _require_auditor(user) -> None:
@@ -76,131 +74,7 @@ def _require_auditor(user) -> None:
         raise PermissionDenied("閲覧記録の監査は本部の監査担当者のみが行えます。")
 
 
-# --- Cursor ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """The (occurred_at, id) of the last row shown: the next page starts after it."""
-
-    occurred_at: dt.datetime
-    pk: int
-
-    def encode(self) -> str:
-        micros = (self.occurred_at - _EPOCH) // _MICRO
-        return f"{micros}-{self.pk}"
-
-    @classmethod
-    def decode(cls, text: str) -> Cursor | None:
-        """None for anything that is not a cursor this module wrote."""
-        match = _CURSOR.match(text.strip())
-        if match is None:
-            return None
-        pk = int(match.group(2))
-        if pk >= 2**63:  # beyond a bigint: PostgreSQL would refuse the query
-            return None
-        try:
-            occurred_at = _EPOCH + int(match.group(1)) * _MICRO
-        except OverflowError:
-            return None
-        return cls(occurred_at=occurred_at, pk=pk)
-
-    def condition(self) -> Q:
-        return Q(occurred_at__lte=self.occurred_at) & (
-            Q(occurred_at__lt=self.occurred_at) | Q(pk__lt=self.pk)
-        )
-
-
 # --- Filters ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    """What an auditor asked for, with names already turned into ids. None: not filtered."""
-
-    user_ids: tuple[int, ...] | None = None
-    station_id: int | None = None
-    card_ids: tuple[str, ...] | None = None
-    action: str | None = None
-    start: dt.datetime | None = None  # inclusive
-    end: dt.datetime | None = None  # exclusive
-    out_of_scope: bool = False
-    break_glass: bool = False
-    # Which filters were used, for the access log: 「職員・期間」. Never their values.
-    used: tuple[str, ...] = ()
-
-    def apply(
-        self, events: QuerySet[AccessEvent], *, branched: bool = False
-    ) -> QuerySet[AccessEvent]:
-        """The conditions; with `branched`, without the one that `branches()` splits."""
-        fan = self._fan() if branched else None
-        if self.user_ids is not None and fan != "user":
-            if len(self.user_ids) == 1:
-                events = events.filter(user_id=self.user_ids[0])
-            else:
-                events = events.filter(user_id__in=self.user_ids)
-        if self.station_id is not None:
-            events = events.filter(station_id=self.station_id)
-        if self.card_ids is not None and fan != "card":
-            if len(self.card_ids) == 1:
-                events = events.filter(object_type=CARD, object_id=self.card_ids[0])
-            else:
-                events = events.filter(object_type=CARD, object_id__in=self.card_ids)
-        if self.action:
-            events = events.filter(action=self.action)
-        if self.start is not None:
-            events = events.filter(occurred_at__gte=self.start)
-        if self.end is not None:
-            events = events.filter(occurred_at__lt=self.end)
-        if self.out_of_scope:
-            events = events.filter(out_of_scope=True)
-        if self.break_glass:
-            events = events.filter(break_glass=True)
-        return events
-
-    def _fan(self) -> str | None:
-        if self.user_ids is not None and len(self.user_ids) > 1:
-            return "user"
-        if self.card_ids is not None and len(self.card_ids) > 1:
-            return "card"
-        return None
-
-    def branches(self) -> list[Q] | None:
-        """A filter over many people (a name part) or many cards (a household's name), one
-        condition per value (see _page), to go with apply(branched=True). None when no
-        filter has more than one value."""
-        fan = self._fan()
-        if fan == "user" and self.user_ids is not None:
-            return [Q(user_id=pk) for pk in self.user_ids]
-        if fan == "card" and self.card_ids is not None:
-            return [Q(object_type=CARD, object_id=pk) for pk in self.card_ids]
-        return None
-
-    def events(self) -> tuple[QuerySet[AccessEvent], list[Q] | None]:
-        """What _page takes: the base query and its branches."""
-        branches = self.branches()
-        if branches and connection.features.supports_slicing_ordering_in_compound:
-            return self.apply(AccessEvent.objects.all(), branched=True), branches
-        return self.apply(AccessEvent.objects.all()), None
-
-    def used_label(self) -> str:
-        return "・".join(self.used) if self.used else "条件なし"
-
-
-@dataclass
-class FilterResolution:
-    """Names turned into ids, and what the auditor should be told about them."""
-
-    filters: EventFilter | None  # None: nothing to search (see errors)
-    errors: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    # The cards a household's name matched, as labels without personal data.
-    matched_cards: list[tuple[str, str]] = field(default_factory=list)
-    # Which filters were asked for (as EventFilter.used), also when they matched nothing.
-    used: tuple[str, ...] = ()
-
-    def used_label(self) -> str:
-        return "・".join(self.used) if self.used else "条件なし"
 
 
 def people_matching(term: str) -> tuple[list[int], bool]:
@@ -308,127 +182,6 @@ def event_filter_resolve(
     return FilterResolution(filters=filters, notes=notes, matched_cards=matched, used=tuple(used))
 
 
-# --- Rows ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """One event ready to show: the event (with user and station), labels that carry no
-    personal data, and where its target's history is (registered kinds only)."""
-
-    event: AccessEvent
-    role_label: str
-    target: str
-    target_type: str = ""  # set when the target has an audit page (a registered kind)
-    target_id: str = ""
-    # In an object's history, an export of its book or station: 「巡回連絡簿ごとの出力」.
-    via: str = ""
-
-
-@dataclass(frozen=True)
-class EventPage:
-    rows: list[EventRow]
-    next_cursor: str | None
-    is_first: bool
-
-
-def role_label(codes: str) -> str:
-    """'chief,supervisor' → 「管理主任者・取扱責任者」."""
-    return "・".join(_ROLE_LABELS.get(code, code) for code in codes.split(",") if code)
-
-
-def _plain_label(object_type: str, object_id: str) -> str:
-    """An object no app describes: its model's name and id (no query)."""
-    if not object_type:
-        return ""
-    try:
-        model = apps.get_model(object_type)
-    except (LookupError, ValueError):
-        name = object_type
-    else:
-        name = str(model._meta.verbose_name)
-    return f"{name} No.{object_id}" if object_id else name
-
-
-def describe(pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Labels for (object_type, object_id) pairs: one query per described kind present."""
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for object_type, object_id in pairs:
-        if object_id and object_id not in by_type[object_type]:
-            by_type[object_type].append(object_id)
-    labels: dict[tuple[str, str], str] = {}
-    for object_type, ids in by_type.items():
-        kind = registry.kind(object_type)
-        found: dict[str, str] = {}
-        if kind is not None and kind.describe is not None:
-            found = kind.describe(ids)
-        elif object_type == STATION:
-            digits = parse_ids(ids)
-            found = {
-                str(pk): f"警察署（{name}）"
-                for pk, name in Station.objects.filter(pk__in=digits).values_list("pk", "name")
-            }
-        for object_id in ids:
-            labels[(object_type, object_id)] = found.get(object_id) or _plain_label(
-                object_type, object_id
-            )
-    return labels
-
-
-def _rows(events: list[AccessEvent]) -> list[EventRow]:
-    labels = describe({(e.object_type, e.object_id) for e in events})
-    rows = []
-    for event in events:
-        key = (event.object_type, event.object_id)
-        label = labels.get(key) or _plain_label(*key)
-        # An event is evidence of what was asked for, an id of twenty digits included: it is
-        # shown as it is, and linked only when it names an object that can exist.
-        linked = (
-            registry.kind(event.object_type) is not None and parse_id(event.object_id) is not None
-        )
-        rows.append(
-            EventRow(
-                event=event,
-                role_label=role_label(event.role),
-                target=label,
-                target_type=event.object_type if linked else "",
-                target_id=event.object_id if linked else "",
-            )
-        )
-    return rows
-
-
-def _page(
-    events: QuerySet[AccessEvent],
-    *,
-    after: Cursor | None,
-    limit: int,
-    branches: list[Q] | None = None,
-) -> tuple[list[AccessEvent], str | None]:
-    """The newest `limit` events after the cursor, and the cursor of the next page (None:
-    this is the last page). One query; two when the filter has branches."""
-    if after is not None:
-        events = events.filter(after.condition())
-    order = ("-occurred_at", "-pk")
-    if branches:
-        # `user_id IN (50 ids)` ORDER BY time cannot walk one index in order: PostgreSQL walks
-        # the time index and filters, which reads the whole table when those people (or
-        # cards) have few events (4-6 s at ten million rows). The newest rows of each value
-        # apart, each an index range with a LIMIT, merged: bounded whatever the values.
-        parts = [
-            events.filter(branch).order_by(*order).values_list("pk", "occurred_at")[: limit + 1]
-            for branch in branches
-        ]
-        first, *rest = parts
-        newest = first.union(*rest, all=True).order_by("-occurred_at", "-pk")[: limit + 1]
-        events = AccessEvent.objects.filter(pk__in=[pk for pk, _ in newest])
-    found = list(events.select_related("user", "station").order_by(*order)[: limit + 1])
-    more = len(found) > limit
-    found = found[:limit]
-    cursor = Cursor(found[-1].occurred_at, found[-1].pk).encode() if more else None
-    return found, cursor
-
-
 # --- Search and export ---------------------------------------------------------------------
 
 
@@ -438,8 +191,8 @@ def access_event_search(
     """One page of events matching `filters`, newest first, after the cursor."""
     _require_auditor(user)
     base, branches = filters.events()
-    events, cursor = _page(base, after=after, limit=limit, branches=branches)
-    return EventPage(rows=_rows(events), next_cursor=cursor, is_first=after is None)
+    events, cursor = keyset_page(base, after=after, limit=limit, branches=branches)
+    return EventPage(rows=event_rows(events), next_cursor=cursor, is_first=after is None)
 
 
 @dataclass(frozen=True)
@@ -488,7 +241,7 @@ def _export_batches(plan: ExportPlan) -> Iterator[EventRow]:
             .defer("prev_hash", "hash")
             .order_by("-occurred_at", "-pk")
         )
-        yield from _rows(found)
+        yield from event_rows(found)
 
 
 # --- A person's timeline ----------------------------------------------------------------------
@@ -525,11 +278,25 @@ def person_timeline(
     return access_event_search(user=user, filters=filters, after=after, limit=limit)
 
 
+def _summary_bounds(
+    start: dt.datetime | None, end: dt.datetime | None
+) -> tuple[dt.datetime, dt.datetime]:
+    """The period asked for, or the last SUMMARY_DAYS days up to the end of today."""
+    if end is None:
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        end = today + dt.timedelta(days=1)
+    if start is None:
+        start = end - dt.timedelta(days=SUMMARY_DAYS)
+    return start, end
+
+
 def person_activity_summary(
-    *, user: User, person: User, start: dt.datetime, end: dt.datetime
+    *, user: User, person: User, start: dt.datetime | None, end: dt.datetime | None
 ) -> ActivitySummary:
-    """Counts by action and the days with any event, Tokyo days, in one grouped query."""
+    """Counts by action and the days with any event, Tokyo days, in one grouped query; over
+    the period asked for, or (a bound not given) the last SUMMARY_DAYS days."""
     _require_auditor(user)
+    start, end = _summary_bounds(start, end)
     grouped = (
         AccessEvent.objects.filter(user=person, occurred_at__gte=start, occurred_at__lt=end)
         .annotate(day=TruncDate("occurred_at", tzinfo=TOKYO))
@@ -627,7 +394,7 @@ def object_access_history(
         events = events.filter(occurred_at__gte=start)
     if end is not None:
         events = events.filter(occurred_at__lt=end)
-    found, cursor = _page(events, after=after, limit=limit)
+    found, cursor = keyset_page(events, after=after, limit=limit)
     # The page names the object once, above the table; a container's export says which
     # container it was by its kind alone (the object's own book or station): no query.
     container_set = set(containers)
@@ -648,7 +415,7 @@ def object_access_history(
 def _container_label(object_type: str) -> str:
     kind = registry.kind(object_type)
     name = kind.label if kind is not None else "警察署" if object_type == STATION else ""
-    return f"{name or _plain_label(object_type, '')}ごとの出力"
+    return f"{name or plain_label(object_type, '')}ごとの出力"
 
 
 def audit_object_history(

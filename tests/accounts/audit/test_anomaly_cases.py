@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts import permissions
-from accounts.audit import cases
+from accounts.audit import cases, panels
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import AnomalyCase, AnomalyReview, Notice
 from tests.accounts.audit.anomaly_support import case
@@ -179,7 +179,7 @@ def test_a_case_open_past_the_review_days_is_overdue_and_first(world, settings):
         assert listed == [old, newer, reviewed]
         assert [c.is_overdue for c in listed] == [True, False, False]
         assert list(cases.anomaly_case_list(user=world.auditor, overdue_only=True)) == [old]
-        panel = cases.anomaly_cases_panel(world.auditor)
+        panel = panels.anomaly_cases_panel(world.auditor)
         assert (panel["open"], panel["overdue"], panel["escalated"]) == (2, 1, 0)
         assert panel["overdue_label"] == "1週間以上未確認"
 
@@ -195,8 +195,8 @@ def test_the_panel_counts_only_the_supervisors_cases(world):
     case(world.beat_officer, kind=Kind.BREAK_GLASS, beat=world.beat_a1_2, key="1")
     case(world.beat_officer, kind=Kind.BREAK_GLASS, beat=world.beat_b1_1, key="2")
     case(world.beat_officer)
-    assert cases.anomaly_cases_panel(world.supervisor)["open"] == 1
-    assert cases.anomaly_cases_panel(world.auditor)["open"] == 3
+    assert panels.anomaly_cases_panel(world.supervisor)["open"] == 1
+    assert panels.anomaly_cases_panel(world.auditor)["open"] == 3
 
 
 def test_the_panel_template_links_to_the_lists(world):
@@ -204,7 +204,7 @@ def test_the_panel_template_links_to_the_lists(world):
 
     case(world.beat_officer)
     html = render_to_string(
-        "accounts/panels/anomaly_cases.html", {"panel": cases.anomaly_cases_panel(world.auditor)}
+        "accounts/panels/anomaly_cases.html", {"panel": panels.anomaly_cases_panel(world.auditor)}
     )
     assert (
         '<span class="stat-list__value">1</span> 件 未確認 <a href="/audit/cases/?status=open">'

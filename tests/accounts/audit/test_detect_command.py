@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from accounts import tasks
+from accounts.audit import tasks
 from accounts.models import AnomalyCase
 from tests.accounts.audit.anomaly_support import event, tokyo
 

@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
+from accounts.audit.tasks import access_log_verify
 from accounts.models import AccessEvent, AccessLogCheck, Notice
 from accounts.services import access_event_record
-from accounts.tasks import access_log_verify
 
 pytestmark = pytest.mark.postgres
 

@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from ..audit import selectors
-from .audit import auditor_required
+from .. import selectors
+from ..tasks import access_log_verify
+from .doors import auditor_required
 
 
 @require_GET
@@ -34,8 +35,6 @@ def integrity(request: HttpRequest) -> HttpResponse:
 @require_POST
 @auditor_required
 def integrity_verify(request: HttpRequest) -> HttpResponse:
-    from ..tasks import access_log_verify
-
     transaction.on_commit(access_log_verify.delay)
     messages.success(
         request, "検証を開始しました。結果はこの画面に表示し、異常があれば通知でお知らせします。"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...audit import retention
+from accounts.audit import retention
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""閲覧記録の監査: HQ auditors search the access log, read one person's timeline and one
+"""閲覧記録の監査 pages: HQ auditors search the access log, read one person's timeline and one
 object's access history, and export a search as CSV.
 
 Only HQ auditors get anything here: everyone else gets 403 (these pages show no object of
@@ -12,11 +12,8 @@ matches nobody was looked up all the same and is recorded as a search that found
 from __future__ import annotations
 
 import csv
-import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from functools import wraps
+from collections.abc import Iterable, Iterator
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -24,28 +21,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from .. import dates, permissions, services
-from ..audit import selectors
-from ..exceptions import PermissionDenied
-from ..forms.audit import AccessEventFilterForm, AccessEventRangeForm
-from ..models import AccessEvent
+from ... import dates, services
+from ...models import AccessEvent
+from .. import selectors
+from ..forms import AccessEventFilterForm, AccessEventRangeForm
+from .doors import auditor_required
 
 GET_ONLY = require_http_methods(["GET"])
 LOG_TYPE = "accounts.accessevent"
-# Summaries of the person timeline and when no period is given: the last 30 days.
-SUMMARY_DAYS = 30
-
-
-def auditor_required(view: Callable) -> Callable:
-    """403 for everyone but HQ auditors."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not permissions.can_audit(request.user):
-            raise PermissionDenied("閲覧記録の監査は本部の監査担当者のみが行えます。")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
 
 
 def _record(request: HttpRequest, action: str, summary: str, count: int | None = None) -> None:
@@ -214,17 +197,6 @@ def audit_event_export(request: HttpRequest) -> HttpResponse:
 # --- 職員別 -------------------------------------------------------------------------------------
 
 
-def _summary_bounds(form: AccessEventRangeForm) -> tuple[dt.datetime, dt.datetime]:
-    """The period asked for, or the last SUMMARY_DAYS days up to the end of today."""
-    start, end = form.bounds()
-    if end is None:
-        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        end = today + dt.timedelta(days=1)
-    if start is None:
-        start = end - dt.timedelta(days=SUMMARY_DAYS)
-    return start, end
-
-
 @GET_ONLY
 @auditor_required
 def audit_person(request: HttpRequest, pk: int) -> HttpResponse:
@@ -240,9 +212,8 @@ def audit_person(request: HttpRequest, pk: int) -> HttpResponse:
             end=end,
             after=form.cleaned_data.get("after"),
         )
-        summary_start, summary_end = _summary_bounds(form)
         summary = selectors.person_activity_summary(
-            user=request.user, person=person, start=summary_start, end=summary_end
+            user=request.user, person=person, start=start, end=end
         )
         period = "・期間" if start or end else ""
         _record(

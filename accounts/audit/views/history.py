@@ -10,11 +10,11 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from .. import services
-from ..audit import history, registry
-from ..forms.audit_history import HistoryFilterForm
-from ..models import AccessEvent
-from .audit import auditor_required
+from ... import services
+from ...models import AccessEvent
+from .. import history, registry
+from ..forms import HistoryFilterForm
+from .doors import auditor_required
 
 
 @require_GET

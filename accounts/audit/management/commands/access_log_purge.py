@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...audit import retention
-from ...dates import date_ja, datetime_ja
+from accounts.audit import retention
+from accounts.dates import date_ja, datetime_ja
 
 
 def _date(text: str) -> dt.date:

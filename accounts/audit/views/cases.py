@@ -8,61 +8,31 @@ anyone else gets 403 on the list. The report (counts only) is for HQ auditors an
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import dates, permissions, services
-from ..audit import cases
-from ..audit.anomalies import EVENT_IDS_LIMIT, anomalies_detect
-from ..exceptions import DomainError, PermissionDenied
-from ..forms.audit_cases import (
+from ... import dates, permissions, services
+from ...exceptions import DomainError, PermissionDenied
+from ...forms.people import add_errors
+from ...models import AccessEvent, AnomalyCase
+from .. import cases
+from ..anomalies import EVENT_IDS_LIMIT, anomalies_detect
+from ..forms import (
     CaseFilterForm,
     CaseReviewForm,
     DetectForm,
     ReportMonthForm,
     yesterday,
 )
-from ..forms.people import add_errors
-from ..models import AccessEvent, AnomalyCase
+from .doors import cases_reader, detector, report_reader
 
 GET_POST = require_http_methods(["GET", "POST"])
 GET_ONLY = require_http_methods(["GET"])
-
-
-def _allowed(check: Callable, message: str) -> Callable:
-    """403 for pages that show no one object (lists, the report, the detection form)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not check(request.user):
-                raise PermissionDenied(message)
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
-cases_reader = _allowed(
-    permissions.may_list_anomaly_cases,
-    "要確認事案は本部の監査担当者と取扱責任者のみが閲覧できます。",
-)
-auditor_only = _allowed(permissions.can_audit, "要確認事案の検出は本部の監査担当者のみが行えます。")
-report_reader = _allowed(
-    permissions.can_view_audit_report,
-    "監査報告は本部の監査担当者と統括管理責任者のみが閲覧できます。",
-)
 
 
 # --- Cases ---------------------------------------------------------------------------------
@@ -146,9 +116,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _case_page(request, case, form, moves=moves)
     to_status = form.cleaned_data["to_status"]
     note = form.cleaned_data["note"].strip()
-    if not note:
-        form.add_error("note", cases.NOTE_REQUIRED[to_status])
-        return _case_page(request, case, form, moves=moves)
     if request.POST.get("confirm") != "yes":
         return render(
             request,
@@ -179,7 +146,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @GET_POST
-@auditor_only
+@detector
 def case_detect(request: HttpRequest) -> HttpResponse:
     """Run the rules for one day now (the daily task does yesterday by itself); the counts
     come back as a message after the redirect, so a reload runs nothing twice."""
@@ -222,16 +189,15 @@ def report(request: HttpRequest) -> HttpResponse:
         )
     month = form.cleaned_data["month"]
     report = cases.audit_report_get(user=request.user, month=month)
-    previous = (month - dt.timedelta(days=1)).replace(day=1)
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    previous, following = cases.report_neighbours(month)
     return render(
         request,
         "accounts/audit/report.html",
         {
             "form": ReportMonthForm(initial={"month": month}),
             "report": report,
-            "previous": f"{previous:%Y-%m}",
-            "following": f"{following:%Y-%m}" if following <= timezone.localdate() else "",
+            "previous": previous,
+            "following": following,
             "may_list_cases": permissions.can_audit(request.user),
             "overdue_label": cases.overdue_label(),
         },
