@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts import services as accounts_services
 from accounts.models import Beat, Department, Headquarters, Post, Role, Station, User
 from liaison import services
-from liaison.models import (
+from liaison.cards.models import (
     CardKind,
     CardMember,
     CardStatus,

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Beat, BeatAssignment, Role, Station, User
+from liaison.cards.models import CardKind, CardStatus, LiaisonCard
 
 from . import services
-from .models import CardKind, CardStatus, LiaisonCard
 
 FAMILIES = [
     ("佐々木", "ササキ", ["健", "由美", "陽斗"], ["ケン", "ユミ", "ハルト"]),
@@ -196,8 +196,9 @@ DEMO_AREAS = {
 
 def seed_areas() -> None:
     """Each beat's area set by a 地域課長等 over it, once (a beat with areas is left alone)."""
+    from liaison.areas.models import BeatArea
+
     from .areas.services import beat_areas_set
-    from .models import BeatArea
 
     for (code, post, name), text in DEMO_AREAS.items():
         beat = Beat.objects.filter(post__station__code=code, post__name=post, name=name).first()
@@ -215,9 +216,11 @@ def seed_areas() -> None:
 def seed_handouts_and_notes() -> None:
     """伊藤 大輔 (260121) has handed a card to a new household, to be collected in a few days;
     佐藤 隆 (260102) has given him guidance and 松本 健一 (260101) a commendation."""
+    from liaison.guidance.models import OfficerNote
+    from liaison.handouts.models import CardHandout
+
     from .guidance.services import officer_note_add
     from .handouts.services import handout_record
-    from .models import CardHandout, OfficerNote
 
     officer = User.objects.filter(employee_number="260121").first()
     beat = permissions.beats_for(officer, "record_visits").first() if officer else None
@@ -270,8 +273,9 @@ def seed_visits() -> int:
     month's plan, and one pending night request for tomorrow. Idempotent: a beat whose
     cards have visits is left alone."""
     from accounts.models import Headquarters
-
-    from .models import MonthlyPlan, NightVisitRequest, Visit, VisitOutcome, VisitPolicy
+    from liaison.night.models import NightVisitRequest
+    from liaison.planning.models import MonthlyPlan, VisitPolicy
+    from liaison.visits.models import Visit, VisitOutcome
 
     today = timezone.localdate()
     for hq in Headquarters.objects.all():
@@ -344,7 +348,7 @@ def seed_visits() -> int:
 def _seed_outside_hours(officer: User, cards: list[LiaisonCard], today: dt.date) -> None:
     """A visit that really happened at 17:40 without night approval, recorded with its
     reason: it waits on the 地域課長's page (要領 第5-3 おおむね)."""
-    from .models import VisitOutcome
+    from liaison.visits.models import VisitOutcome
 
     due = [card for index, card in enumerate(cards) if index % 3 == 2]
     if not due:
@@ -365,7 +369,7 @@ def _seed_outside_hours(officer: User, cards: list[LiaisonCard], today: dt.date)
 def seed_instructions() -> None:
     """One 署長指示 per station (要領 第5-1): the apartment buildings, which the policy does not
     count, are added for the caretakers' crime-prevention talks this quarter."""
-    from .models import StationInstruction
+    from liaison.instructions.models import StationInstruction
 
     today = timezone.localdate()
     for station in Station.objects.order_by("code"):

@@ -21,9 +21,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from accounts import dates
+from liaison.cards.models import CardMember, LiaisonCard
 
 from . import text
-from .models import CardMember, LiaisonCard
 
 # Cards per database round trip (and per members query). Tests make it small.
 CHUNK_SIZE = 2000

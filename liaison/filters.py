@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from .models import LiaisonBook
+from liaison.cards.models import LiaisonBook
 
 
 class BookFilterSet(django_filters.FilterSet):

@@ -21,9 +21,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from accounts import dates
-
-from . import text
-from .models import (
+from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,
     MEMBER_OPTIONAL_FIELDS,
     CardKind,
@@ -34,6 +32,8 @@ from .models import (
     Relationship,
     ResidenceType,
 )
+
+from . import text
 from .services import items_for
 
 STYLESHEET = "css/liaison-print.css"

@@ -18,27 +18,24 @@ from accounts import dates, permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import Post, Station, User
 from accounts.names import fold_name
-
-from . import text
-from .models import (
+from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,
     MEMBER_OPTIONAL_FIELDS,
-    BreakGlassAccess,
     CardKind,
     CardMember,
     CardStatus,
     CardVehicle,
-    DedicatedDay,
     LiaisonBook,
     LiaisonCard,
-    MonthlyPlan,
-    NightVisitRequest,
-    StationInstruction,
-    Takeover,
-    Visit,
-    VisitOutcome,
-    VisitPolicy,
 )
+from liaison.glass.models import BreakGlassAccess
+from liaison.instructions.models import StationInstruction
+from liaison.night.models import NightVisitRequest
+from liaison.planning.models import DedicatedDay, MonthlyPlan, VisitPolicy
+from liaison.takeover.models import Takeover
+from liaison.visits.models import Visit, VisitOutcome
+
+from . import text
 from .services import FieldChange
 
 BOOK_STATUSES = (CardStatus.FILED, CardStatus.CLOSED)

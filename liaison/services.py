@@ -25,34 +25,28 @@ from accounts.exceptions import PermissionDenied, StaleEditError, TransitionErro
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.names import search_key
 from accounts.services import access_event_record, notice_send
-
-from . import text
-from .models import (
+from liaison.cards.models import (
     APARTMENT_ITEMS,
     BUSINESS_ITEMS,
     CARD_OPTIONAL_FIELDS,
     HOUSEHOLD_ITEMS,
     MEMBER_OPTIONAL_FIELDS,
-    VISIT_TOPICS,
-    VISITED_OUTCOMES,
-    BreakGlassAccess,
     CardKind,
     CardMember,
     CardStatus,
     CardVehicle,
-    DedicatedDay,
     LiaisonBook,
     LiaisonCard,
-    MonthlyPlan,
-    NightVisitRequest,
     Relationship,
-    StationInstruction,
-    Takeover,
-    TopicWay,
-    Visit,
-    VisitOutcome,
-    VisitPolicy,
 )
+from liaison.glass.models import BreakGlassAccess
+from liaison.instructions.models import StationInstruction
+from liaison.night.models import NightVisitRequest
+from liaison.planning.models import DedicatedDay, MonthlyPlan, VisitPolicy
+from liaison.takeover.models import Takeover
+from liaison.visits.models import VISIT_TOPICS, VISITED_OUTCOMES, TopicWay, Visit, VisitOutcome
+
+from . import text
 
 # action -> {from status: to status}. Anything else is refused with both states named.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -678,7 +672,7 @@ def break_glass_open(
 ) -> BreakGlassAccess:
     """緊急閲覧: an officer of the card's station opens a card outside his scope for a stated
     purpose. Time-limited, logged with the flag, and the beat's 取扱責任者 is told."""
-    from .models import BreakGlassPurpose
+    from liaison.glass.models import BreakGlassPurpose
 
     if not permissions.has_perm(actor, "break_glass", Station(pk=card.station_id)):
         raise PermissionDenied("このカードを緊急閲覧する権限がありません。")
@@ -969,8 +963,9 @@ def visit_record(
 def _handout_for_visit(actor: User, card: LiaisonCard, day: dt.date) -> None:
     """A card handed on this visit waits on the worklist until collected (要領 第6-2(1)ア);
     one already waiting for this card keeps its date."""
+    from liaison.handouts.models import CardHandout
+
     from .handouts.services import handout_record
-    from .models import CardHandout
 
     if not CardHandout.objects.filter(card=card, status=CardHandout.Status.OPEN).exists():
         handout_record(actor=actor, book=card.book, card=card, handed_on=day)

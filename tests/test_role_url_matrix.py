@@ -31,14 +31,11 @@ from accounts import services as accounts_services
 from accounts.models import AnomalyCase, Appointment, BeatAssignment, Notice, Role
 from accounts.services import notice_send
 from liaison import services as liaison_services
+from liaison.cards.models import CardKind, LiaisonCard
 from liaison.handouts import services as handout_services
-from liaison.models import (
-    CardKind,
-    DedicatedDay,
-    LiaisonCard,
-    StationInstruction,
-    VisitOutcome,
-)
+from liaison.instructions.models import StationInstruction
+from liaison.planning.models import DedicatedDay
+from liaison.visits.models import VisitOutcome
 from tests.accounts.audit.anomaly_support import case as anomaly_case
 from tests.conftest import PERSONAS, World, build_world
 from tests.factories import UserFactory

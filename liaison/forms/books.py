@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 
-from ..models import CardKind, CardStatus
+from liaison.cards.models import CardKind, CardStatus
+
 from ..text import nfkc
 
 ORDER_CHOICES = [("address", "地番順"), ("kana", "50音順")]

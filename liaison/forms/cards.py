@@ -22,9 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Station
 from accounts.prefectures import PREFECTURE_CHOICES
-
-from .. import services, text
-from ..models import (
+from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,
     MEMBER_OPTIONAL_FIELDS,
     CardKind,
@@ -38,6 +36,8 @@ from ..models import (
     ResidenceType,
     postal_code_validator,
 )
+
+from .. import services, text
 
 DECLINED_PREFIX = "declined_"
 DECLINED_CLASH = "回答拒否の項目は空欄にしてください（入力した内容を消すか、回答拒否のチェックを外してください）。"

@@ -10,8 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Station
-
-from ..models import BreakGlassPurpose
+from liaison.glass.models import BreakGlassPurpose
 
 REASON_MIN_LENGTH = 10
 REASON_TOO_SHORT = "理由を具体的に入力してください（10文字以上。例：○○事案の照会のため）。"

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.inputs import FREE_TEXT_MAX
-
-from ..models import OfficerNote
+from liaison.guidance.models import OfficerNote
 
 
 class OfficerNoteForm(forms.Form):

@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from liaison.instructions.models import StationInstruction
+
 from .. import text
-from ..models import StationInstruction
 from .visits import TEXT_MAX, _date_field
 
 _SEPARATORS = re.compile(r"[\s,、，・]+")

@@ -16,8 +16,8 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Beat
-
-from ..models import VISIT_TOPICS, FollowUpDepartment, NightVisitRequest, TopicWay, VisitOutcome
+from liaison.night.models import NightVisitRequest
+from liaison.visits.models import VISIT_TOPICS, FollowUpDepartment, TopicWay, VisitOutcome
 
 TEXT_MAX = 2000
 DATE_INVALID = "日付を正しく入力してください（例：2026-11-30）。"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from ..models import VisitPolicy
+from liaison.planning.models import VisitPolicy
 
 CYCLE_FIELDS = (
     "default_cycle_days",

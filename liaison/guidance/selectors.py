@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import Station, User
-
-from ..models import OfficerNote
+from liaison.guidance.models import OfficerNote
 
 
 def officer_notes(*, station: Station, officer: User) -> QuerySet[OfficerNote]:

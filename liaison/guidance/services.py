@@ -13,8 +13,7 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import BeatAssignment, Station, User
 from accounts.services import notice_send
-
-from ..models import OfficerNote
+from liaison.guidance.models import OfficerNote
 
 # Which permission each kind of note needs, and who holds it, for the refusal.
 KIND_PERMS = {

@@ -7,8 +7,7 @@ from django.db.models import QuerySet
 from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import User
-
-from ..models import CardHandout
+from liaison.handouts.models import CardHandout
 
 
 def handout_list(*, user: User) -> QuerySet[CardHandout]:

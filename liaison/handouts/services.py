@@ -15,9 +15,10 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import AccessEvent, Beat, User
 from accounts.services import access_event_record
+from liaison.cards.models import CardStatus, LiaisonBook, LiaisonCard
+from liaison.handouts.models import CardHandout
 
 from .. import text
-from ..models import CardHandout, CardStatus, LiaisonBook, LiaisonCard
 
 OBJECT = "liaison.cardhandout"
 

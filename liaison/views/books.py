@@ -23,11 +23,11 @@ from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import AccessEvent, Post, Station
 from accounts.services import access_event_record
+from liaison.cards.models import CardKind, CardStatus, LiaisonBook, LiaisonCard
 
 from .. import exports, selectors, services, text
 from ..filters import BookFilterSet
 from ..forms.books import BookCardFilterForm, CardSearchForm
-from ..models import CardKind, CardStatus, LiaisonBook, LiaisonCard
 from ._common import GET_ONLY, page_number
 
 BOOK_LIST_PAGE_SIZE = 50

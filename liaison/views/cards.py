@@ -35,6 +35,15 @@ from accounts.exceptions import (
 )
 from accounts.inputs import parse_id
 from accounts.models import AccessEvent
+from liaison.cards.models import (
+    CARD_OPTIONAL_FIELDS,
+    MEMBER_OPTIONAL_FIELDS,
+    CardKind,
+    CardStatus,
+    LiaisonBook,
+    LiaisonCard,
+    postal_code_validator,
+)
 
 from .. import selectors, services, text
 from ..areas import selectors as area_selectors
@@ -50,15 +59,6 @@ from ..forms.cards import (
 )
 from ..handouts import selectors as handout_selectors
 from ..handouts import services as handout_services
-from ..models import (
-    CARD_OPTIONAL_FIELDS,
-    MEMBER_OPTIONAL_FIELDS,
-    CardKind,
-    CardStatus,
-    LiaisonBook,
-    LiaisonCard,
-    postal_code_validator,
-)
 from ._common import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 
 HISTORY_ON_CARD = 20

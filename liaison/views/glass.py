@@ -21,11 +21,11 @@ from accounts import permissions
 from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
+from liaison.glass.models import BreakGlassPurpose
 
 from .. import selectors, services
 from ..audit import CARD
 from ..forms.glass import BreakGlassForm
-from ..models import BreakGlassPurpose
 from ._common import GET_POST, POST_ONLY, refused
 
 TEMPLATE = "liaison/glass/break_glass.html"

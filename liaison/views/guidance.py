@@ -17,10 +17,10 @@ from django.urls import path, reverse
 
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
+from liaison.guidance.models import OfficerNote
 
 from ..forms.guidance import OfficerNoteForm
 from ..guidance import services
-from ..models import OfficerNote
 from ._common import GET_ONLY, POST_ONLY, refused
 from .progress import officer_page, officer_page_scope
 

@@ -27,12 +27,13 @@ from accounts.exceptions import BadInput, DomainError, PermissionDenied, Transit
 from accounts.inputs import parse_id
 from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
+from liaison.cards.models import CardStatus, LiaisonBook
+from liaison.handouts.models import CardHandout
 
 from .. import selectors, text
 from ..forms.handouts import HandoutFilterForm, HandoutForm, HandoutGiveUpForm
 from ..handouts import selectors as handout_selectors
 from ..handouts import services
-from ..models import CardHandout, CardStatus, LiaisonBook
 from ._common import GET_ONLY, GET_POST, page_number, refused
 
 OBJECT = "liaison.cardhandout"

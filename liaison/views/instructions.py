@@ -23,10 +23,10 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import Station, User
+from liaison.instructions.models import StationInstruction
 
 from .. import selectors, services, text
 from ..forms.instructions import StationInstructionForm
-from ..models import StationInstruction
 from ._common import GET_ONLY, GET_POST, page_number, refused
 
 PER_PAGE = 25

@@ -13,9 +13,9 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import AccessEvent
+from liaison.cards.models import CardKind
 
 from .. import printing, selectors, services
-from ..models import CardKind
 from ._common import GET_ONLY
 
 

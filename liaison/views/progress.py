@@ -43,10 +43,11 @@ from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import access_event_record
+from liaison.cards.models import CardKind
+from liaison.planning.models import MonthlyPlan, VisitPolicy
 
 from .. import selectors, services, text
 from ..forms.progress import MonthlyPlanForm, PeriodForm, month_value
-from ..models import CardKind, MonthlyPlan, VisitPolicy
 from ._common import GET_ONLY, GET_POST, instruction_lines, page_number, refused
 
 OVERDUE_PAGE_SIZE = 50
@@ -686,9 +687,10 @@ def officer_page(
 ) -> HttpResponse:
     """評価の参考 and 指導・評価: the officer's figures over a period, and the notes the
     地域課長等 and the 署長 wrote to him, with their forms for those who may write."""
+    from liaison.guidance.models import OfficerNote
+
     from ..forms.guidance import OfficerNoteForm
     from ..guidance.selectors import officer_notes
-    from ..models import OfficerNote
 
     today = timezone.localdate()
     form = PeriodForm(

@@ -27,6 +27,9 @@ from accounts.exceptions import DomainError, PermissionDenied
 from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import access_event_record
+from liaison.cards.models import CardStatus, LiaisonCard
+from liaison.night.models import NightVisitRequest
+from liaison.visits.models import Visit
 
 from .. import selectors, services, text
 from ..forms.visits import (
@@ -36,7 +39,6 @@ from ..forms.visits import (
     NightRequestForm,
     VisitForm,
 )
-from ..models import CardStatus, LiaisonCard, NightVisitRequest, Visit
 from ._common import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from .cards import _card_title
 

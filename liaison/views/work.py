@@ -32,6 +32,7 @@ from accounts.exceptions import DomainError, OutOfScope, PermissionDenied, Trans
 from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Beat, BeatAssignment, Headquarters, Post, Station
 from accounts.services import access_event_record
+from liaison.planning.models import DedicatedDay, VisitPolicy
 
 from .. import printing, selectors, services, text
 from ..forms.work import (
@@ -43,7 +44,6 @@ from ..forms.work import (
     VisitPolicyForm,
     WorklistFilterForm,
 )
-from ..models import DedicatedDay, VisitPolicy
 from . import handouts
 from ._common import GET_ONLY, GET_POST, instruction_lines, page_number, refused
 

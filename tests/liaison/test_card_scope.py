@@ -3,7 +3,7 @@
 import pytest
 
 from liaison import selectors, services
-from liaison.models import CardKind
+from liaison.cards.models import CardKind
 from tests.liaison.conftest import make_household
 
 pytestmark = pytest.mark.django_db

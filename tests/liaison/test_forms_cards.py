@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from liaison.cards.models import CARD_OPTIONAL_FIELDS
 from liaison.forms.cards import CardEditor, CardForm, CloseForm, JapaneseDateField
-from liaison.models import CARD_OPTIONAL_FIELDS
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from liaison import services
-from liaison.models import Visit, VisitOutcome
+from liaison.visits.models import Visit, VisitOutcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from accounts.models import BeatAssignment
 from liaison import services
-from liaison.models import VisitOutcome
+from liaison.visits.models import VisitOutcome
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db

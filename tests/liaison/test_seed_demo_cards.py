@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from liaison import selectors
-from liaison.models import CardMember, CardStatus, LiaisonCard
+from liaison.cards.models import CardMember, CardStatus, LiaisonCard
 
 pytestmark = pytest.mark.django_db
 

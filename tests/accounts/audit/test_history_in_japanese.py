@@ -18,23 +18,16 @@ from accounts.audit import registry
 from accounts.models import Appointment, BeatAssignment, Role, User
 from liaison import services
 from liaison.areas import services as area_services
+from liaison.areas.models import BeatArea
+from liaison.cards.models import CardKind, CardMember, CardVehicle, LiaisonCard
 from liaison.guidance import services as guidance_services
+from liaison.guidance.models import OfficerNote
 from liaison.handouts import services as handout_services
-from liaison.models import (
-    BeatArea,
-    CardHandout,
-    CardKind,
-    CardMember,
-    CardVehicle,
-    LiaisonCard,
-    MonthlyPlan,
-    NightVisitRequest,
-    OfficerNote,
-    StationInstruction,
-    Visit,
-    VisitOutcome,
-    VisitPolicy,
-)
+from liaison.handouts.models import CardHandout
+from liaison.instructions.models import StationInstruction
+from liaison.night.models import NightVisitRequest
+from liaison.planning.models import MonthlyPlan, VisitPolicy
+from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.conftest import HOUSEHOLD_DATA, book_of
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from accounts import services as account_services
 from accounts.audit import history, registry
 from accounts.models import AccessEvent, Role
 from liaison import services
-from liaison.models import CardMember
+from liaison.cards.models import CardMember
 from tests.factories import UserFactory
 from tests.liaison.conftest import make_household
 

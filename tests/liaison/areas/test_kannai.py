@@ -15,7 +15,8 @@ from accounts.exceptions import PermissionDenied
 from accounts.models import Department, Role
 from liaison import services
 from liaison.areas import services as areas
-from liaison.models import BeatArea, CardKind, CardStatus, LiaisonCard
+from liaison.areas.models import BeatArea
+from liaison.cards.models import CardKind, CardStatus, LiaisonCard
 from tests.factories import DepartmentFactory, UserFactory
 from tests.liaison.conftest import MEMBERS
 from tests.liaison.views import household_post

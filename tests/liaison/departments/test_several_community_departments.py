@@ -34,7 +34,8 @@ from accounts.models import (
 from accounts.signals import role_groups_after_migrate
 from liaison import services
 from liaison.areas import services as areas
-from liaison.models import CardKind, LiaisonCard, NightVisitRequest
+from liaison.cards.models import CardKind, LiaisonCard
+from liaison.night.models import NightVisitRequest
 from tests.factories import DepartmentFactory, UserFactory
 from tests.liaison.conftest import MEMBERS, book_of, make_household
 

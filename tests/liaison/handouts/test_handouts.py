@@ -15,8 +15,10 @@ from django.urls import reverse
 
 from accounts.exceptions import PermissionDenied, TransitionError
 from liaison import selectors, services
+from liaison.cards.models import CardStatus, LiaisonCard
 from liaison.handouts import services as handouts
-from liaison.models import CardHandout, CardStatus, LiaisonCard, Visit, VisitOutcome
+from liaison.handouts.models import CardHandout
+from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.conftest import book_of
 from tests.liaison.views import household_post
 

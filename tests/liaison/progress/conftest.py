@@ -31,7 +31,8 @@ import time_machine
 from accounts import services as accounts_services
 from accounts.models import Role
 from liaison import services
-from liaison.models import CloseReason, VisitOutcome
+from liaison.cards.models import CloseReason
+from liaison.visits.models import VisitOutcome
 from tests.factories import UserFactory
 from tests.liaison.conftest import make_business, make_household
 

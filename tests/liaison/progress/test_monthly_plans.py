@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from liaison.models import MonthlyPlan
+from liaison.planning.models import MonthlyPlan
 
 from .conftest import second_officer
 from .helpers import row_cells, text

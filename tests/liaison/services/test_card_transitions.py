@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Notice
 from liaison import services
-from liaison.models import CardKind, CardStatus
+from liaison.cards.models import CardKind, CardStatus
 from tests.liaison.conftest import MEMBERS, book_of, make_household
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Notice
 from liaison import selectors, services
-from liaison.models import NightVisitRequest, VisitOutcome, VisitPolicy
+from liaison.night.models import NightVisitRequest
+from liaison.planning.models import VisitPolicy
+from liaison.visits.models import VisitOutcome
 from tests.liaison.conftest import make_household
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 from liaison import services
-from liaison.models import LiaisonCard
+from liaison.cards.models import LiaisonCard
 from tests.liaison.conftest import MEMBERS, make_business, make_household
 
 pytestmark = pytest.mark.django_db

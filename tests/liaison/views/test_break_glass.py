@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.exceptions import OutOfScope
 from accounts.models import AccessEvent, Notice
 from liaison import selectors
-from liaison.models import BreakGlassAccess
+from liaison.glass.models import BreakGlassAccess
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db

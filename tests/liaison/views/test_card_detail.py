@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 from liaison import services
-from liaison.models import BreakGlassPurpose
+from liaison.glass.models import BreakGlassPurpose
 from tests.liaison.conftest import MEMBERS, make_business, make_household
 from tests.liaison.views import page
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison import services
-from liaison.models import CardKind, CardStatus
+from liaison.cards.models import CardKind, CardStatus
 from tests.liaison.conftest import HOUSEHOLD_DATA, MEMBERS, book_of, make_household
 from tests.liaison.views import form_fields, page
 

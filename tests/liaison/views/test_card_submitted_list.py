@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import AccessEvent
 from liaison import services
-from liaison.models import CardKind
+from liaison.cards.models import CardKind
 from tests.liaison.conftest import HOUSEHOLD_DATA, book_of, make_household
 from tests.liaison.views import page
 

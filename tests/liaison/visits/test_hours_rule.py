@@ -15,7 +15,9 @@ from django.test import override_settings
 
 from accounts.models import Notice, Role
 from liaison import services
-from liaison.models import LiaisonCard, NightVisitRequest, Visit, VisitOutcome
+from liaison.cards.models import LiaisonCard
+from liaison.night.models import NightVisitRequest
+from liaison.visits.models import Visit, VisitOutcome
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import Notice
 from liaison import services
-from liaison.models import NightVisitRequest
+from liaison.night.models import NightVisitRequest
 from tests.liaison.views import page
 
 from .conftest import DAY, approve_night, ask_night, at, detail_url, field_html, night_post

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import AccessEvent
 from liaison import services
-from liaison.models import Visit, VisitOutcome
+from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.views import page
 
 from .conftest import at

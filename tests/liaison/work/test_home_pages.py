@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison import services
-from liaison.models import CardKind
+from liaison.cards.models import CardKind
 from tests.liaison.conftest import MEMBERS
 
 from .conftest import household, visit

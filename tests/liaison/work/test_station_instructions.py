@@ -14,7 +14,8 @@ from django.urls import reverse
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Notice
 from liaison import selectors, services
-from liaison.models import CardKind, LiaisonCard, StationInstruction
+from liaison.cards.models import CardKind, LiaisonCard
+from liaison.instructions.models import StationInstruction
 from tests.liaison.conftest import book_of
 
 from .conftest import DAY, MADE_AT, household, rows_of

@@ -12,7 +12,7 @@ from accounts import services as accounts_services
 from accounts.models import AccessEvent, Role
 from liaison import selectors
 from liaison import services as liaison_services
-from liaison.models import Visit
+from liaison.visits.models import Visit
 from tests.liaison.conftest import book_of
 
 from .conftest import DAY, household, new_officer_on_a1_1, person, visit
