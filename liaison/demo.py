@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Beat, BeatAssignment, Role, Station, User
+from liaison.books import services as books_services
+from liaison.cards import services as cards_services
 from liaison.cards.models import CardKind, CardStatus, LiaisonCard
-
-from . import services
+from liaison.instructions import services as instructions_services
+from liaison.night import services as night_services
+from liaison.planning import services as planning_services
+from liaison.visits import services as visits_services
 
 FAMILIES = [
     ("佐々木", "ササキ", ["健", "由美", "陽斗"], ["ケン", "ユミ", "ハルト"]),
@@ -67,7 +71,7 @@ def _members(index: int) -> list[dict]:
 
 
 def seed_book(beat: Beat) -> int:
-    book = services.book_ensure(beat=beat)
+    book = books_services.book_ensure(beat=beat)
     if LiaisonCard.objects.filter(book=book).exists():
         return 0
     writer = _writer_for(beat)
@@ -79,7 +83,7 @@ def seed_book(beat: Beat) -> int:
     for i in range(5):
         members = _members(i + beat.pk)
         alone = len(members) == 1
-        services.card_create(
+        cards_services.card_create(
             actor=writer,
             kind=CardKind.HOUSEHOLD,
             book=book,
@@ -100,7 +104,7 @@ def seed_book(beat: Beat) -> int:
             made_at=made_at,
         )
         made += 1
-    services.card_create(
+    cards_services.card_create(
         actor=writer,
         kind=CardKind.BUSINESS,
         book=book,
@@ -118,7 +122,7 @@ def seed_book(beat: Beat) -> int:
         },
         made_at=made_at,
     )
-    apartment = services.card_create(
+    apartment = cards_services.card_create(
         actor=writer,
         kind=CardKind.APARTMENT,
         book=book,
@@ -126,7 +130,7 @@ def seed_book(beat: Beat) -> int:
         made_at=made_at,
     )
     for room, index in (("101", 2), ("202", 4)):
-        services.card_create(
+        cards_services.card_create(
             actor=writer,
             kind=CardKind.HOUSEHOLD,
             book=book,
@@ -135,7 +139,7 @@ def seed_book(beat: Beat) -> int:
             members=_members(index),
             made_at=made_at,
         )
-    services.card_create(
+    cards_services.card_create(
         actor=writer,
         kind=CardKind.HOUSEHOLD,
         book=book,
@@ -158,7 +162,7 @@ def seed_submitted() -> None:
         ]
         if not staff:
             continue
-        services.card_create(
+        cards_services.card_create(
             actor=staff[0],
             kind=CardKind.HOUSEHOLD,
             station=station,
@@ -305,7 +309,7 @@ def seed_visits() -> int:
             while day.weekday() >= 5:
                 day -= dt.timedelta(days=1)
             start = _at(day, DEMO_VISIT_TIMES[index % len(DEMO_VISIT_TIMES)])
-            services.visit_record(
+            visits_services.visit_record(
                 actor=officer,
                 card=card,
                 started_at=start,
@@ -320,7 +324,7 @@ def seed_visits() -> int:
         station = beat.post.station
         month = today.replace(day=1)
         if not MonthlyPlan.objects.filter(officer=officer, month=month).exists():
-            services.monthly_plan_set(
+            planning_services.monthly_plan_set(
                 actor=officer,
                 station=station,
                 officer=officer,
@@ -334,7 +338,7 @@ def seed_visits() -> int:
             officer.employee_number == "260121"
             and not NightVisitRequest.objects.filter(officer=officer).exists()
         ):
-            services.night_request_create(
+            night_services.night_request_create(
                 actor=officer,
                 date=today + dt.timedelta(days=1),
                 planned_start=dt.time(18, 0),
@@ -356,7 +360,7 @@ def _seed_outside_hours(officer: User, cards: list[LiaisonCard], today: dt.date)
     day = today - dt.timedelta(days=3)
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
-    services.visit_record(
+    visits_services.visit_record(
         actor=officer,
         card=due[0],
         started_at=_at(day, dt.time(17, 30)),
@@ -387,7 +391,7 @@ def seed_instructions() -> None:
         )
         if not managers or not buildings:
             continue
-        services.station_instruction_issue(
+        instructions_services.station_instruction_issue(
             actor=managers[0],
             station=station,
             action=StationInstruction.Action.INCLUDE,

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Beat, Station
-
-from . import selectors
+from liaison.filing import selectors
 
 
 def _makes_drafts(user) -> bool:

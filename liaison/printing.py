@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from accounts import dates
+from liaison.cards.contents import items_for
 from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,
     MEMBER_OPTIONAL_FIELDS,
@@ -34,7 +35,6 @@ from liaison.cards.models import (
 )
 
 from . import text
-from .services import items_for
 
 STYLESHEET = "css/liaison-print.css"
 DECLINED = "回答拒否"

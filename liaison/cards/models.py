@@ -80,6 +80,10 @@ class CardStatus(models.TextChoices):
     CLOSED = "closed", "廃止"
 
 
+# The statuses of a card that stands in its book.
+BOOK_STATUSES = (CardStatus.FILED, CardStatus.CLOSED)
+
+
 class ResidenceType(models.TextChoices):
     OWNED_HOUSE = "owned_house", "持家（一戸建）"
     OWNED_FLAT = "owned_flat", "持家（分譲マンション等）"
@@ -264,7 +268,7 @@ class LiaisonCard(models.Model):
     search_phones = models.CharField(
         "電話番号検索用の文字列", max_length=300, blank=True, editable=False
     )
-    # Kept by liaison.services.visit_record: the last visit that counts for the cycle, and
+    # Kept by liaison.visits.services.visit_record: the last visit that counts for the cycle, and
     # the last attempt of any outcome (a 不在 today drops the card from today's worklist).
     last_visit_on = models.DateField("最終巡回連絡日", null=True, blank=True, editable=False)
     last_attempt_on = models.DateField("最終訪問日", null=True, blank=True, editable=False)

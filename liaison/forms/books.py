@@ -1,5 +1,5 @@
 """Filters of the 巡回連絡簿 page and the card search: input shape only. The filtering itself
-is liaison.selectors.book_card_list / card_search."""
+is liaison.books.selectors.book_card_list / card_search."""
 
 from __future__ import annotations
 

@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from accounts.models import Station
 from accounts.prefectures import PREFECTURE_CHOICES
+from liaison import text
+from liaison.cards import contents as services
 from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,
     MEMBER_OPTIONAL_FIELDS,
@@ -36,8 +38,6 @@ from liaison.cards.models import (
     ResidenceType,
     postal_code_validator,
 )
-
-from .. import services, text
 
 DECLINED_PREFIX = "declined_"
 DECLINED_CLASH = "回答拒否の項目は空欄にしてください（入力した内容を消すか、回答拒否のチェックを外してください）。"

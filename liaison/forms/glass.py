@@ -1,7 +1,7 @@
 """緊急閲覧 (break the glass): station, purpose, reason and the name or number to look for.
 
 Input shape only. The rules (who may, which cards, the reason's length) are in
-liaison.services.break_glass_open; the reason is checked here too because the search step
+liaison.glass.services.break_glass_open; the reason is checked here too because the search step
 runs before any service is called.
 """
 

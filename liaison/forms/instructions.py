@@ -1,5 +1,5 @@
 """署長指示 (要領 第5-1): what the 署長 types. Input shape only: which cards exist in the
-station, and the rules of a period, are liaison.services.station_instruction_issue's."""
+station, and the rules of a period, are liaison.instructions.services.station_instruction_issue's."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Forms of the progress review: the month in the address bar, the monthly plan of an
 officer and the period of an officer's figures. Input shape only; the rules (who may set
-whose plan) are in liaison.services.monthly_plan_set."""
+whose plan) are in liaison.planning.services.monthly_plan_set."""
 
 from __future__ import annotations
 

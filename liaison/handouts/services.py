@@ -134,7 +134,7 @@ def handout_collect_new_card(
 ) -> LiaisonCard:
     """The resident gave back the blank card: the officer makes the card from it (filed,
     or a draft to finish) in the handout's book, and the handout is collected with it."""
-    from ..services import card_create
+    from liaison.cards.services import card_create
 
     fresh = _locked_open(actor, handout)
     if fresh.card_id is not None:

@@ -15,7 +15,7 @@ from accounts.forms.people import add_errors
 from .. import text
 
 if TYPE_CHECKING:
-    from ..selectors import DueRule
+    from liaison.planning.selectors import DueRule
 
 # Method checks come first: a wrong method is a 405 for everyone, signed in or not.
 GET_POST = require_http_methods(["GET", "POST"])

@@ -23,9 +23,10 @@ from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import AccessEvent, Post, Station
 from accounts.services import access_event_record
+from liaison import exports, text
+from liaison.books import selectors, services
 from liaison.cards.models import CardKind, CardStatus, LiaisonBook, LiaisonCard
 
-from .. import exports, selectors, services, text
 from ..filters import BookFilterSet
 from ..forms.books import BookCardFilterForm, CardSearchForm
 from ._common import GET_ONLY, page_number

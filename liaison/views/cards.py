@@ -35,6 +35,14 @@ from accounts.exceptions import (
 )
 from accounts.inputs import parse_id
 from accounts.models import AccessEvent
+from accounts.services import access_event_record
+from liaison import text
+from liaison.books import selectors as books_selectors
+from liaison.cards import contents as cards_contents
+from liaison.cards import history as cards_history
+from liaison.cards import policy as cards_policy
+from liaison.cards import selectors as cards_selectors
+from liaison.cards import services as cards_services
 from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,
     MEMBER_OPTIONAL_FIELDS,
@@ -44,8 +52,11 @@ from liaison.cards.models import (
     LiaisonCard,
     postal_code_validator,
 )
+from liaison.filing import selectors as filing_selectors
+from liaison.filing import services as filing_services
+from liaison.glass import selectors as glass_selectors
+from liaison.visits import selectors as visits_selectors
 
-from .. import selectors, services, text
 from ..areas import selectors as area_selectors
 from ..audit import BOOK, CARD
 from ..forms.cards import (
@@ -80,9 +91,9 @@ KIND_CHOICES = [
 def _check(user, card: LiaisonCard, action: str) -> None:
     """A step the card's state does not allow is a TransitionError (a message); a step the
     state allows but the user may not take is a 403."""
-    if card.status not in services.TRANSITIONS[action]:
+    if card.status not in cards_policy.TRANSITIONS[action]:
         raise TransitionError(
-            f"{card.get_status_display()}のカードに「{services.ACTION_LABELS[action]}」はできません。"
+            f"{card.get_status_display()}のカードに「{cards_policy.ACTION_LABELS[action]}」はできません。"
         )
     if action not in permissions.card_actions(user, card):
         raise PermissionDenied("このカードに対してこの操作を行う権限がありません。")
@@ -99,7 +110,7 @@ def _to_card(request: HttpRequest, card: LiaisonCard, exc: DomainError | Validat
 
 
 def _record_view(user, card: LiaisonCard, summary: str, *, glass: bool = False) -> None:
-    services.card_record_access(
+    cards_services.card_record_access(
         actor=user, card=card, action=AccessEvent.Action.VIEW, summary=summary, break_glass=glass
     )
 
@@ -128,7 +139,9 @@ def _access_history(card: LiaisonCard) -> list[tuple[Any, Any]]:
         limit=ACCESS_HISTORY_ON_CARD,
         actions=CARD_PANEL_ACTIONS,
     )
-    reasons = selectors.break_glass_reasons(card=card, events=[row.event for row in page.rows])
+    reasons = glass_selectors.break_glass_reasons(
+        card=card, events=[row.event for row in page.rows]
+    )
     return [(row, reasons.get(row.event.pk)) for row in page.rows]
 
 
@@ -152,7 +165,7 @@ def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200)
 @login_required
 def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A card made by an officer who writes this book: filed at once, or kept as a draft."""
-    book = selectors.book_get(user=request.user, pk=pk)
+    book = books_selectors.book_get(user=request.user, pk=pk)
     if not permissions.has_perm(request.user, "change_beat_cards", book.beat):
         raise PermissionDenied("この巡回連絡簿にカードを作成する権限がありません。")
     parent = None
@@ -162,7 +175,7 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
             raise BadInput(
                 "集合住宅の指定が正しくありません。建物のカードの「この建物の世帯のカードを作成」から操作し直してください。"
             )
-        parent = selectors.card_get(user=request.user, pk=parent_id)
+        parent = cards_selectors.card_get(user=request.user, pk=parent_id)
         if parent.kind != CardKind.APARTMENT or parent.book_id != book.pk:
             raise Http404("集合住宅のカードが見つかりません。")
     handout = _handout_from(request, book) if parent is None else None
@@ -199,7 +212,7 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
                     **editor.service_kwargs(creating=True),
                 )
             else:
-                card = services.card_create(
+                card = cards_services.card_create(
                     actor=request.user,
                     kind=kind,
                     book=book,
@@ -258,7 +271,7 @@ def card_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and editor.is_valid():
         draft = request.POST.get("action") == "draft"
         try:
-            card = services.card_create(
+            card = cards_services.card_create(
                 actor=request.user,
                 kind=kind,
                 station=editor.station or stations[0],
@@ -345,23 +358,23 @@ def _member_rows(members) -> list[dict[str, Any]]:
 @GET_ONLY
 @login_required
 def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    card = selectors.card_get(user=request.user, pk=pk)
-    glass = selectors.card_break_glass_active(user=request.user, card=card)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
+    glass = glass_selectors.card_break_glass_active(user=request.user, card=card)
     # Break-the-glass is for reading only: no button that writes.
     actions = frozenset() if glass else permissions.card_actions(request.user, card)
     _record_view(request.user, card, "カードの閲覧", glass=glass is not None)
-    members = selectors.card_members(card=card) if card.kind == CardKind.HOUSEHOLD else []
-    vehicles = selectors.card_vehicles(card=card) if card.kind != CardKind.APARTMENT else []
+    members = cards_selectors.card_members(card=card) if card.kind == CardKind.HOUSEHOLD else []
+    vehicles = cards_selectors.card_vehicles(card=card) if card.kind != CardKind.APARTMENT else []
     units = []
     if card.kind == CardKind.APARTMENT:
         units = list(
-            selectors.card_list(user=request.user)
+            cards_selectors.card_list(user=request.user)
             .filter(parent=card)
             .only("pk", "kind", "status", "room", "head_name", "member_count", "care_count")
             .order_by("address_key", "pk")
         )
     # 巡回連絡: the latest visits, and the buttons for the officer who visits this beat.
-    visits = selectors.card_visits(card=card, limit=VISITS_ON_CARD) if card.book_id else []
+    visits = visits_selectors.card_visits(card=card, limit=VISITS_ON_CARD) if card.book_id else []
     may_record_visits = (
         not glass
         and card.status == CardStatus.FILED
@@ -370,7 +383,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declined = set(card.declined)
     items = [
         _item(CARD_OPTIONAL_FIELDS[name], _display(card, name), name in declined)
-        for name in services.items_for(card.kind)
+        for name in cards_contents.items_for(card.kind)
     ]
     # Only for those who oversee the card (card_actions): nobody else pays for the query.
     access_history = _access_history(card) if "access_history" in actions else None
@@ -387,7 +400,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": _member_rows(members),
             "vehicles": vehicles,
             "units": units,
-            "history": selectors.card_history(card=card, limit=HISTORY_ON_CARD),
+            "history": cards_history.card_history(card=card, limit=HISTORY_ON_CARD),
             "visits": visits,
             "may_record_visits": may_record_visits,
             "may_add_unit": (
@@ -404,10 +417,10 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_ONLY
 @login_required
 def card_history(request: HttpRequest, pk: int) -> HttpResponse:
-    card = selectors.card_get(user=request.user, pk=pk)
-    glass = selectors.card_break_glass_active(user=request.user, card=card)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
+    glass = glass_selectors.card_break_glass_active(user=request.user, card=card)
     _record_view(request.user, card, "カードの変更履歴の閲覧", glass=glass is not None)
-    page = Paginator(selectors.card_history(card=card), HISTORY_PER_PAGE).get_page(
+    page = Paginator(cards_history.card_history(card=card), HISTORY_PER_PAGE).get_page(
         page_number(request)
     )
     return render(
@@ -432,14 +445,14 @@ def card_history(request: HttpRequest, pk: int) -> HttpResponse:
 def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft is edited by its maker; a filed card is corrected (補正) with a reason. A save
     over someone else's newer save is refused (409) with the user's input kept."""
-    card = selectors.card_get(user=request.user, pk=pk)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
     action = "edit" if card.status == CardStatus.DRAFT else "correct"
     try:
         _check(request.user, card, action)
     except TransitionError as exc:
         return _to_card(request, card, exc)
-    members = selectors.card_members(card=card) if card.kind == CardKind.HOUSEHOLD else []
-    vehicles = selectors.card_vehicles(card=card) if card.kind != CardKind.APARTMENT else []
+    members = cards_selectors.card_members(card=card) if card.kind == CardKind.HOUSEHOLD else []
+    vehicles = cards_selectors.card_vehicles(card=card) if card.kind != CardKind.APARTMENT else []
     editor = CardEditor(
         request.POST or None,
         kind=card.kind,
@@ -454,7 +467,7 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _record_view(request.user, card, "カードの編集画面")
     elif editor.is_valid():
         try:
-            saved = services.card_update(
+            saved = cards_services.card_update(
                 actor=request.user,
                 card=card,
                 version=editor.form.cleaned_data.get("version") or 0,
@@ -466,7 +479,7 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # over the version now current, once the user has seen the difference.
             editor.form.add_error(None, exc.message)
             changes = getattr(exc, "changes", [])
-            card = selectors.card_get(user=request.user, pk=pk)
+            card = cards_selectors.card_get(user=request.user, pk=pk)
             editor.form.data = editor.form.data.copy()
             editor.form.data["version"] = str(card.version)
             status = 409
@@ -498,10 +511,10 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @POST_ONLY
 @login_required
 def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    card = selectors.card_get(user=request.user, pk=pk)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
         _check(request.user, card, "submit")
-        card = services.card_submit(actor=request.user, card=card, version=_version(request))
+        card = filing_services.card_submit(actor=request.user, card=card, version=_version(request))
     except (TransitionError, StaleEditError, ValidationError) as exc:
         return _to_card(request, card, exc)
     messages.success(
@@ -513,10 +526,10 @@ def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @POST_ONLY
 @login_required
 def card_file(request: HttpRequest, pk: int) -> HttpResponse:
-    card = selectors.card_get(user=request.user, pk=pk)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
         _check(request.user, card, "file")
-        card = services.card_file(actor=request.user, card=card, version=_version(request))
+        card = filing_services.card_file(actor=request.user, card=card, version=_version(request))
     except (TransitionError, StaleEditError, ValidationError) as exc:
         return _to_card(request, card, exc)
     return _success(request, card, f"{card.book.beat}の巡回連絡簿に編てつ")
@@ -541,7 +554,7 @@ def _step_page(request, card, template: str, form, here: str, **extra):
 @login_required
 def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """The 地域課長等 names the beat whose officer files a submitted card (第6-2(3)ウ)."""
-    card = selectors.card_get(user=request.user, pk=pk)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
         _check(request.user, card, "assign")
     except TransitionError as exc:
@@ -566,7 +579,7 @@ def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
         _record_view(request.user, card, "受持区の指定画面")
     elif form.is_valid():
         try:
-            card = services.card_assign(
+            card = filing_services.card_assign(
                 actor=request.user, card=card, book=form.cleaned_data["book"]
             )
         except (DomainError, ValidationError) as exc:
@@ -587,7 +600,7 @@ def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def card_close(request: HttpRequest, pk: int) -> HttpResponse:
     """転出・廃業: the card is closed with reason and date, never deleted."""
-    card = selectors.card_get(user=request.user, pk=pk)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
         _check(request.user, card, "close")
     except TransitionError as exc:
@@ -597,7 +610,7 @@ def card_close(request: HttpRequest, pk: int) -> HttpResponse:
         _record_view(request.user, card, "廃止の確認画面")
     elif form.is_valid():
         try:
-            card = services.card_close(
+            card = filing_services.card_close(
                 actor=request.user,
                 card=card,
                 version=form.cleaned_data.get("version"),
@@ -618,7 +631,7 @@ def card_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def card_move(request: HttpRequest, pk: int) -> HttpResponse:
     """A boundary change: the card (and an apartment's units) goes to another beat's book."""
-    card = selectors.card_get(user=request.user, pk=pk)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
         _check(request.user, card, "move")
     except TransitionError as exc:
@@ -636,7 +649,7 @@ def card_move(request: HttpRequest, pk: int) -> HttpResponse:
         _record_view(request.user, card, "受持区の変更画面")
     elif form.is_valid():
         try:
-            card = services.card_move(
+            card = filing_services.card_move(
                 actor=request.user,
                 card=card,
                 book=form.cleaned_data["book"],
@@ -668,10 +681,10 @@ def submitted_list(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         query = filters.cleaned_data["q"].strip()
         state = filters.cleaned_data["state"]
-    cards = selectors.submitted_list(user=request.user)
+    cards = filing_selectors.submitted_list(user=request.user)
     if query:
-        cards = cards.filter(selectors.search_filter(query))
-    stale_before = selectors.draft_stale_before()
+        cards = cards.filter(books_selectors.search_filter(query))
+    stale_before = filing_selectors.draft_stale_before()
     if state == "draft":
         cards = cards.filter(status=CardStatus.DRAFT)
     elif state == "stale":
@@ -682,7 +695,7 @@ def submitted_list(request: HttpRequest) -> HttpResponse:
         cards = cards.filter(status=CardStatus.SUBMITTED, book__isnull=False)
     page = Paginator(cards, SUBMITTED_PER_PAGE).get_page(page_number(request))
     # Which fields were searched and how many came back; never the words themselves.
-    services.access_event_record(
+    access_event_record(
         user=request.user,
         action=AccessEvent.Action.SEARCH if query else AccessEvent.Action.LIST,
         object_type="liaison.liaisoncard",

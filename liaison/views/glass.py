@@ -2,7 +2,7 @@
 his scope, for a stated purpose and reason, for a short time.
 
 The search shows index data only (who and where) and is logged, flagged, without the terms.
-Opening is a POST through liaison.services.break_glass_open, which logs the flagged event
+Opening is a POST through liaison.glass.services.break_glass_open, which logs the flagged event
 and tells the beat's 取扱責任者. Nobody reaches another station's cards this way: the
 selectors look only at the stations where the user holds "break_glass".
 """
@@ -21,9 +21,9 @@ from accounts import permissions
 from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
+from liaison.glass import selectors, services
 from liaison.glass.models import BreakGlassPurpose
 
-from .. import selectors, services
 from ..audit import CARD
 from ..forms.glass import BreakGlassForm
 from ._common import GET_POST, POST_ONLY, refused

@@ -27,10 +27,11 @@ from accounts.exceptions import BadInput, DomainError, PermissionDenied, Transit
 from accounts.inputs import parse_id
 from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
+from liaison import text
+from liaison.cards import selectors
 from liaison.cards.models import CardStatus, LiaisonBook
 from liaison.handouts.models import CardHandout
 
-from .. import selectors, text
 from ..forms.handouts import HandoutFilterForm, HandoutForm, HandoutGiveUpForm
 from ..handouts import selectors as handout_selectors
 from ..handouts import services

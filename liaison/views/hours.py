@@ -23,8 +23,8 @@ from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
+from liaison.visits import selectors, services
 
-from .. import selectors, services
 from ..forms.visits import HoursAcknowledgeForm, HoursFilterForm
 from ._common import GET_ONLY, POST_ONLY, page_number
 

@@ -23,9 +23,12 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import Station, User
+from liaison import text
+from liaison.instructions import selectors as instructions_selectors
+from liaison.instructions import services
 from liaison.instructions.models import StationInstruction
+from liaison.progress import selectors as progress_selectors
 
-from .. import selectors, services, text
 from ..forms.instructions import StationInstructionForm
 from ._common import GET_ONLY, GET_POST, page_number, refused
 
@@ -76,11 +79,11 @@ def _row(instruction: StationInstruction, today, readable_books: set[int]) -> di
 @GET_ONLY
 @login_required
 def station_instructions(request: HttpRequest, pk: int) -> HttpResponse:
-    station = selectors.review_station_get(user=request.user, pk=pk)
+    station = progress_selectors.review_station_get(user=request.user, pk=pk)
     today = timezone.localdate()
-    page = Paginator(selectors.station_instruction_list(station=station), PER_PAGE).get_page(
-        page_number(request)
-    )
+    page = Paginator(
+        instructions_selectors.station_instruction_list(station=station), PER_PAGE
+    ).get_page(page_number(request))
     readable = set(
         permissions.beats_for(request.user)
         .filter(post__station=station)
@@ -102,7 +105,7 @@ def station_instructions(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 @login_required
 def station_instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
-    station = selectors.review_station_get(user=request.user, pk=pk)
+    station = progress_selectors.review_station_get(user=request.user, pk=pk)
     _issuer(request.user, station)
     form = StationInstructionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +136,7 @@ def station_instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def station_instruction_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending asks first: from then on the worklists and the figures no longer follow it."""
-    instruction = selectors.station_instruction_get(user=request.user, pk=pk)
+    instruction = instructions_selectors.station_instruction_get(user=request.user, pk=pk)
     station = instruction.station
     _issuer(request.user, station)
     back = reverse("liaison:station_instructions", kwargs={"pk": station.pk})

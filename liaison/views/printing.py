@@ -13,9 +13,10 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import AccessEvent
+from liaison import printing
+from liaison.cards import selectors, services
 from liaison.cards.models import CardKind
 
-from .. import printing, selectors, services
 from ._common import GET_ONLY
 
 

@@ -43,10 +43,14 @@ from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import access_event_record
+from liaison import text
+from liaison.books import selectors as books_selectors
 from liaison.cards.models import CardKind
+from liaison.planning import selectors as planning_selectors
+from liaison.planning import services
 from liaison.planning.models import MonthlyPlan, VisitPolicy
+from liaison.progress import selectors as progress_selectors
 
-from .. import selectors, services, text
 from ..forms.progress import MonthlyPlanForm, PeriodForm, month_value
 from ._common import GET_ONLY, GET_POST, instruction_lines, page_number, refused
 
@@ -141,7 +145,7 @@ def _month_plans(*, station: Station, month: dt.date) -> dict[int, MonthlyPlan]:
 
 def _dedicated_counts(*, station: Station, month: dt.date) -> dict[int, list[dt.date]]:
     days: dict[int, list[dt.date]] = {}
-    for day in selectors.dedicated_days(station=station, month=month):
+    for day in planning_selectors.dedicated_days(station=station, month=month):
         days.setdefault(day.officer_id, []).append(day.date)
     return days
 
@@ -239,17 +243,17 @@ def _trend_chart(rows: list[tuple[dt.date, int, int]]) -> dict[str, Any]:
 def progress_home(request: HttpRequest) -> HttpResponse:
     if not permissions.holds_anywhere(request.user, "review_progress", Station):
         raise PermissionDenied("巡回連絡の進捗を確認する権限がありません。")
-    stations = list(selectors.review_stations(user=request.user)[:2])
+    stations = list(progress_selectors.review_stations(user=request.user)[:2])
     month = _month_from(request)
     if len(stations) == 1:
         url = reverse("liaison:station_progress", kwargs={"pk": stations[0].pk})
         return redirect(f"{url}?month={month_value(month)}")
     today = timezone.localdate()
-    rows = selectors.hq_progress(user=request.user, month=month, today=today)
-    total = selectors.Progress()
+    rows = progress_selectors.hq_progress(user=request.user, month=month, today=today)
+    total = progress_selectors.Progress()
     for _, progress in rows:
         total.add(progress)
-    trend = selectors.visit_trend(
+    trend = progress_selectors.visit_trend(
         station_ids=[station.pk for station, _ in rows], months=TREND_MONTHS, today=month
     )
     return render(
@@ -272,15 +276,17 @@ def progress_home(request: HttpRequest) -> HttpResponse:
 @GET_ONLY
 @login_required
 def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    station = selectors.review_station_get(user=request.user, pk=pk)
+    station = progress_selectors.review_station_get(user=request.user, pk=pk)
     month = _month_from(request)
     today = timezone.localdate()
-    figures = selectors.station_progress(
+    figures = progress_selectors.station_progress(
         station=station, month=month, today=today, user=request.user
     )
     plans = _month_plans(station=station, month=month)
     dedicated = _dedicated_counts(station=station, month=month)
-    trend = selectors.visit_trend(station_ids=[station.pk], months=TREND_MONTHS, today=month)
+    trend = progress_selectors.visit_trend(
+        station_ids=[station.pk], months=TREND_MONTHS, today=month
+    )
     month_query = f"?month={month_value(month)}"
     # The overdue cards are listed to those who read the books: a reviewer who reads cards
     # reads the whole station's (ROLE_GRANTS); the 地域部長 reads none. The drill-down checks
@@ -334,7 +340,7 @@ def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reviews_many(user: User) -> bool:
     """Whether the user reviews more than one station (then 進捗管理 is the list of them)."""
-    return selectors.review_stations(user=user)[1:2].exists()
+    return progress_selectors.review_stations(user=user)[1:2].exists()
 
 
 # --- 期限超過のカード (drill-down) ----------------------------------------------------------------
@@ -343,16 +349,16 @@ def _reviews_many(user: User) -> bool:
 @GET_ONLY
 @login_required
 def overdue_cards(request: HttpRequest, pk: int) -> HttpResponse:
-    book = selectors.book_get(user=request.user, pk=pk)
+    book = books_selectors.book_get(user=request.user, pk=pk)
     beat = book.beat
     station = beat.post.station
     reviewer = permissions.has_perm(request.user, "review_progress", station)
     if not (reviewer or permissions.has_perm(request.user, "change_beat_cards", beat)):
         raise PermissionDenied("この受持区の進捗を確認する権限がありません。")
     today = timezone.localdate()
-    rule = selectors.station_due_rule(station=station, today=today)
+    rule = planning_selectors.station_due_rule(station=station, today=today)
     policy = rule.policy
-    cards = selectors.overdue_cards(user=request.user, book=book, rule=rule)
+    cards = progress_selectors.overdue_cards(user=request.user, book=book, rule=rule)
     page = Paginator(cards, OVERDUE_PAGE_SIZE).get_page(page_number(request))
     rows = []
     for card in page.object_list:
@@ -467,10 +473,10 @@ def progress_csv(figures, plans: dict[int, MonthlyPlan]) -> str:
 @GET_ONLY
 @login_required
 def station_progress_export(request: HttpRequest, pk: int) -> HttpResponse:
-    station = selectors.review_station_get(user=request.user, pk=pk)
+    station = progress_selectors.review_station_get(user=request.user, pk=pk)
     # A file has no place for a message: a wrong month is this month, as its name says.
     month = _month_from(request, say=False)
-    figures = selectors.station_progress(
+    figures = progress_selectors.station_progress(
         station=station, month=month, today=timezone.localdate(), user=request.user
     )
     plans = _month_plans(station=station, month=month)
@@ -508,7 +514,7 @@ def _plan_scope(user: User, pk: int) -> PlanScope:
     which reviews every station, reads only); a beat officer of the station sees and sets
     his own plan only. Anyone else: 404."""
     try:
-        station = selectors.review_station_get(user=user, pk=pk)
+        station = progress_selectors.review_station_get(user=user, pk=pk)
         reviewer = True
     except OutOfScope:
         beat = (
@@ -520,8 +526,10 @@ def _plan_scope(user: User, pk: int) -> PlanScope:
         if beat is None:
             raise
         station, reviewer = beat.post.station, False
-    officers = selectors.station_officers(station=station, user=user if reviewer else None)
-    ids = {o.pk for o in selectors.station_officers(station=station)} if reviewer else set()
+    officers = planning_selectors.station_officers(station=station, user=user if reviewer else None)
+    ids = (
+        {o.pk for o in planning_selectors.station_officers(station=station)} if reviewer else set()
+    )
     ids |= {officer.pk for officer in officers}
     own = [officer for officer in officers if officer.pk == user.pk]
     if not reviewer:
@@ -666,9 +674,13 @@ def officer_page_scope(user: User, pk: int, user_pk: int) -> tuple[Station, User
         )
         if beat is not None:
             return beat.post.station, user, True
-    station = selectors.review_station_get(user=user, pk=pk)
+    station = progress_selectors.review_station_get(user=user, pk=pk)
     officer = next(
-        (o for o in selectors.station_officers(station=station, user=user) if o.pk == user_pk),
+        (
+            o
+            for o in planning_selectors.station_officers(station=station, user=user)
+            if o.pk == user_pk
+        ),
         None,
     )
     if officer is None:
@@ -709,7 +721,7 @@ def officer_page(
     if form.is_valid():
         start, end = form.cleaned_data["from"], form.cleaned_data["to"]
         period = (start, end)
-        totals, by_month = selectors.officer_figures(
+        totals, by_month = progress_selectors.officer_figures(
             officer=officer, station=station, start=start, end=end
         )
         plans = {
@@ -785,8 +797,8 @@ def progress_panel(user: User) -> dict[str, Any]:
     """「巡回連絡の進捗」 on a reviewer's home page: this month's coverage and overdue of his
     stations, grouped by station in the selector's fixed four queries."""
     today = timezone.localdate()
-    rows = selectors.hq_progress(user=user, month=_first(today), today=today)
-    total = selectors.Progress()
+    rows = progress_selectors.hq_progress(user=user, month=_first(today), today=today)
+    total = progress_selectors.Progress()
     for _, progress in rows:
         total.add(progress)
     return {

@@ -27,11 +27,19 @@ from accounts.exceptions import DomainError, PermissionDenied
 from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import access_event_record
+from liaison import text
+from liaison.cards import selectors as cards_selectors
+from liaison.cards import services as cards_services
 from liaison.cards.models import CardStatus, LiaisonCard
+from liaison.glass import selectors as glass_selectors
+from liaison.night import selectors as night_selectors
+from liaison.night import services as night_services
 from liaison.night.models import NightVisitRequest
+from liaison.visits import hours as visits_hours
+from liaison.visits import selectors as visits_selectors
+from liaison.visits import services as visits_services
 from liaison.visits.models import Visit
 
-from .. import selectors, services, text
 from ..forms.visits import (
     FollowUpDoneForm,
     NightDecideForm,
@@ -88,7 +96,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     """One visit, recorded at the door in under a minute: the time defaults to now, the
     outcome is one tap, everything else is optional. A visit the hours rule refuses comes
     back with the reason at its field and every input kept."""
-    card = selectors.card_get(user=request.user, pk=pk)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
     _may_record(request.user, card)
     back = _back(request, card)
     if card.status != CardStatus.FILED:
@@ -98,7 +106,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     form = VisitForm(request.POST or None)
     if request.method == "GET":
-        services.card_record_access(
+        cards_services.card_record_access(
             actor=request.user,
             card=card,
             action=AccessEvent.Action.VIEW,
@@ -106,7 +114,9 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
     elif form.is_valid():
         try:
-            visit = services.visit_record(actor=request.user, card=card, **form.service_kwargs())
+            visit = visits_services.visit_record(
+                actor=request.user, card=card, **form.service_kwargs()
+            )
         except PermissionDenied:
             raise
         except (DomainError, ValidationError) as exc:
@@ -130,7 +140,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
             "next": _next(request),
             "back": back,
             "night_url": reverse("liaison:night_request_create"),
-            "tolerance": services.HoursWindow.current().tolerance,
+            "tolerance": visits_hours.HoursWindow.current().tolerance,
         },
     )
 
@@ -140,10 +150,10 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_absent(request: HttpRequest, pk: int) -> HttpResponse:
     """不在 with one tap: a visit that starts and ends now. A refusal (after 17:00 without an
     approval, say) is said on the page he came from."""
-    card = selectors.card_get(user=request.user, pk=pk)
+    card = cards_selectors.card_get(user=request.user, pk=pk)
     _may_record(request.user, card)
     try:
-        visit = services.visit_absent(actor=request.user, card=card)
+        visit = visits_services.visit_absent(actor=request.user, card=card)
     except PermissionDenied:
         raise
     except ValidationError as exc:
@@ -171,9 +181,9 @@ def visit_absent(request: HttpRequest, pk: int) -> HttpResponse:
 def _visit_page(
     request: HttpRequest, visit: Visit, form: FollowUpDoneForm | None = None, status: int = 200
 ) -> HttpResponse:
-    card = selectors.card_get(user=request.user, pk=visit.card_id)
-    glass = selectors.card_break_glass_active(user=request.user, card=card)
-    services.card_record_access(
+    card = cards_selectors.card_get(user=request.user, pk=visit.card_id)
+    glass = glass_selectors.card_break_glass_active(user=request.user, card=card)
+    cards_services.card_record_access(
         actor=request.user,
         card=card,
         action=AccessEvent.Action.VIEW,
@@ -209,18 +219,18 @@ def _visit_page(
 @GET_ONLY
 @login_required
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _visit_page(request, selectors.visit_get(user=request.user, pk=pk))
+    return _visit_page(request, visits_selectors.visit_get(user=request.user, pk=pk))
 
 
 @POST_ONLY
 @login_required
 def visit_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_get(user=request.user, pk=pk)
+    visit = visits_selectors.visit_get(user=request.user, pk=pk)
     form = FollowUpDoneForm(request.POST)
     if not form.is_valid():
         return _visit_page(request, visit, form)
     try:
-        services.visit_follow_up_done(
+        visits_services.visit_follow_up_done(
             actor=request.user, visit=visit, note=form.cleaned_data["note"]
         )
     except PermissionDenied:
@@ -248,7 +258,7 @@ def _may_decide(user: User, night: NightVisitRequest) -> bool:
     return (
         night.officer_id != user.pk
         and permissions.has_perm(user, "approve_night_visits", Station(pk=night.station_id))
-        and selectors.night_request_in_remit(user=user, request=night)
+        and night_selectors.night_request_in_remit(user=user, request=night)
     )
 
 
@@ -258,7 +268,7 @@ def night_request_list(request: HttpRequest) -> HttpResponse:
     """The officer's own requests; the station's for the 地域課長等 and the 署長. Open to
     anyone signed in: an officer who has left his beat still sees what he asked."""
     filters = NightFilterForm(request.GET or None)
-    nights = selectors.night_request_list(user=request.user)
+    nights = night_selectors.night_request_list(user=request.user)
     state = ""
     if filters.is_valid():
         state = filters.cleaned_data["state"]
@@ -298,7 +308,7 @@ def night_request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
-            night = services.night_request_create(
+            night = night_services.night_request_create(
                 actor=request.user,
                 date=data["date"],
                 planned_start=data["planned_start"],
@@ -370,7 +380,7 @@ def _night_page(
 @GET_ONLY
 @login_required
 def night_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _night_page(request, selectors.night_request_get(user=request.user, pk=pk))
+    return _night_page(request, night_selectors.night_request_get(user=request.user, pk=pk))
 
 
 @POST_ONLY
@@ -378,7 +388,7 @@ def night_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def night_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdrawn by the one who asked, before the decision. The first POST (the button on
     the request's page) asks to confirm; the second, with confirm=yes, withdraws."""
-    night = selectors.night_request_get(user=request.user, pk=pk)
+    night = night_selectors.night_request_get(user=request.user, pk=pk)
     if night.officer_id != request.user.pk:
         raise PermissionDenied("申請した本人だけが取り下げられます。")
     pending = night.status == NightVisitRequest.Status.PENDING
@@ -389,7 +399,7 @@ def night_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             {"night": night, "here": "申請の取下げ"},
         )
     try:
-        services.night_request_withdraw(actor=request.user, request=night)
+        night_services.night_request_withdraw(actor=request.user, request=night)
     except PermissionDenied:
         raise
     except DomainError as exc:
@@ -403,7 +413,7 @@ def night_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def night_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The 地域課長等 approves or rejects (with a reason) once; the officer is told."""
-    night = selectors.night_request_get(user=request.user, pk=pk)
+    night = night_selectors.night_request_get(user=request.user, pk=pk)
     if not _may_decide(request.user, night):
         raise PermissionDenied("この申請を決裁する権限がありません。")
     form = NightDecideForm(request.POST)
@@ -413,7 +423,7 @@ def night_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return _night_page(request, night, form, status=status)
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        night = services.night_request_decide(
+        night = night_services.night_request_decide(
             actor=request.user,
             request=night,
             approve=approve,
@@ -449,7 +459,7 @@ def _waiting(user: User) -> list[NightVisitRequest]:
         if permissions.holds_anywhere(
             user, "review_progress", Station
         ) and permissions.holds_anywhere(user, "approve_night_visits", Station):
-            rows = list(selectors.night_requests_waiting(user=user)[: PANEL_LIMIT + 1])
+            rows = list(night_selectors.night_requests_waiting(user=user)[: PANEL_LIMIT + 1])
         cache["_night_requests_waiting"] = rows
     return cache["_night_requests_waiting"]
 
@@ -484,9 +494,9 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     not yet marked done, the oldest first; each opens its visit, where it is closed."""
     if not permissions.holds_anywhere(request.user, "view_beat_cards", Beat):
         raise PermissionDenied("未対応の事項は、巡回連絡簿を見る職員のページです。")
-    page = Paginator(selectors.follow_ups_open(user=request.user), FOLLOW_UPS_PER_PAGE).get_page(
-        page_number(request)
-    )
+    page = Paginator(
+        visits_selectors.follow_ups_open(user=request.user), FOLLOW_UPS_PER_PAGE
+    ).get_page(page_number(request))
     access_event_record(
         user=request.user,
         action=AccessEvent.Action.LIST,

@@ -32,9 +32,15 @@ from accounts.exceptions import DomainError, OutOfScope, PermissionDenied, Trans
 from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Beat, BeatAssignment, Headquarters, Post, Station
 from accounts.services import access_event_record
+from liaison import printing, text
+from liaison.planning import selectors as planning_selectors
+from liaison.planning import services as planning_services
 from liaison.planning.models import DedicatedDay, VisitPolicy
+from liaison.progress import selectors as progress_selectors
+from liaison.takeover import selectors as takeover_selectors
+from liaison.takeover import services as takeover_services
+from liaison.visits import selectors as visits_selectors
 
-from .. import printing, selectors, services, text
 from ..forms.work import (
     CYCLE_FIELDS,
     KIND_FIELDS,
@@ -79,7 +85,9 @@ def _officer_beats(user) -> list[Beat]:
     return beats
 
 
-def _work_rows(items: list[selectors.WorkItem], *, several_beats: bool) -> list[dict[str, Any]]:
+def _work_rows(
+    items: list[planning_selectors.WorkItem], *, several_beats: bool
+) -> list[dict[str, Any]]:
     """One row per card, as plain strings: the template only prints them."""
     rows = []
     for item in items:
@@ -110,7 +118,7 @@ def _worklist_items(request: HttpRequest, beats: list[Beat]):
     form = WorklistFilterForm(request.GET, beats=beats)
     beat_id = form.beat_id() if len(beats) > 1 else None
     today = timezone.localdate()
-    work = selectors.worklist(user=request.user, today=today, beat_id=beat_id)
+    work = planning_selectors.worklist(user=request.user, today=today, beat_id=beat_id)
     beat = next((b for b in beats if b.pk == beat_id), None)
     return form, beat, today, work
 
@@ -121,7 +129,7 @@ def _my_dedicated_days(user, beats: list[Beat], today: dt.date) -> list[dt.date]
     days: set[dt.date] = set()
     for station in stations.values():
         days |= set(
-            selectors.dedicated_days(station=station, month=today)
+            planning_selectors.dedicated_days(station=station, month=today)
             .filter(officer=user)
             .values_list("date", flat=True)
         )
@@ -227,8 +235,8 @@ def worklist_print(request: HttpRequest) -> HttpResponse:
 def worklist_panel(user) -> dict[str, Any]:
     """「巡回連絡の予定」 on a beat officer's home page: his beats' 要訪問・期限超過, counted
     as his worklist and the progress page count them."""
-    figures = selectors.worklist_figures(user=user, today=timezone.localdate())
-    return {"figures": figures, "follow_ups": selectors.follow_ups_open(user=user).count()}
+    figures = planning_selectors.worklist_figures(user=user, today=timezone.localdate())
+    return {"figures": figures, "follow_ups": visits_selectors.follow_ups_open(user=user).count()}
 
 
 # --- 実施頻度 ------------------------------------------------------------------------------
@@ -331,14 +339,14 @@ def visit_policy(request: HttpRequest) -> HttpResponse:
     may_change = permissions.has_perm(user, "set_visit_policy", headquarters)
     if request.method == "POST" and not may_change:
         raise PermissionDenied("巡回連絡の実施頻度を変更できるのは地域部長です（要領第5-2）。")
-    policy = selectors.visit_policy_for(headquarters_id=headquarters.pk)
+    policy = planning_selectors.visit_policy_for(headquarters_id=headquarters.pk)
     form = None
     if may_change:
         initial = VisitPolicyForm.initial_from(policy)
         form = VisitPolicyForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                services.visit_policy_set(
+                planning_services.visit_policy_set(
                     actor=user,
                     headquarters=headquarters,
                     reason=form.cleaned_data["reason"],
@@ -429,7 +437,7 @@ def takeover_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_list_takeovers(user):
         raise PermissionDenied("受持区の引継ぎは、受持警察官とその監督者が見るページです。")
-    assignments = selectors.takeovers_for(user=user)
+    assignments = takeover_selectors.takeovers_for(user=user)
     followed = _with_predecessor(assignments)
     rows = []
     for assignment in assignments:
@@ -464,7 +472,7 @@ def takeover(request: HttpRequest, pk: int) -> HttpResponse:
     """要領 第5-5: what the predecessor did on this beat; the new officer confirms he has
     read it (once), his supervisor sees that he did."""
     user = request.user
-    assignment = selectors.takeover_assignment_get(user=user, pk=pk)
+    assignment = takeover_selectors.takeover_assignment_get(user=user, pk=pk)
     is_officer = assignment.officer_id == user.pk
     if request.method == "POST" and not is_officer:
         raise PermissionDenied("引継ぎを確認できるのは、この受持区の受持警察官本人です。")
@@ -472,7 +480,7 @@ def takeover(request: HttpRequest, pk: int) -> HttpResponse:
     form = TakeoverConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.takeover_confirm(
+            takeover_services.takeover_confirm(
                 actor=user, assignment=assignment, note=form.cleaned_data["note"]
             )
         except TransitionError as exc:
@@ -484,7 +492,7 @@ def takeover(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{assignment.beat}の引継ぎを確認しました。取扱責任者に通知しました。"
             )
             return redirect("liaison:takeover", pk=assignment.pk)
-    summary = selectors.takeover_summary(assignment=assignment, today=timezone.localdate())
+    summary = takeover_selectors.takeover_summary(assignment=assignment, today=timezone.localdate())
     beat = assignment.beat
     access_event_record(
         user=user,
@@ -510,7 +518,7 @@ def takeover(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "form": form,
             "overdue_total": summary.progress.overdue,
-            "list_limit": selectors.TAKEOVER_LIST_LIMIT,
+            "list_limit": takeover_selectors.TAKEOVER_LIST_LIMIT,
         },
     )
 
@@ -567,7 +575,7 @@ def takeover_panel(user) -> dict[str, Any]:
 def _dedicated_station(user, pk: int) -> Station:
     """A station whose progress the user reviews (else 404) and whose 専従日 he sets
     (else 403: the HQ reviews every station but sets no station's days)."""
-    station = selectors.review_station_get(user=user, pk=pk)
+    station = progress_selectors.review_station_get(user=user, pk=pk)
     if not permissions.has_perm(user, "set_dedicated_days", station):
         raise PermissionDenied("専従日を設定できるのは地域課長等と警察署長です。")
     return station
@@ -576,7 +584,7 @@ def _dedicated_station(user, pk: int) -> Station:
 def _dedicated_day_get(user, pk: int) -> DedicatedDay:
     day = (
         DedicatedDay.objects.select_related("officer", "station", "set_by")
-        .filter(pk=pk, station__in=selectors.review_stations(user=user))
+        .filter(pk=pk, station__in=progress_selectors.review_stations(user=user))
         .first()
     )
     if day is None:
@@ -624,14 +632,14 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
     if asked and month is None:
         messages.warning(request, "月の指定が正しくないため、今月を表示しています。")
     month = month or today.replace(day=1)
-    officers = selectors.station_officers(station=station, user=request.user)
+    officers = planning_selectors.station_officers(station=station, user=request.user)
     default_date = today if (today.year, today.month) == (month.year, month.month) else month
     form = DedicatedDayForm(request.POST or None, officers=officers, initial={"date": default_date})
     if request.method == "POST" and form.is_valid():
         officer = form.chosen_officer()
         date = form.cleaned_data["date"]
         try:
-            services.dedicated_day_set(
+            planning_services.dedicated_day_set(
                 actor=request.user, station=station, officer=officer, date=date
             )
         except (DomainError, ValidationError) as exc:
@@ -641,7 +649,7 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{officer.full_name}さんの専従日に{text.date_ja(date)}を設定しました。"
             )
             return redirect(_month_url(station, date.replace(day=1)))
-    days = list(selectors.dedicated_days(station=station, month=month))
+    days = list(planning_selectors.dedicated_days(station=station, month=month))
     per_officer: dict[int, dict[str, Any]] = {o.pk: {"officer": o, "days": []} for o in officers}
     for day in days:
         per_officer.setdefault(day.officer_id, {"officer": day.officer, "days": []})
@@ -685,7 +693,7 @@ def dedicated_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     back = _month_url(day.station, day.date.replace(day=1))
     if request.method == "POST":
         try:
-            services.dedicated_day_remove(actor=request.user, day=day)
+            planning_services.dedicated_day_remove(actor=request.user, day=day)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -722,7 +730,7 @@ def dedicated_days_mine(request: HttpRequest) -> HttpResponse:
     return redirect("liaison:dedicated_days", pk=station.pk)
 
 
-# "takeover" (kwarg pk) is the link of the notice liaison.services.takeover_confirm sends.
+# "takeover" (kwarg pk) is the link of the notice liaison.takeover.services.takeover_confirm sends.
 urlpatterns = [
     path("worklist/", worklist, name="worklist"),
     path("worklist/print.pdf", worklist_print, name="worklist_print"),

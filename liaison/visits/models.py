@@ -78,7 +78,7 @@ class Visit(models.Model):
         verbose_name="受持警察官",
     )
     # The card's current book and station, copied for per-beat and per-station figures
-    # without a join. They follow the card: liaison.services.card_move moves them with it,
+    # without a join. They follow the card: liaison.filing.services.card_move moves them with it,
     # so that a moved card's visits and follow-ups leave the old beat's pages.
     book = models.ForeignKey(
         LiaisonBook, on_delete=models.PROTECT, related_name="visits", verbose_name="巡回連絡簿"

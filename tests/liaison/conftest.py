@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from liaison import services
+from liaison.cards import services
 from liaison.cards.models import CardKind, LiaisonBook, LiaisonCard
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from liaison import selectors, services
+from liaison.cards import selectors, services
 from liaison.cards.models import CardKind
 from tests.liaison.conftest import make_household
 

@@ -71,7 +71,7 @@ def test_each_kind_shows_only_its_items(kind, present, absent):
 
 
 def test_every_optional_item_of_the_kind_has_a_declined_box():
-    from liaison import services
+    from liaison.cards import contents as services
 
     for kind in ("household", "business", "apartment"):
         fields = CardForm(kind=kind).fields

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from liaison import services
+from liaison.cards import services
 from liaison.cards.models import CardKind
 from tests.liaison.conftest import MEMBERS, make_household
 

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.exceptions import PermissionDenied, TransitionError
-from liaison import selectors, services
 from liaison.cards.models import CardStatus, LiaisonCard
 from liaison.handouts import services as handouts
 from liaison.handouts.models import CardHandout
+from liaison.planning import selectors
+from liaison.visits import services
 from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.conftest import book_of
 from tests.liaison.views import household_post

@@ -160,7 +160,7 @@ def test_plans_are_per_month(world, login, second):
 
 
 def test_dedicated_days_of_the_month_are_listed(world, login, second):
-    from liaison import services
+    from liaison.planning import services
 
     services.dedicated_day_set(
         actor=world.chief, station=world.station_a, officer=second, date=dt.date(2026, 11, 24)

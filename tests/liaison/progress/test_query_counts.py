@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import Post
-from liaison import services
+from liaison.planning import services
 from tests.liaison.conftest import make_business, make_household
 
 from .conftest import MADE_AT, TODAY, second_officer, visit

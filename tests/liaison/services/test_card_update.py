@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.exceptions import PermissionDenied, StaleEditError
-from liaison import selectors, services
+from liaison.cards import history as selectors
+from liaison.cards import services
 from tests.liaison.conftest import MEMBERS
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison import services
+from liaison.glass import services
 from liaison.glass.models import BreakGlassPurpose
 from tests.liaison.conftest import make_household
 from tests.liaison.views import page

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts import dates, permissions
 from accounts.models import AccessEvent
-from liaison import services
+from liaison.filing import services as filing_services
+from liaison.glass import services as glass_services
 from tests.liaison.conftest import MEMBERS, make_business, make_household, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_a_card_of_another_beat_of_the_post_is_not_found_for_the_beat_officer(wo
 
 def test_a_break_glass_viewer_may_not_print(world, login):
     card = make_household(world.supervisor, world.beat_a1_2)
-    services.break_glass_open(
+    glass_services.break_glass_open(
         actor=world.beat_officer,
         card=card,
         purpose="missing_person",
@@ -187,7 +188,7 @@ def test_a_break_glass_viewer_may_not_print(world, login):
 
 
 def test_a_closed_card_prints_with_its_close_reason(world, login, household):
-    household = services.card_close(
+    household = filing_services.card_close(
         actor=world.beat_officer,
         card=household,
         reason="moved",

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import Role
-from liaison import services
+from liaison.night import services
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 # A Monday. Each test module travels to a time of this day before the world is built.

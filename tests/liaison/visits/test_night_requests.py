@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Notice
-from liaison import services
+from liaison.night import services
 from liaison.night.models import NightVisitRequest
 from tests.liaison.views import page
 

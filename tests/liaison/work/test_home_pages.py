@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison import services
+from liaison.cards import services
 from liaison.cards.models import CardKind
 from tests.liaison.conftest import MEMBERS
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import AccessEvent, Role
-from liaison import selectors
-from liaison import services as liaison_services
+from liaison.filing import services as liaison_services
+from liaison.visits import selectors
 from liaison.visits.models import Visit
 from tests.liaison.conftest import book_of
 

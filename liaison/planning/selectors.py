@@ -1,0 +1,344 @@
+"""Which cards are due (the visit-frequency policy as a DueRule, with 署長指示 and 丁目
+areas), the officer's worklist, 専従日 and the station's officers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import Station, User
+from liaison import text
+from liaison.cards.models import (
+    CardStatus,
+    LiaisonCard,
+)
+from liaison.instructions.models import StationInstruction
+from liaison.planning.models import DedicatedDay, VisitPolicy
+
+
+# --- 巡回連絡: policy, worklist, progress, night requests, takeover ---------------------------
+def visit_policy_for(*, headquarters_id: int) -> VisitPolicy:
+    """The policy in force; HQ's defaults (a 365-day cycle, households and businesses) until
+    HQ sets one."""
+    policy = VisitPolicy.objects.filter(headquarters_id=headquarters_id).first()
+    return policy or VisitPolicy(headquarters_id=headquarters_id)
+
+
+# --- 要訪問・期限超過: the one definition (issue 10 point 6) ----------------------------------
+#
+# Every figure and list of due or overdue cards (the progress pages and their home panel,
+# the worklist and its home panel, the book's 受持区要覧, the takeover page) reads it here:
+# a DueRule says which cards count and when each falls due, card_due_counts counts them and
+# cards_due lists them.
+@dataclass
+class DueRule:
+    """What makes a card due on `today`, for the stations whose 署長指示 it carries.
+
+    Counted (要領 第5-1): filed (a closed card is not), of a kind the policy counts or added
+    by a 署長指示 in force, and not excluded by one (an exclusion wins over an addition).
+    Due date (第5-2): the last visit plus the card's cycle (the shortest of its care points'
+    cycles and the default); never visited, the day it was filed. A counted card is due
+    (要訪問) from its due date, and overdue (期限超過) the day after.
+    """
+
+    policy: VisitPolicy
+    today: dt.date
+    instructions: list[StationInstruction] = field(default_factory=list)
+    # instruction pk -> card ids it names
+    instruction_cards: dict[int, list[int]] = field(default_factory=dict)
+
+    def _targets_q(self, action: str) -> Q | None:
+        """The cards and areas of the instructions of one kind, OR'ed; None if none."""
+        q: Q | None = None
+        for instruction in self.instructions:
+            if instruction.action != action:
+                continue
+            parts = [
+                area_q(area) & Q(station_id=instruction.station_id) for area in instruction.areas
+            ]
+            ids = self.instruction_cards.get(instruction.pk, [])
+            if ids:
+                parts.append(Q(pk__in=ids))
+            for part in parts:
+                q = part if q is None else q | part
+        return q
+
+    def counted_q(self) -> Q:
+        counted = Q(kind__in=self.policy.kinds)
+        added = self._targets_q(StationInstruction.Action.INCLUDE)
+        if added is not None:
+            counted |= added
+        excluded = self._targets_q(StationInstruction.Action.EXCLUDE)
+        if excluded is not None:
+            counted &= ~excluded
+        return Q(status=CardStatus.FILED) & counted
+
+    def fresh_q(self, day: dt.date) -> Q:
+        """Visited within its cycle as of `day`. A card's cycle is the shortest of its care
+        points' cycles and the default, so `last > day - min(cycles)` is the AND of
+        `last > day - c` over the cycles that apply: plain date comparisons that any index
+        can serve."""
+        policy = self.policy
+        q = Q(last_visit_on__gt=day - dt.timedelta(days=policy.default_cycle_days))
+        for flag, name in VisitPolicy.CARE_CYCLES.items():
+            days = getattr(policy, name)
+            if days:
+                q &= Q(**{flag: False}) | Q(last_visit_on__gt=day - dt.timedelta(days=days))
+        return q
+
+    def not_due_q(self) -> Q:
+        """Its due date is after today."""
+        return self.fresh_q(self.today)
+
+    def not_overdue_q(self) -> Q:
+        """Its due date is today or later: visited within its cycle as of yesterday, or never
+        visited and filed today (a new card is due the day it is filed, overdue after)."""
+        midnight = dt.datetime.combine(
+            self.today, dt.time.min, tzinfo=timezone.get_current_timezone()
+        )
+        filed_today = Q(filed_at__gte=midnight) | Q(filed_at__isnull=True, created_at__gte=midnight)
+        return self.fresh_q(self.today - dt.timedelta(days=1)) | (
+            Q(last_visit_on__isnull=True) & filed_today
+        )
+
+    def due_on(self, card: LiaisonCard) -> dt.date:
+        if card.last_visit_on:
+            return card.last_visit_on + dt.timedelta(days=self.policy.cycle_for(card))
+        return timezone.localdate(card.filed_at or card.created_at)
+
+    def overdue_days(self, card: LiaisonCard) -> int:
+        return max((self.today - self.due_on(card)).days, 0)
+
+
+AREA_CHOME = re.compile(r"^(.+?)(\d+)丁目$")
+
+
+def area_parts(area: str) -> tuple[str, int | None]:
+    """「千波町一丁目」 → ("千波町", 1); 「千波町」 → ("千波町", None). NFKC (full-width digits
+    and spaces too), kanji numerals as digits, spaces removed."""
+    normal = text.arabic(area).replace(" ", "")
+    match = AREA_CHOME.match(normal)
+    if match:
+        return match.group(1), int(match.group(2))
+    return normal, None
+
+
+def area_q(area: str) -> Q:
+    """The cards of an area (町字, or 町字 and 丁目), on the card's address key (its 町字 and
+    番地 in natural form, numbers zero-padded). 「千波町」 covers 千波町 and its 丁目 (千波町一丁目
+    …) but not 千波町東; 「千波町一丁目」 covers a 町字 written 千波町一丁目, and 千波町 with the
+    番地 一丁目2番3号 or 1-2-3 (the first number of a 番地 is its 丁目 where there are 丁目)."""
+    town, chome = area_parts(area)
+    key = text.natural_key(town)
+    if chome is None:
+        # Exactly this 町字, or this 町字 followed by its 丁目 (a zero-padded number).
+        return Q(address_key__startswith=key + "\x1f") | Q(
+            address_key__regex=rf"^{re.escape(key)}[0-9]"
+        )
+    number = f"{chome:06d}"
+    return (
+        Q(address_key__startswith=f"{key}{number}丁目")
+        | Q(address_key__startswith=f"{key}\x1f{number}丁目")
+        | Q(address_key__startswith=f"{key}\x1f{number}-")
+    )
+
+
+def due_rule(*, headquarters_id: int, station_ids: list[int], today: dt.date) -> DueRule:
+    """The rule in force on `today` for these stations (of one HQ): the policy, and the
+    署長指示 in force with the cards they name. Two queries, three with instructions."""
+    instructions = list(
+        StationInstruction.objects.filter(
+            station_id__in=station_ids,
+            starts_on__lte=today,
+            ends_on__gte=today,
+            ended_at__isnull=True,
+        ).order_by("starts_on", "pk")
+    )
+    cards: dict[int, list[int]] = {}
+    if instructions:
+        through = StationInstruction.cards.through.objects.filter(
+            stationinstruction_id__in=[i.pk for i in instructions]
+        ).values_list("stationinstruction_id", "liaisoncard_id")
+        for instruction_id, card_id in through:
+            cards.setdefault(instruction_id, []).append(card_id)
+    return DueRule(
+        policy=visit_policy_for(headquarters_id=headquarters_id),
+        today=today,
+        instructions=instructions,
+        instruction_cards=cards,
+    )
+
+
+def station_due_rule(*, station: Station, today: dt.date) -> DueRule:
+    return due_rule(headquarters_id=station.headquarters_id, station_ids=[station.pk], today=today)
+
+
+def _due_aggregates(rule: DueRule) -> dict[str, Count]:
+    counted = rule.counted_q()
+    return {
+        "to_visit": Count("pk", filter=counted),
+        "visited": Count("pk", filter=counted & rule.not_due_q()),
+        "in_time": Count("pk", filter=counted & rule.not_overdue_q()),
+    }
+
+
+def _due_figures(row: dict[str, Any]) -> dict[str, int]:
+    to_visit, visited, in_time = (row.get(k) or 0 for k in ("to_visit", "visited", "in_time"))
+    return {
+        "to_visit": to_visit,
+        "visited": visited,
+        "due": to_visit - visited,
+        "overdue": to_visit - in_time,
+    }
+
+
+def card_due_counts(
+    *, cards: QuerySet[LiaisonCard], rule: DueRule, group: str | None = None
+) -> Any:
+    """対象件数 (to_visit), 周期内に実施 (visited), 要訪問 (due) and 期限超過 (overdue) of
+    these cards under the rule, in one aggregate; a dict of them per `group` value if given."""
+    aggregates = _due_aggregates(rule)
+    if group is None:
+        return _due_figures(cards.aggregate(**aggregates))
+    rows = cards.order_by().values(group).annotate(**aggregates).values(group, *aggregates)
+    return {row[group]: _due_figures(row) for row in rows}
+
+
+def cards_due(
+    *, cards: QuerySet[LiaisonCard], rule: DueRule, overdue_only: bool = False
+) -> QuerySet[LiaisonCard]:
+    """The counted cards among `cards` that are due (or only those overdue) under the rule."""
+    due = cards.filter(rule.counted_q()).exclude(rule.not_due_q())
+    return due.exclude(rule.not_overdue_q()) if overdue_only else due
+
+
+@dataclass
+class WorkItem:
+    card: LiaisonCard
+    due_on: dt.date
+    overdue_days: int
+    priority: int
+
+
+@dataclass
+class Worklist:
+    """The officer's round and its figures, which are the progress page's for his beats."""
+
+    items: list[WorkItem]
+    figures: dict[str, int]  # card_due_counts: to_visit, visited, due, overdue
+    rule: DueRule | None
+
+    @property
+    def tried_today(self) -> int:
+        """Due, but tried today (不在): off today's list, still due."""
+        return self.figures["due"] - len(self.items)
+
+
+WORK_COLUMNS = (
+    "pk",
+    "kind",
+    "status",
+    "book__beat__name",
+    "head_name",
+    "head_kana",
+    "town",
+    "banchi",
+    "building",
+    "room",
+    "phone",
+    "care_elderly_only",
+    "care_elderly_alone",
+    "care_needs_support",
+    "care_foreign",
+    "care_language",
+    "care_count",
+    "last_visit_on",
+    "last_attempt_on",
+    "filed_at",
+    "created_at",
+    "address_key",
+    "station_id",
+    "book_id",
+)
+
+
+NO_FIGURES = {"to_visit": 0, "visited": 0, "due": 0, "overdue": 0}
+
+
+def _work_scope(user: User, today: dt.date, beat_id: int | None):
+    """The ids of the officer's beats (or of one of them) and the rule of their stations."""
+    beats = permissions.beats_for(user, "record_visits")
+    if beat_id is not None:
+        beats = beats.filter(pk=beat_id)
+    found = list(beats.select_related("post__station"))
+    if not found:
+        return [], None
+    rule = due_rule(
+        headquarters_id=found[0].post.station.headquarters_id,
+        station_ids=sorted({beat.post.station_id for beat in found}),
+        today=today,
+    )
+    return [beat.pk for beat in found], rule
+
+
+def worklist(*, user: User, today: dt.date, beat_id: int | None = None) -> Worklist:
+    """The officer's round: the due cards of his current beats (cards_due) not tried today,
+    by priority (overdue days × (1 + care points), so a card with care points climbs faster)
+    and then by address; with the figures of the same beats (card_due_counts)."""
+    beats, rule = _work_scope(user, today, beat_id)
+    if rule is None:
+        return Worklist(items=[], figures=dict(NO_FIGURES), rule=None)
+    mine = LiaisonCard.objects.filter(book_id__in=beats)
+    figures = card_due_counts(cards=mine, rule=rule)
+    cards = (
+        cards_due(cards=mine, rule=rule)
+        .exclude(last_attempt_on=today)
+        .select_related("book__beat")
+        .only(*WORK_COLUMNS)
+    )
+    items = []
+    for card in cards:
+        overdue = rule.overdue_days(card)
+        items.append(WorkItem(card, rule.due_on(card), overdue, overdue * (1 + card.care_count)))
+    items.sort(key=lambda item: (-item.priority, item.card.address_key, item.card.pk))
+    return Worklist(items=items, figures=figures, rule=rule)
+
+
+def worklist_figures(*, user: User, today: dt.date) -> dict[str, int]:
+    """The figures of the officer's worklist without its rows, for his home page."""
+    beats, rule = _work_scope(user, today, None)
+    if rule is None:
+        return dict(NO_FIGURES)
+    return card_due_counts(cards=LiaisonCard.objects.filter(book_id__in=beats), rule=rule)
+
+
+def dedicated_days(*, station: Station, month: dt.date) -> QuerySet[DedicatedDay]:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return (
+        DedicatedDay.objects.filter(station=station, date__gte=start, date__lt=end)
+        .select_related("officer", "set_by")
+        .order_by("date", "officer__employee_number")
+    )
+
+
+def station_officers(*, station: Station, user: User | None = None) -> list[User]:
+    """The beat officers currently assigned in the station; given the user, those on the
+    beats of his remit (a 地域課長等 of one 地域課: its posts' officers)."""
+    from accounts.models import BeatAssignment
+
+    assignments = BeatAssignment.objects.filter(
+        beat__post__station=station, granted_at__isnull=False, revoked_at__isnull=True
+    )
+    if user is not None:
+        assignments = assignments.filter(
+            beat__in=permissions.remit_beats(user, station).values("pk")
+        )
+    ids = assignments.values("officer_id")
+    return list(User.objects.filter(pk__in=ids).order_by("employee_number"))
