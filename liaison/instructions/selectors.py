@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, QuerySet
 
 from accounts.exceptions import OutOfScope
 from accounts.models import Station, User
-from liaison.cards.models import (
-    LiaisonCard,
-)
+from liaison import text
+from liaison.cards.models import LiaisonCard
 from liaison.instructions.models import StationInstruction
-from liaison.progress.selectors import review_stations
+from liaison.planning.selectors import review_stations
+
+if TYPE_CHECKING:
+    from liaison.planning.selectors import DueRule
 
 
 def station_instruction_list(*, station: Station) -> QuerySet[StationInstruction]:
@@ -43,3 +47,22 @@ def station_instruction_get(*, user: User, pk: int) -> StationInstruction:
     if instruction is None:
         raise OutOfScope("liaison.stationinstruction", str(pk))
     return instruction
+
+
+def instruction_lines(rule: DueRule | None) -> list[str]:
+    """The 署長指示 a page follows, one line each: what, where, until when, why."""
+    if rule is None:
+        return []
+    lines = []
+    for instruction in rule.instructions:
+        targets = []
+        count = len(rule.instruction_cards.get(instruction.pk, []))
+        if instruction.areas:
+            targets.append("、".join(instruction.areas))
+        if count:
+            targets.append(f"カード{count}件")
+        lines.append(
+            f"{instruction.get_action_display()}：{'・'.join(targets)}"
+            f"（{text.date_ja(instruction.ends_on)}まで）　理由：{instruction.reason}"
+        )
+    return lines

@@ -1,5 +1,5 @@
-"""Which cards are due (the visit-frequency policy as a DueRule, with 署長指示 and 丁目
-areas), the officer's worklist, 専従日 and the station's officers."""
+"""Progress figures (要領 第5): per station, per beat, per officer and for HQ, month bounds,
+the trend of visits, and overdue cards."""
 
 from __future__ import annotations
 
@@ -12,14 +12,25 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.models import Station, User
+from accounts.exceptions import OutOfScope, PermissionDenied
+from accounts.models import Headquarters, Station, User
 from liaison import text
-from liaison.cards.models import (
-    CardStatus,
-    LiaisonCard,
-)
+from liaison.cards.models import CardStatus, LiaisonCard
 from liaison.instructions.models import StationInstruction
+from liaison.planning.forms import KIND_FIELDS, POLICY_FIELDS
 from liaison.planning.models import DedicatedDay, VisitPolicy
+
+
+def review_stations(*, user: User) -> QuerySet[Station]:
+    """The stations whose progress the user reviews (地域課長等, 署長; HQ: all)."""
+    return permissions.stations_for(user, "review_progress").order_by("code")
+
+
+def review_station_get(*, user: User, pk: int) -> Station:
+    station = review_stations(user=user).select_related("headquarters").filter(pk=pk).first()
+    if station is None:
+        raise OutOfScope("accounts.station", str(pk))
+    return station
 
 
 # --- 巡回連絡: policy, worklist, progress, night requests, takeover ---------------------------
@@ -342,3 +353,91 @@ def station_officers(*, station: Station, user: User | None = None) -> list[User
         )
     ids = assignments.values("officer_id")
     return list(User.objects.filter(pk__in=ids).order_by("employee_number"))
+
+
+def _headquarters_of(user) -> Headquarters:
+    """The HQ whose policy the user works under: the one he sets it for, the HQ of his
+    station, or the only HQ there is."""
+    managed = permissions.objects_for(user, "set_visit_policy", Headquarters).first()
+    if managed is not None:
+        return managed
+    station = permissions.home_station(user)
+    if station is None:
+        station = permissions.beats_for(user).select_related("post__station").first()
+        station = station.post.station if station else None
+    if station is not None:
+        return Headquarters.objects.get(pk=station.headquarters_id)
+    rows = list(Headquarters.objects.all()[:2])
+    if len(rows) != 1:
+        raise OutOfScope("accounts.headquarters")
+    return rows[0]
+
+
+def _policy_value(name: str, value: Any) -> str:
+    if name in KIND_FIELDS:
+        return "対象" if value else "対象外"
+    if value in (None, ""):
+        return "設定なし（通常の周期）"
+    return f"{value}日"
+
+
+@dataclass
+class PolicyChange:
+    when: dt.datetime
+    who: str
+    reason: str
+    kind: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # label, before, after
+
+
+def _policy_history(headquarters: Headquarters) -> list[PolicyChange]:
+    """The policy's changes, newest first, each as field label: before → after. One query.
+
+    The policy is the same for everyone under this HQ (no personal data), so its history
+    is read here rather than through a per-user selector."""
+    records = list(
+        VisitPolicy.history.filter(headquarters_id=headquarters.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    entries: list[PolicyChange] = []
+    previous = None
+    for record in records:
+        changes = []
+        for name in POLICY_FIELDS:
+            after = getattr(record, name)
+            before = getattr(previous, name) if previous is not None else None
+            if previous is None or before != after:
+                changes.append(
+                    (
+                        str(VisitPolicy._meta.get_field(name).verbose_name),
+                        _policy_value(name, before) if previous is not None else "",
+                        _policy_value(name, after),
+                    )
+                )
+        user = record.history_user
+        entries.append(
+            PolicyChange(
+                when=record.history_date,
+                who=f"{user.full_name}（{user.employee_number}）" if user else "システム",
+                reason=record.history_change_reason or record.reason or "",
+                kind="設定" if previous is None else "変更",
+                changes=changes,
+            )
+        )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def _dedicated_day_get(user, pk: int) -> DedicatedDay:
+    day = (
+        DedicatedDay.objects.select_related("officer", "station", "set_by")
+        .filter(pk=pk, station__in=review_stations(user=user))
+        .first()
+    )
+    if day is None:
+        raise OutOfScope("liaison.dedicatedday", str(pk))
+    if not permissions.has_perm(user, "set_dedicated_days", day.station):
+        raise PermissionDenied("専従日を設定できるのは地域課長等と警察署長です。")
+    return day

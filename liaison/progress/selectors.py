@@ -15,10 +15,7 @@ from django.utils import timezone
 from accounts import dates, permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import Station, User
-from liaison.cards.models import (
-    LiaisonBook,
-    LiaisonCard,
-)
+from liaison.cards.models import LiaisonBook, LiaisonCard
 from liaison.cards.selectors import card_list
 from liaison.planning.models import MonthlyPlan, VisitPolicy
 from liaison.planning.selectors import (
@@ -26,7 +23,10 @@ from liaison.planning.selectors import (
     card_due_counts,
     cards_due,
     due_rule,
+    review_station_get,
+    review_stations,
     station_due_rule,
+    station_officers,
 )
 from liaison.visits.models import Visit, VisitOutcome
 
@@ -128,18 +128,6 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
         dt.datetime.combine(start, dt.time.min, tzinfo=tz),
         dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
     )
-
-
-def review_stations(*, user: User) -> QuerySet[Station]:
-    """The stations whose progress the user reviews (地域課長等, 署長; HQ: all)."""
-    return permissions.stations_for(user, "review_progress").order_by("code")
-
-
-def review_station_get(*, user: User, pk: int) -> Station:
-    station = review_stations(user=user).select_related("headquarters").filter(pk=pk).first()
-    if station is None:
-        raise OutOfScope("accounts.station", str(pk))
-    return station
 
 
 @dataclass
@@ -304,3 +292,41 @@ def officer_figures(
         key = dates.local_date(month)
         rows.append((key.replace(day=1), row["visits"], row["met"]))
     return progress, rows
+
+
+# --- 月間計画 ------------------------------------------------------------------------------------
+@dataclass
+class PlanScope:
+    station: Station
+    officers: list[User]  # the rows shown
+    editable: list[User]  # whose plan the user may set
+    station_officer_ids: set[int]  # every current beat officer of the station
+    reviewer: bool  # reviews the station's progress (else: a beat officer of it)
+
+
+def _plan_scope(user: User, pk: int) -> PlanScope:
+    """Reviewers of the station see every officer; its own managers set anyone's plan (HQ,
+    which reviews every station, reads only); a beat officer of the station sees and sets
+    his own plan only. Anyone else: 404."""
+    try:
+        station = review_station_get(user=user, pk=pk)
+        reviewer = True
+    except OutOfScope:
+        beat = (
+            permissions.beats_for(user, "record_visits")
+            .filter(post__station_id=pk)
+            .select_related("post__station__headquarters")
+            .first()
+        )
+        if beat is None:
+            raise
+        station, reviewer = beat.post.station, False
+    officers = station_officers(station=station, user=user if reviewer else None)
+    ids = {o.pk for o in station_officers(station=station)} if reviewer else set()
+    ids |= {officer.pk for officer in officers}
+    own = [officer for officer in officers if officer.pk == user.pk]
+    if not reviewer:
+        return PlanScope(station, own, own, ids, reviewer=False)
+    # The station's own managers (地域課長等, 署長) are those who also set its 専従日.
+    manages = permissions.has_perm(user, "set_dedicated_days", station)
+    return PlanScope(station, officers, officers if manages else own, ids, reviewer=True)

@@ -6,15 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.exceptions import OutOfScope
-from accounts.models import Post, User
-from liaison.cards.models import (
-    LiaisonCard,
-)
+from accounts.models import BeatAssignment, Post, User
+from liaison.cards.models import LiaisonCard
 from liaison.planning.selectors import card_due_counts, cards_due, station_due_rule
 from liaison.progress.selectors import Progress, _progress
 from liaison.takeover.models import Takeover
@@ -137,3 +135,52 @@ def takeovers_for(*, user: User) -> list:
         .select_related("beat__post__station", "officer", "takeover")
         .order_by("-starts_on", "pk")
     )
+
+
+# --- 受持区の引継ぎ ----------------------------------------------------------------------------
+def _with_predecessor(assignments: list[BeatAssignment]) -> set[int]:
+    """Which assignments follow another officer on the same beat (a takeover to read), in
+    one query over the beats concerned. Same rule as selectors.takeover_summary."""
+    beat_ids = {a.beat_id for a in assignments}
+    earlier: dict[int, list[tuple[dt.date, int, int]]] = {}
+    rows = BeatAssignment.objects.filter(beat_id__in=beat_ids).values_list(
+        "beat_id", "starts_on", "officer_id", "pk"
+    )
+    for beat_id, starts_on, officer_id, pk in rows:
+        earlier.setdefault(beat_id, []).append((starts_on, officer_id, pk))
+    return {
+        a.pk
+        for a in assignments
+        if any(
+            starts_on <= a.starts_on and officer_id != a.officer_id and pk != a.pk
+            for starts_on, officer_id, pk in earlier.get(a.beat_id, [])
+        )
+    }
+
+
+# Home panel: a takeover waiting for the officer's confirmation, and for the 取扱責任者 those
+# of his post. One query per request, shared by the panel's predicate and its context.
+def _pending_takeovers(user) -> list[BeatAssignment]:
+    cache = user.__dict__
+    if "_pending_takeovers" not in cache:
+        posts = permissions.objects_for(user, "supervise_post", Post).values("pk")
+        earlier = (
+            BeatAssignment.objects.filter(
+                beat=OuterRef("beat"), starts_on__lte=OuterRef("starts_on")
+            )
+            .exclude(pk=OuterRef("pk"))
+            .exclude(officer=OuterRef("officer"))
+        )
+        cache["_pending_takeovers"] = list(
+            BeatAssignment.objects.filter(
+                granted_at__isnull=False, revoked_at__isnull=True, takeover__isnull=True
+            )
+            .filter(Q(officer=user) | Q(beat__post__in=posts))
+            .filter(Exists(earlier))
+            .select_related("beat__post__station", "officer")
+            .order_by("starts_on", "pk")[: PANEL_LIMIT + 1]
+        )
+    return cache["_pending_takeovers"]
+
+
+PANEL_LIMIT = 10

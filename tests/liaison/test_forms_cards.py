@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 
+from liaison.cards.fields import JapaneseDateField
+from liaison.cards.forms import CardEditor, CardForm
 from liaison.cards.models import CARD_OPTIONAL_FIELDS
-from liaison.forms.cards import CardEditor, CardForm, CloseForm, JapaneseDateField
+from liaison.filing.forms import CloseForm
 
 pytestmark = pytest.mark.django_db
 

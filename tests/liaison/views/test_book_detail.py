@@ -238,7 +238,7 @@ def test_the_page_is_logged_with_counts_but_never_the_search_words(world, login,
 
 
 def test_paging_keeps_the_order_and_filters(world, login, monkeypatch):
-    from liaison.views import books
+    from liaison.books import views as books
 
     monkeypatch.setattr(books, "BOOK_PAGE_SIZE", 2)
     for i in range(5):
