@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import User
 from accounts.names import fold_name
@@ -21,8 +20,9 @@ from liaison.cards.models import (
     LiaisonBook,
     LiaisonCard,
 )
+from liaison.cards.policy import card_scope
 from liaison.cards.selectors import card_list
-from liaison.planning.selectors import _due_aggregates, _due_figures, station_due_rule
+from liaison.planning.selectors import _due_aggregates, _due_figures, station_due_rule_get
 
 
 def search_filter(query: str) -> Q:
@@ -53,7 +53,7 @@ def card_search(*, user: User, query: str) -> QuerySet[LiaisonCard]:
 # --- Books -----------------------------------------------------------------------------
 def book_list(*, user: User) -> QuerySet[LiaisonBook]:
     """The books the user may view, with their open-card counts, in station/post order."""
-    scope = permissions.card_scope(user)
+    scope = card_scope(user)
     return (
         LiaisonBook.objects.filter(beat_id__in=scope["view_books"])
         .select_related("beat__post__station")
@@ -66,7 +66,7 @@ def book_list(*, user: User) -> QuerySet[LiaisonBook]:
 
 def book_get(*, user: User, pk: int) -> LiaisonBook:
     book = (
-        LiaisonBook.objects.filter(pk=pk, beat_id__in=permissions.card_scope(user)["view_books"])
+        LiaisonBook.objects.filter(pk=pk, beat_id__in=card_scope(user)["view_books"])
         .select_related("beat__post__station")
         .first()
     )
@@ -132,11 +132,11 @@ def book_card_list(
     ).order_by(*BOOK_ORDERS.get(order, BOOK_ORDERS["address"]))
 
 
-def book_summary(*, book: LiaisonBook, today: dt.date | None = None) -> dict[str, Any]:
+def book_summary_get(*, book: LiaisonBook, today: dt.date | None = None) -> dict[str, Any]:
     """受持区要覧: what the paper book's summary page gives, and the beat's 要訪問・期限超過
     as every other page counts them (the DueRule's aggregates), in one aggregate query."""
     filed = Q(status=CardStatus.FILED)
-    rule = station_due_rule(station=book.beat.post.station, today=today or timezone.localdate())
+    rule = station_due_rule_get(station=book.beat.post.station, today=today or timezone.localdate())
     due = _due_aggregates(rule)
     row = LiaisonCard.objects.filter(book=book).aggregate(
         households=Count("pk", filter=filed & Q(kind=CardKind.HOUSEHOLD)),
@@ -159,7 +159,7 @@ def book_summary(*, book: LiaisonBook, today: dt.date | None = None) -> dict[str
 
 def export_card_list(*, user: User, books: QuerySet[LiaisonBook]) -> QuerySet[LiaisonCard]:
     """Cards of the given books that the user may export, in book and address order."""
-    scope = permissions.card_scope(user)
+    scope = card_scope(user)
     return (
         LiaisonCard.objects.filter(
             book__in=books, book_id__in=scope["export_books"], status__in=BOOK_STATUSES
@@ -170,7 +170,7 @@ def export_card_list(*, user: User, books: QuerySet[LiaisonBook]) -> QuerySet[Li
 
 
 def export_book_list(*, user: User, station_id: int | None = None) -> QuerySet[LiaisonBook]:
-    books = LiaisonBook.objects.filter(beat_id__in=permissions.card_scope(user)["export_books"])
+    books = LiaisonBook.objects.filter(beat_id__in=card_scope(user)["export_books"])
     if station_id is not None:
         books = books.filter(beat__post__station_id=station_id)
     return books

@@ -24,7 +24,8 @@ from liaison.books import exports, printing, selectors, services
 from liaison.books.filters import BookFilterSet
 from liaison.books.forms import BookCardFilterForm, CardSearchForm
 from liaison.cards.models import CardKind, CardStatus, LiaisonBook, LiaisonCard
-from liaison.cards.selectors import card_get, card_members, card_vehicles
+from liaison.cards.policy import card_actions
+from liaison.cards.selectors import card_get, card_member_list, card_vehicle_list
 from liaison.cards.services import card_record_access
 from liaison.viewkit import GET_ONLY, page_number
 
@@ -164,7 +165,7 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cards = selectors.book_card_list(book=book, **filters)
     page = Paginator(cards, BOOK_PAGE_SIZE).get_page(page_number(request))
     rows = [_book_row(card) for card in page.object_list]
-    summary = selectors.book_summary(book=book)
+    summary = selectors.book_summary_get(book=book)
     beat = book.beat
     count = page.paginator.count
     if filters["query"]:
@@ -351,15 +352,15 @@ def blank_card_print(request: HttpRequest) -> HttpResponse:
 def card_print(request: HttpRequest, pk: int) -> HttpResponse:
     card = card_get(user=request.user, pk=pk)
     # A break-the-glass viewer sees the card for a while; he may not take it away on paper.
-    if "print" not in permissions.card_actions(request.user, card):
+    if "print" not in card_actions(request.user, card):
         raise PermissionDenied("このカードを印刷する権限がありません。")
     now = timezone.now()
     pdf = printing.render_pdf(
         "liaison/books/print/card.html",
         printing.card_context(
             card=card,
-            members=card_members(card=card),
-            vehicles=card_vehicles(card=card),
+            members=card_member_list(card=card),
+            vehicles=card_vehicle_list(card=card),
             printed_by=request.user,
             printed_at=now,
         ),

@@ -132,7 +132,7 @@ def _entries(records, model, subject) -> list[HistoryEntry]:
     return entries
 
 
-def card_history(*, card: LiaisonCard, limit: int | None = None) -> list[HistoryEntry]:
+def card_history_list(*, card: LiaisonCard, limit: int | None = None) -> list[HistoryEntry]:
     """Every change of the card, its members and vehicles, newest first, as readable diffs.
     Three queries whatever the length of the history."""
     card_records = list(
@@ -170,7 +170,7 @@ def card_history(*, card: LiaisonCard, limit: int | None = None) -> list[History
     return entries[:limit] if limit else entries
 
 
-def card_changes_since(*, card: LiaisonCard, version: int) -> list[FieldChange]:
+def card_change_list(*, card: LiaisonCard, version: int) -> list[FieldChange]:
     """What others changed since the editor opened `version`: the card's fields, and its
     members and vehicles by name, for the refusal message of a stale save."""
     records = list(LiaisonCard.history.filter(id=card.pk).order_by("history_date", "history_id"))

@@ -351,10 +351,6 @@ class LiaisonCard(models.Model):
         return f"{self.town}{self.banchi} {tail}".strip()
 
     @property
-    def is_open(self) -> bool:
-        return self.status != CardStatus.CLOSED
-
-    @property
     def care_points(self) -> list[str]:
         labels = []
         for name in ("care_elderly_only", "care_elderly_alone", "care_needs_support"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import User
 from liaison.cards.models import (
@@ -16,6 +15,7 @@ from liaison.cards.models import (
     CardVehicle,
     LiaisonCard,
 )
+from liaison.cards.policy import card_scope
 from liaison.glass.models import BreakGlassAccess
 
 
@@ -26,7 +26,7 @@ def card_list(*, user: User) -> QuerySet[LiaisonCard]:
     the books he writes, and cards he holds an unexpired break-the-glass access to."""
     if not (user and user.is_authenticated and user.is_active):
         return LiaisonCard.objects.none()
-    scope = permissions.card_scope(user)
+    scope = card_scope(user)
     glass = BreakGlassAccess.objects.filter(
         user=user, expires_at__gt=timezone.now(), card=OuterRef("pk")
     )
@@ -60,9 +60,9 @@ def card_get(*, user: User, pk: int) -> LiaisonCard:
     return card
 
 
-def card_members(*, card: LiaisonCard) -> list[CardMember]:
+def card_member_list(*, card: LiaisonCard) -> list[CardMember]:
     return list(card.members.all())
 
 
-def card_vehicles(*, card: LiaisonCard) -> list[CardVehicle]:
+def card_vehicle_list(*, card: LiaisonCard) -> list[CardVehicle]:
     return list(card.vehicles.all())

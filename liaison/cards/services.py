@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.exceptions import PermissionDenied, StaleEditError, TransitionError
+from accounts.exceptions import PermissionDenied, StaleEditError
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import access_event_record
 from liaison.cards.contents import (
@@ -31,7 +31,7 @@ from liaison.cards.models import (
     LiaisonBook,
     LiaisonCard,
 )
-from liaison.cards.policy import ACTION_LABELS, TRANSITIONS
+from liaison.cards.policy import ACTION_LABELS, card_check
 
 
 # --- Locks, checks and derived columns -------------------------------------------------
@@ -43,21 +43,14 @@ def _transition(card: LiaisonCard, action: str, *, actor: User) -> tuple[Liaison
     """Lock the row, check the move and the actor's right to it; return the fresh row and
     the status it moves to."""
     fresh = _locked(card)
-    moves = TRANSITIONS[action]
-    if fresh.status not in moves:
-        raise TransitionError(
-            f"{fresh.get_status_display()}のカードに「{ACTION_LABELS[action]}」はできません。"
-        )
-    if action not in permissions.card_actions(actor, fresh):
-        raise PermissionDenied("このカードに対してこの操作を行う権限がありません。")
-    return fresh, moves[fresh.status]
+    return fresh, card_check(actor, fresh, action)
 
 
 def _check_version(card: LiaisonCard, version: int | None) -> None:
     if version is not None and card.version != version:
-        from liaison.cards.history import card_changes_since
+        from liaison.cards.history import card_change_list
 
-        changes = card_changes_since(card=card, version=version)
+        changes = card_change_list(card=card, version=version)
         names = "、".join(dict.fromkeys(c.label for c in changes)) or "内容"
         error = StaleEditError(
             f"このカードは開いた後に他の職員が保存しました（変更された項目：{names}）。"

@@ -34,7 +34,6 @@ from liaison.audit import BOOK, CARD
 from liaison.books import selectors as books_selectors
 from liaison.cards import contents as cards_contents
 from liaison.cards import history as cards_history
-from liaison.cards import policy as cards_policy
 from liaison.cards import selectors as cards_selectors
 from liaison.cards import services as cards_services
 from liaison.cards.forms import CardEditor, CardForm
@@ -47,6 +46,7 @@ from liaison.cards.models import (
     LiaisonCard,
     postal_code_validator,
 )
+from liaison.cards.policy import card_actions, card_check
 from liaison.filing.forms import VersionForm
 from liaison.glass import selectors as glass_selectors
 from liaison.handouts import selectors as handout_selectors
@@ -74,17 +74,6 @@ KIND_CHOICES = [
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-def _check(user, card: LiaisonCard, action: str) -> None:
-    """A step the card's state does not allow is a TransitionError (a message); a step the
-    state allows but the user may not take is a 403."""
-    if card.status not in cards_policy.TRANSITIONS[action]:
-        raise TransitionError(
-            f"{card.get_status_display()}のカードに「{cards_policy.ACTION_LABELS[action]}」はできません。"
-        )
-    if action not in permissions.card_actions(user, card):
-        raise PermissionDenied("このカードに対してこの操作を行う権限がありません。")
-
-
 def _to_card(request: HttpRequest, card: LiaisonCard, exc: DomainError | ValidationError):
     """A refused step on a button of the card page: say why there, and go back."""
     if isinstance(exc, ValidationError):
@@ -125,7 +114,7 @@ def _access_history(card: LiaisonCard) -> list[tuple[Any, Any]]:
         limit=ACCESS_HISTORY_ON_CARD,
         actions=CARD_PANEL_ACTIONS,
     )
-    reasons = glass_selectors.break_glass_reasons(
+    reasons = glass_selectors.break_glass_reason_map(
         card=card, events=[row.event for row in page.rows]
     )
     return [(row, reasons.get(row.event.pk)) for row in page.rows]
@@ -341,12 +330,14 @@ def _member_rows(members) -> list[dict[str, Any]]:
 @login_required
 def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     card = cards_selectors.card_get(user=request.user, pk=pk)
-    glass = glass_selectors.card_break_glass_active(user=request.user, card=card)
+    glass = glass_selectors.break_glass_active_get(user=request.user, card=card)
     # Break-the-glass is for reading only: no button that writes.
-    actions = frozenset() if glass else permissions.card_actions(request.user, card)
+    actions = frozenset() if glass else card_actions(request.user, card)
     _record_view(request.user, card, "カードの閲覧", glass=glass is not None)
-    members = cards_selectors.card_members(card=card) if card.kind == CardKind.HOUSEHOLD else []
-    vehicles = cards_selectors.card_vehicles(card=card) if card.kind != CardKind.APARTMENT else []
+    members = cards_selectors.card_member_list(card=card) if card.kind == CardKind.HOUSEHOLD else []
+    vehicles = (
+        cards_selectors.card_vehicle_list(card=card) if card.kind != CardKind.APARTMENT else []
+    )
     units = []
     if card.kind == CardKind.APARTMENT:
         units = list(
@@ -356,7 +347,9 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("address_key", "pk")
         )
     # 巡回連絡: the latest visits, and the buttons for the officer who visits this beat.
-    visits = visits_selectors.card_visits(card=card, limit=VISITS_ON_CARD) if card.book_id else []
+    visits = (
+        visits_selectors.card_visit_list(card=card, limit=VISITS_ON_CARD) if card.book_id else []
+    )
     may_record_visits = (
         not glass
         and card.status == CardStatus.FILED
@@ -382,7 +375,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": _member_rows(members),
             "vehicles": vehicles,
             "units": units,
-            "history": cards_history.card_history(card=card, limit=HISTORY_ON_CARD),
+            "history": cards_history.card_history_list(card=card, limit=HISTORY_ON_CARD),
             "visits": visits,
             "may_record_visits": may_record_visits,
             "may_add_unit": (
@@ -400,9 +393,9 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def card_history(request: HttpRequest, pk: int) -> HttpResponse:
     card = cards_selectors.card_get(user=request.user, pk=pk)
-    glass = glass_selectors.card_break_glass_active(user=request.user, card=card)
+    glass = glass_selectors.break_glass_active_get(user=request.user, card=card)
     _record_view(request.user, card, "カードの変更履歴の閲覧", glass=glass is not None)
-    page = Paginator(cards_history.card_history(card=card), HISTORY_PER_PAGE).get_page(
+    page = Paginator(cards_history.card_history_list(card=card), HISTORY_PER_PAGE).get_page(
         page_number(request)
     )
     return render(
@@ -428,11 +421,13 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
     card = cards_selectors.card_get(user=request.user, pk=pk)
     action = "edit" if card.status == CardStatus.DRAFT else "correct"
     try:
-        _check(request.user, card, action)
+        card_check(request.user, card, action)
     except TransitionError as exc:
         return _to_card(request, card, exc)
-    members = cards_selectors.card_members(card=card) if card.kind == CardKind.HOUSEHOLD else []
-    vehicles = cards_selectors.card_vehicles(card=card) if card.kind != CardKind.APARTMENT else []
+    members = cards_selectors.card_member_list(card=card) if card.kind == CardKind.HOUSEHOLD else []
+    vehicles = (
+        cards_selectors.card_vehicle_list(card=card) if card.kind != CardKind.APARTMENT else []
+    )
     editor = CardEditor(
         request.POST or None,
         kind=card.kind,

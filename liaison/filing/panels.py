@@ -34,7 +34,7 @@ def _by_maker(user) -> list:
     cache = user.__dict__
     if "_stale_drafts_by_maker" not in cache:
         cache["_stale_drafts_by_maker"] = (
-            selectors.stale_drafts_for_chief(user=user) if _chases(user) else []
+            selectors.stale_draft_list(user=user) if _chases(user) else []
         )
     return cache["_stale_drafts_by_maker"]
 
@@ -46,7 +46,7 @@ def _mine(user) -> int:
             # His own drafts lie in the books he writes: already in his one query.
             count = sum(row.count for row in _by_maker(user) if row.maker_id == user.pk)
         elif _makes_drafts(user):
-            count = selectors.stale_drafts_mine(user=user)
+            count = selectors.stale_draft_count(user=user)
         else:
             count = 0
         cache["_stale_drafts_mine"] = count
@@ -87,7 +87,7 @@ def _waiting(user) -> list:
     cache = user.__dict__
     if "_cards_waiting_for_beat" not in cache:
         cache["_cards_waiting_for_beat"] = (
-            list(selectors.cards_waiting_for_beat(user=user)[: WAITING_SHOWN + 1])
+            list(selectors.waiting_card_list(user=user)[: WAITING_SHOWN + 1])
             if _chases(user)
             else []
         )
@@ -115,7 +115,7 @@ def cards_waiting_panel(user) -> dict[str, Any]:
             }
         )
     more = len(_waiting(user)) > WAITING_SHOWN
-    total = selectors.cards_waiting_for_beat(user=user).count() if more else len(rows)
+    total = selectors.waiting_card_list(user=user).count() if more else len(rows)
     return {"rows": rows, "more": more, "total": total}
 
 

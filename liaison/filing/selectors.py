@@ -14,12 +14,14 @@ from accounts import permissions
 from accounts.models import User
 from liaison.cards.models import (
     CardStatus,
+    LiaisonBook,
     LiaisonCard,
 )
+from liaison.cards.policy import card_scope
 from liaison.cards.selectors import card_list
 
 
-def submitted_list(*, user: User) -> QuerySet[LiaisonCard]:
+def submitted_card_list(*, user: User) -> QuerySet[LiaisonCard]:
     """Cards waiting to be filed: the 地域課長等's queue (to assign), the beat officer's (to
     file), and a staff member's own drafts and submitted cards."""
     return (
@@ -30,10 +32,10 @@ def submitted_list(*, user: User) -> QuerySet[LiaisonCard]:
     )
 
 
-def cards_waiting_for_beat(*, user: User) -> QuerySet[LiaisonCard]:
+def waiting_card_list(*, user: User) -> QuerySet[LiaisonCard]:
     """Submitted cards in the user's queue that wait for a beat (要領 第6-2(3)ウ), the
     longest waiting first: the 地域課長等's home page flags them with their age."""
-    scope = permissions.card_scope(user)
+    scope = card_scope(user)
     return (
         card_list(user=user)
         .filter(
@@ -59,7 +61,7 @@ def draft_stale_before(now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()) - dt.timedelta(days=settings.CARD_DRAFT_STALE_DAYS)
 
 
-def stale_drafts_mine(*, user: User) -> int:
+def stale_draft_count(*, user: User) -> int:
     """How many of the user's own drafts have waited longer than the setting."""
     if not (user and user.is_authenticated):
         return 0
@@ -76,11 +78,11 @@ class StaleDrafts:
     oldest: dt.datetime
 
 
-def stale_drafts_for_chief(*, user: User) -> list[StaleDrafts]:
+def stale_draft_list(*, user: User) -> list[StaleDrafts]:
     """Stale drafts the 地域課長等 should chase, by maker: staff drafts of the stations whose
     queue he keeps and drafts in the books he writes (his own among them). Who and how many
     only: a draft stays its maker's to read. One grouped query."""
-    scope = permissions.card_scope(user)
+    scope = card_scope(user)
     rows = (
         LiaisonCard.objects.filter(status=CardStatus.DRAFT, created_at__lt=draft_stale_before())
         .filter(
@@ -101,3 +103,26 @@ def stale_drafts_for_chief(*, user: User) -> list[StaleDrafts]:
         )
         for row in rows
     ]
+
+
+def assign_book_list(*, user: User, card: LiaisonCard) -> QuerySet[LiaisonBook]:
+    """The books a submitted card may be assigned to: those of the card's station that the
+    user writes (his own 地域課's beats, 要領 第3-2(4))."""
+    beats = permissions.beats_for(user, "change_beat_cards").filter(
+        post__station_id=card.station_id
+    )
+    return (
+        LiaisonBook.objects.filter(beat__in=beats)
+        .select_related("beat__post")
+        .order_by("beat__post__name", "beat__name")
+    )
+
+
+def move_book_list(*, user: User, card: LiaisonCard) -> QuerySet[LiaisonBook]:
+    """The books a card may be moved to: every other book the user writes."""
+    return (
+        LiaisonBook.objects.filter(beat__in=permissions.beats_for(user, "change_beat_cards"))
+        .exclude(pk=card.book_id)
+        .select_related("beat__post")
+        .order_by("beat__post__station__code", "beat__post__name", "beat__name")
+    )

@@ -1,4 +1,4 @@
-"""URLs of A card's steps: submit, assign, file, close, move, and the submitted list. Included by liaison/urls.py under the `liaison` namespace."""
+"""URLs of a card's steps: submit, assign, file, close, move, and the submitted list. Included by liaison/urls.py under the `liaison` namespace."""
 
 from django.urls import path
 

@@ -24,9 +24,9 @@ from liaison.books import selectors as books_selectors
 from liaison.cards import selectors as cards_selectors
 from liaison.cards.models import (
     CardStatus,
-    LiaisonBook,
 )
-from liaison.cards.views import _card_title, _check, _record_view, _success, _to_card, _version
+from liaison.cards.policy import card_check
+from liaison.cards.views import _card_title, _record_view, _success, _to_card, _version
 from liaison.filing import selectors as filing_selectors
 from liaison.filing import services as filing_services
 from liaison.filing.forms import AssignForm, CloseForm, MoveForm, SubmittedFilterForm
@@ -41,7 +41,7 @@ SUBMITTED_PER_PAGE = 25
 def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
     card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
-        _check(request.user, card, "submit")
+        card_check(request.user, card, "submit")
         card = filing_services.card_submit(actor=request.user, card=card, version=_version(request))
     except (TransitionError, StaleEditError, ValidationError) as exc:
         return _to_card(request, card, exc)
@@ -56,7 +56,7 @@ def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def card_file(request: HttpRequest, pk: int) -> HttpResponse:
     card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
-        _check(request.user, card, "file")
+        card_check(request.user, card, "file")
         card = filing_services.card_file(actor=request.user, card=card, version=_version(request))
     except (TransitionError, StaleEditError, ValidationError) as exc:
         return _to_card(request, card, exc)
@@ -84,18 +84,11 @@ def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """The 地域課長等 names the beat whose officer files a submitted card (第6-2(3)ウ)."""
     card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
-        _check(request.user, card, "assign")
+        card_check(request.user, card, "assign")
     except TransitionError as exc:
         return _to_card(request, card, exc)
-    # His own 地域課's beats (要領 第3-2(4)); the one the address lies in comes preselected.
-    beats = permissions.beats_for(request.user, "change_beat_cards").filter(
-        post__station_id=card.station_id
-    )
-    books = (
-        LiaisonBook.objects.filter(beat__in=beats)
-        .select_related("beat__post")
-        .order_by("beat__post__name", "beat__name")
-    )
+    # The one the address lies in comes preselected.
+    books = filing_selectors.assign_book_list(user=request.user, card=card)
     proposal = area_selectors.beat_for_address(
         station_id=card.station_id, town=card.town, banchi=card.banchi
     )
@@ -130,7 +123,7 @@ def card_close(request: HttpRequest, pk: int) -> HttpResponse:
     """転出・廃業: the card is closed with reason and date, never deleted."""
     card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
-        _check(request.user, card, "close")
+        card_check(request.user, card, "close")
     except TransitionError as exc:
         return _to_card(request, card, exc)
     form = CloseForm(request.POST or None, initial={"version": card.version})
@@ -161,17 +154,10 @@ def card_move(request: HttpRequest, pk: int) -> HttpResponse:
     """A boundary change: the card (and an apartment's units) goes to another beat's book."""
     card = cards_selectors.card_get(user=request.user, pk=pk)
     try:
-        _check(request.user, card, "move")
+        card_check(request.user, card, "move")
     except TransitionError as exc:
         return _to_card(request, card, exc)
-    books = (
-        LiaisonBook.objects.filter(
-            beat__in=permissions.beats_for(request.user, "change_beat_cards")
-        )
-        .exclude(pk=card.book_id)
-        .select_related("beat__post")
-        .order_by("beat__post__station__code", "beat__post__name", "beat__name")
-    )
+    books = filing_selectors.move_book_list(user=request.user, card=card)
     form = MoveForm(request.POST or None, books=books, initial={"version": card.version})
     if request.method == "GET":
         _record_view(request.user, card, "受持区の変更画面")
@@ -207,7 +193,7 @@ def submitted_list(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         query = filters.cleaned_data["q"].strip()
         state = filters.cleaned_data["state"]
-    cards = filing_selectors.submitted_list(user=request.user)
+    cards = filing_selectors.submitted_card_list(user=request.user)
     if query:
         cards = cards.filter(books_selectors.search_filter(query))
     stale_before = filing_selectors.draft_stale_before()

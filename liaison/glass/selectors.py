@@ -15,13 +15,14 @@ from liaison.cards.models import (
     BOOK_STATUSES,
     LiaisonCard,
 )
+from liaison.cards.policy import card_actions
 from liaison.glass.models import BreakGlassAccess
 
 
-def card_break_glass_active(*, user: User, card: LiaisonCard) -> BreakGlassAccess | None:
+def break_glass_active_get(*, user: User, card: LiaisonCard) -> BreakGlassAccess | None:
     """The unexpired break-the-glass access through which this user sees this card, if the
     card is outside his normal scope."""
-    if "view" in permissions.card_actions(user, card):
+    if "view" in card_actions(user, card):
         return None
     return (
         BreakGlassAccess.objects.filter(
@@ -35,7 +36,7 @@ def card_break_glass_active(*, user: User, card: LiaisonCard) -> BreakGlassAcces
     )
 
 
-def break_glass_candidates(
+def break_glass_candidate_list(
     *, user: User, station: Station, query: str, limit: int = 20
 ) -> list[LiaisonCard]:
     """Cards of the station matching a name or phone number, for an officer who has stated
@@ -77,7 +78,7 @@ def break_glass_active_list(*, user: User) -> list[BreakGlassAccess]:
     )
 
 
-def card_for_break_glass(*, user: User, pk: int) -> LiaisonCard:
+def break_glass_card_get(*, user: User, pk: int) -> LiaisonCard:
     """A filed card of a station where the user may break the glass; else a 404."""
     stations = permissions.stations_for(user, "break_glass").values("pk")
     card = (
@@ -94,7 +95,7 @@ def card_for_break_glass(*, user: User, pk: int) -> LiaisonCard:
 BREAK_GLASS_SLACK = dt.timedelta(minutes=1)
 
 
-def break_glass_reasons(*, card: LiaisonCard, events) -> dict[int, BreakGlassAccess]:
+def break_glass_reason_map(*, card: LiaisonCard, events) -> dict[int, BreakGlassAccess]:
     """The break-the-glass grant behind each flagged access event of this card: same user,
     granted_at <= occurred_at <= expires_at (a minute's slack). One query for them all."""
     flagged = [e for e in events if e.break_glass and e.user_id is not None]

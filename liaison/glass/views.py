@@ -16,6 +16,7 @@ from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
 from liaison.audit import CARD
+from liaison.cards.policy import card_actions
 from liaison.glass import selectors, services
 from liaison.glass.forms import BreakGlassForm
 from liaison.glass.models import BreakGlassPurpose
@@ -68,7 +69,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
         return _page(request, form, status=400)
     station = form.cleaned_data["station"]
     purpose = form.cleaned_data["purpose"]
-    candidates = selectors.break_glass_candidates(
+    candidates = selectors.break_glass_candidate_list(
         user=request.user, station=station, query=form.cleaned_data["query"]
     )
     # Flagged for audit; the purpose and the count, never the terms (they are names).
@@ -100,9 +101,9 @@ def break_glass_open(request: HttpRequest, pk: int) -> HttpResponse:
     form = BreakGlassForm(request.POST, stations=stations, searching=False)
     if not form.is_valid():
         return _page(request, form, status=400)
-    card = selectors.card_for_break_glass(user=request.user, pk=pk)
+    card = selectors.break_glass_card_get(user=request.user, pk=pk)
     detail = redirect("liaison:card_detail", pk=card.pk)
-    if "view" in permissions.card_actions(request.user, card):
+    if "view" in card_actions(request.user, card):
         # In his normal scope: no glass to break, nothing to flag.
         return detail
     try:

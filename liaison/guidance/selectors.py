@@ -1,4 +1,4 @@
-"""Reads of guidance and evaluation notes."""
+"""Reads of guidance and evaluation notes, and the officer page a user may open."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from liaison.planning import selectors as planning_selectors
 from liaison.planning import selectors as progress_selectors
 
 
-def officer_notes(*, station: Station, officer: User) -> QuerySet[OfficerNote]:
+def officer_note_list(*, station: Station, officer: User) -> QuerySet[OfficerNote]:
     """The officer's notes at the station, newest first. The caller has checked that the
     user may read this officer's page (his own, or a reviewer's within his remit)."""
     return (
@@ -23,7 +23,7 @@ def officer_notes(*, station: Station, officer: User) -> QuerySet[OfficerNote]:
 
 
 # --- 評価の参考: an officer's figures over a period ---------------------------------------------
-def officer_page_scope(user: User, pk: int, user_pk: int) -> tuple[Station, User, bool]:
+def officer_page_get(user: User, pk: int, user_pk: int) -> tuple[Station, User, bool]:
     """The station and officer of an officer's period page, and whether it is his own.
     An officer reads his own (要領 第3-2(4): the guidance and evaluation written to him); a
     reviewer of the station reads those of the officers within his remit (a 地域課長等 of
@@ -41,7 +41,7 @@ def officer_page_scope(user: User, pk: int, user_pk: int) -> tuple[Station, User
     officer = next(
         (
             o
-            for o in planning_selectors.station_officers(station=station, user=user)
+            for o in planning_selectors.station_officer_list(station=station, user=user)
             if o.pk == user_pk
         ),
         None,

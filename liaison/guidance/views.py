@@ -22,7 +22,7 @@ from liaison import text
 from liaison.guidance import services
 from liaison.guidance.forms import OfficerNoteForm
 from liaison.guidance.models import OfficerNote
-from liaison.guidance.selectors import officer_page_scope
+from liaison.guidance.selectors import officer_page_get
 from liaison.planning.models import MonthlyPlan
 from liaison.progress import selectors as progress_selectors
 from liaison.progress.forms import PeriodForm
@@ -48,7 +48,7 @@ def officer_page(
     地域課長等 and the 署長 wrote to him, with their forms for those who may write."""
     from liaison.guidance.forms import OfficerNoteForm
     from liaison.guidance.models import OfficerNote
-    from liaison.guidance.selectors import officer_notes
+    from liaison.guidance.selectors import officer_note_list
 
     today = timezone.localdate()
     form = PeriodForm(
@@ -67,7 +67,7 @@ def officer_page(
     if form.is_valid():
         start, end = form.cleaned_data["from"], form.cleaned_data["to"]
         period = (start, end)
-        totals, by_month = progress_selectors.officer_figures(
+        totals, by_month = progress_selectors.officer_figures_get(
             officer=officer, station=station, start=start, end=end
         )
         plans = {
@@ -99,7 +99,7 @@ def officer_page(
             plan_count=len(plans),
             period=f"{text.date_ja(start)}から{text.date_ja(end)}まで",
         )
-    notes = Paginator(officer_notes(station=station, officer=officer), NOTES_PER_PAGE).get_page(
+    notes = Paginator(officer_note_list(station=station, officer=officer), NOTES_PER_PAGE).get_page(
         request.GET.get("notes")
     )
     forms_by_kind = {}
@@ -132,7 +132,7 @@ def officer_page(
 @GET_ONLY
 @login_required
 def officer_figures(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    station, officer, own = officer_page_scope(request.user, pk, user_pk)
+    station, officer, own = officer_page_get(request.user, pk, user_pk)
     return officer_page(request, station, officer, own=own)
 
 
@@ -160,7 +160,7 @@ def _kinds_for(request: HttpRequest, station) -> list[str]:
 @POST_ONLY
 @login_required
 def officer_note_create(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    station, officer, own = officer_page_scope(request.user, pk, user_pk)
+    station, officer, own = officer_page_get(request.user, pk, user_pk)
     if own:
         raise PermissionDenied("自分についての指導・評価は記録できません。")
     form = OfficerNoteForm(request.POST, kinds=_kinds_for(request, station))

@@ -26,7 +26,7 @@ def handout_get(*, user: User, pk: int) -> CardHandout:
     return handout
 
 
-def handouts_open(*, user: User) -> QuerySet[CardHandout]:
+def handout_open_list(*, user: User) -> QuerySet[CardHandout]:
     """The worklist's section: cards handed in the officer's current beats and not yet
     collected or given up, whoever handed them (a new officer inherits them)."""
     return (

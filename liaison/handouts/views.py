@@ -289,7 +289,7 @@ def worklist_section(user) -> dict[str, Any]:
     twenty by collection date, how many wait and how many are past their date (an officer
     has a handful at a time, so all of them are read)."""
     today = timezone.localdate()
-    rows = list(handout_selectors.handouts_open(user=user))
+    rows = list(handout_selectors.handout_open_list(user=user))
     return {
         "handouts": [handout_row(h, today) for h in rows[:WORKLIST_HANDOUTS]],
         "handout_count": len(rows),

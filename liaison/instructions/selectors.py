@@ -1,4 +1,5 @@
-"""Reads of 署長指示: a station's instructions and one instruction."""
+"""Reads of 署長指示: a station's instructions, one instruction, and the lines a page shows
+of those it follows."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from accounts.models import Station, User
 from liaison import text
 from liaison.cards.models import LiaisonCard
 from liaison.instructions.models import StationInstruction
-from liaison.planning.selectors import review_stations
+from liaison.planning.selectors import review_station_list
 
 if TYPE_CHECKING:
     from liaison.planning.selectors import DueRule
@@ -39,7 +40,7 @@ def station_instruction_get(*, user: User, pk: int) -> StationInstruction:
     """An instruction of a station whose progress the user reviews, else a 404."""
     instruction = (
         StationInstruction.objects.filter(
-            pk=pk, station__in=review_stations(user=user).values("pk")
+            pk=pk, station__in=review_station_list(user=user).values("pk")
         )
         .select_related("station", "issued_by")
         .first()

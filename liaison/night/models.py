@@ -12,6 +12,10 @@ from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import Beat, Station
 
+OPEN_PER_DATE = "liaison_nightvisitrequest_one_open_per_date"
+# A request that still counts for its date: waiting, or approved.
+OPEN_STATUSES = ["pending", "approved"]
+
 
 class NightVisitRequest(models.Model):
     """夜間巡回連絡の承認 (要領 第5-3): asked by the officer, decided by the 地域課長等."""
@@ -72,6 +76,13 @@ class NightVisitRequest(models.Model):
                 condition=Q(status__in=["pending", "withdrawn"])
                 | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
                 name="liaison_nightvisitrequest_decision_recorded",
+            ),
+            # One open request (waiting or approved) per officer and date: a second one,
+            # even from two tabs at once, is refused by the database.
+            models.UniqueConstraint(
+                fields=["officer", "date"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name=OPEN_PER_DATE,
             ),
         ]
 

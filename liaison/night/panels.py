@@ -25,7 +25,7 @@ def _waiting(user: User) -> list[NightVisitRequest]:
         if permissions.holds_anywhere(
             user, "review_progress", Station
         ) and permissions.holds_anywhere(user, "approve_night_visits", Station):
-            rows = list(night_selectors.night_requests_waiting(user=user)[: PANEL_LIMIT + 1])
+            rows = list(night_selectors.night_request_waiting_list(user=user)[: PANEL_LIMIT + 1])
         cache["_night_requests_waiting"] = rows
     return cache["_night_requests_waiting"]
 

@@ -29,7 +29,7 @@ def night_request_list(*, user: User) -> QuerySet[NightVisitRequest]:
     )
 
 
-def night_requests_waiting(*, user: User) -> QuerySet[NightVisitRequest]:
+def night_request_waiting_list(*, user: User) -> QuerySet[NightVisitRequest]:
     """What the 地域課長等 has to decide, the soonest date first: requests of the officers
     now on his beats."""
     return (
@@ -44,17 +44,17 @@ def night_requests_waiting(*, user: User) -> QuerySet[NightVisitRequest]:
     )
 
 
-def night_request_in_remit(*, user: User, request: NightVisitRequest) -> bool:
+def night_request_in_remit(*, user: User, night: NightVisitRequest) -> bool:
     """Whether the request's officer now holds a beat within the user's remit."""
     return (
-        User.objects.filter(pk=request.officer_id)
+        User.objects.filter(pk=night.officer_id)
         .filter(pk__in=_remit_officers(user, current=True))
         .exists()
     )
 
 
 def night_request_get(*, user: User, pk: int) -> NightVisitRequest:
-    request = night_request_list(user=user).filter(pk=pk).prefetch_related("beats__post").first()
-    if request is None:
+    night = night_request_list(user=user).filter(pk=pk).prefetch_related("beats__post").first()
+    if night is None:
         raise OutOfScope("liaison.nightvisitrequest", str(pk))
-    return request
+    return night

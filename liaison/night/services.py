@@ -5,19 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import dates, permissions
-from accounts.exceptions import PermissionDenied, TransitionError
+from accounts.exceptions import PermissionDenied
 from accounts.models import Beat, Station, User
 from accounts.services import notice_send
-from liaison.night.models import NightVisitRequest
+from liaison.night.models import OPEN_PER_DATE, OPEN_STATUSES, NightVisitRequest
+from liaison.night.policy import (
+    TRANSITIONS,
+    night_check_decide,
+    night_check_open,
+    night_check_withdraw,
+)
 from liaison.visits.hours import DAY_END, NIGHT_END
 
-
 # --- 夜間巡回連絡の承認 ---------------------------------------------------------------------------
+ALREADY_ASKED = "この日の申請はすでにあります（承認待ちまたは承認済み）。"
+
+
 def _night_station(actor: User, beats: list[Beat]) -> Station:
     mine = list(permissions.beats_for(actor, "record_visits").select_related("post__station"))
     if not mine:
@@ -57,13 +65,7 @@ def night_request_create(
         errors["reason"] = "夜間に行う理由を入力してください（例：日中不在の世帯）。"
     if errors:
         raise ValidationError(errors)
-    if NightVisitRequest.objects.filter(
-        officer=actor,
-        date=date,
-        status__in=[NightVisitRequest.Status.PENDING, NightVisitRequest.Status.APPROVED],
-    ).exists():
-        raise ValidationError({"date": "この日の申請はすでにあります（承認待ちまたは承認済み）。"})
-    request = NightVisitRequest(
+    night = NightVisitRequest(
         officer=actor,
         station=station,
         date=date,
@@ -71,10 +73,22 @@ def night_request_create(
         planned_end=planned_end,
         reason=reason.strip(),
     )
-    request.full_clean(exclude=["beats"])
-    request._history_user = actor
-    request.save()
-    request.beats.set(beats)
+    # The officer is the actor, not input: leaving him out of the checks leaves the one open
+    # request per date to the database's constraint, which no race slips past.
+    night.full_clean(exclude=["beats", "officer"])
+    night._history_user = actor
+    try:
+        with transaction.atomic():
+            night.save()
+    except IntegrityError as exc:
+        # Which constraint failed is named by PostgreSQL only; SQLite names the columns.
+        open_asks = NightVisitRequest.objects.filter(
+            officer=actor, date=date, status__in=OPEN_STATUSES
+        )
+        if OPEN_PER_DATE not in str(exc) and not open_asks.exists():
+            raise
+        raise ValidationError({"date": ALREADY_ASKED}) from exc
+    night.beats.set(beats)
     # The 地域課長等 over the officer's beats (each over his own 地域課's posts).
     mine = [
         b.pk for b in permissions.beats_for(actor, "record_visits").filter(post__station=station)
@@ -82,26 +96,22 @@ def night_request_create(
     notice_send(
         recipients=permissions.station_people_over(station, "approve_night_visits", mine),
         title="夜間巡回連絡の承認申請があります",
-        url=reverse("liaison:night_request_detail", kwargs={"pk": request.pk}),
+        url=reverse("liaison:night_request_detail", kwargs={"pk": night.pk}),
     )
-    return request
+    return night
 
 
-def _night_locked(request: NightVisitRequest) -> NightVisitRequest:
-    fresh = NightVisitRequest.objects.select_for_update().get(pk=request.pk)
-    if fresh.status != NightVisitRequest.Status.PENDING:
-        raise TransitionError(
-            f"この申請はすでに「{fresh.get_status_display()}」です。決裁後は変更できません。"
-        )
+def _night_locked(night: NightVisitRequest) -> NightVisitRequest:
+    fresh = NightVisitRequest.objects.select_for_update().get(pk=night.pk)
+    night_check_open(fresh)
     return fresh
 
 
 @transaction.atomic
-def night_request_withdraw(*, actor: User, request: NightVisitRequest) -> NightVisitRequest:
-    fresh = _night_locked(request)
-    if fresh.officer_id != actor.pk:
-        raise PermissionDenied("申請した本人だけが取り下げられます。")
-    fresh.status = NightVisitRequest.Status.WITHDRAWN
+def night_request_withdraw(*, actor: User, night: NightVisitRequest) -> NightVisitRequest:
+    fresh = _night_locked(night)
+    night_check_withdraw(actor, fresh)
+    fresh.status = TRANSITIONS["withdraw"][fresh.status]
     fresh.withdrawn_at = timezone.now()
     fresh._history_user = actor
     fresh._change_reason = "取下げ"
@@ -111,25 +121,14 @@ def night_request_withdraw(*, actor: User, request: NightVisitRequest) -> NightV
 
 @transaction.atomic
 def night_request_decide(
-    *, actor: User, request: NightVisitRequest, approve: bool, comment: str = ""
+    *, actor: User, night: NightVisitRequest, approve: bool, comment: str = ""
 ) -> NightVisitRequest:
     """Approve or reject, once: a decision is final (a new request is the way to change it)."""
-    from liaison.night.selectors import night_request_in_remit
-
-    fresh = _night_locked(request)
-    if not permissions.has_perm(actor, "approve_night_visits", Station(pk=fresh.station_id)):
-        raise PermissionDenied("夜間巡回連絡を承認する権限がありません。")
-    if not night_request_in_remit(user=actor, request=fresh):
-        raise PermissionDenied(
-            "この受持警察官の夜間巡回連絡は、担当する地域課の地域課長等が決裁します。"
-        )
-    if fresh.officer_id == actor.pk:
-        raise PermissionDenied("自分の申請は決裁できません。")
+    fresh = _night_locked(night)
+    night_check_decide(actor, fresh)
     if not approve and not comment.strip():
         raise ValidationError({"comment": "不承認の理由を入力してください。"})
-    fresh.status = (
-        NightVisitRequest.Status.APPROVED if approve else NightVisitRequest.Status.REJECTED
-    )
+    fresh.status = TRANSITIONS["approve" if approve else "reject"][fresh.status]
     fresh.decided_by = actor
     fresh.decided_at = timezone.now()
     fresh.decision_comment = comment.strip()

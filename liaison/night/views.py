@@ -21,6 +21,7 @@ from liaison.night import selectors as night_selectors
 from liaison.night import services as night_services
 from liaison.night.forms import NightDecideForm, NightFilterForm, NightRequestForm
 from liaison.night.models import NightVisitRequest
+from liaison.night.policy import night_may_decide
 from liaison.viewkit import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.visits.views import _say
 
@@ -33,15 +34,6 @@ def _my_beats(user: User) -> list[Beat]:
         permissions.beats_for(user, "record_visits")
         .select_related("post")
         .order_by("post__name", "name")
-    )
-
-
-def _may_decide(user: User, night: NightVisitRequest) -> bool:
-    """The 地域課長等 of the station over the officer's beats (each 地域課 its own posts)."""
-    return (
-        night.officer_id != user.pk
-        and permissions.has_perm(user, "approve_night_visits", Station(pk=night.station_id))
-        and night_selectors.night_request_in_remit(user=user, request=night)
     )
 
 
@@ -152,7 +144,7 @@ def _night_page(
             "here": f"{dates.date_ja(night.date, year=False)}の申請",
             "events": _events(night),
             "may_withdraw": pending and night.officer_id == user.pk,
-            "may_decide": pending and _may_decide(user, night),
+            "may_decide": pending and night_may_decide(user, night),
             "form": form or NightDecideForm(),
             "visit_count": night.visits.count(),
         },
@@ -182,7 +174,7 @@ def night_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             {"night": night, "here": "申請の取下げ"},
         )
     try:
-        night_services.night_request_withdraw(actor=request.user, request=night)
+        night_services.night_request_withdraw(actor=request.user, night=night)
     except PermissionDenied:
         raise
     except DomainError as exc:
@@ -197,7 +189,7 @@ def night_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def night_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """The 地域課長等 approves or rejects (with a reason) once; the officer is told."""
     night = night_selectors.night_request_get(user=request.user, pk=pk)
-    if not _may_decide(request.user, night):
+    if not night_may_decide(request.user, night):
         raise PermissionDenied("この申請を決裁する権限がありません。")
     form = NightDecideForm(request.POST)
     if not form.is_valid():
@@ -208,7 +200,7 @@ def night_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         night = night_services.night_request_decide(
             actor=request.user,
-            request=night,
+            night=night,
             approve=approve,
             comment=form.cleaned_data["comment"],
         )

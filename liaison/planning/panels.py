@@ -17,8 +17,11 @@ from liaison.visits import selectors as visits_selectors
 def worklist_panel(user) -> dict[str, Any]:
     """「巡回連絡の予定」 on a beat officer's home page: his beats' 要訪問・期限超過, counted
     as his worklist and the progress page count them."""
-    figures = planning_selectors.worklist_figures(user=user, today=timezone.localdate())
-    return {"figures": figures, "follow_ups": visits_selectors.follow_ups_open(user=user).count()}
+    figures = planning_selectors.worklist_figures_get(user=user, today=timezone.localdate())
+    return {
+        "figures": figures,
+        "follow_ups": visits_selectors.follow_up_open_list(user=user).count(),
+    }
 
 
 def records_visits(user) -> bool:

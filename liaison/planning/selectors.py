@@ -1,5 +1,6 @@
-"""Progress figures (要領 第5): per station, per beat, per officer and for HQ, month bounds,
-the trend of visits, and overdue cards."""
+"""Which cards are due (the visit-frequency policy as a DueRule, with 署長指示 and 丁目
+areas), the officer's worklist, 専従日, the station's officers, the stations whose
+progress a user reviews, and the history of the visit-frequency policy."""
 
 from __future__ import annotations
 
@@ -21,20 +22,19 @@ from liaison.planning.forms import KIND_FIELDS, POLICY_FIELDS
 from liaison.planning.models import DedicatedDay, VisitPolicy
 
 
-def review_stations(*, user: User) -> QuerySet[Station]:
+def review_station_list(*, user: User) -> QuerySet[Station]:
     """The stations whose progress the user reviews (地域課長等, 署長; HQ: all)."""
     return permissions.stations_for(user, "review_progress").order_by("code")
 
 
 def review_station_get(*, user: User, pk: int) -> Station:
-    station = review_stations(user=user).select_related("headquarters").filter(pk=pk).first()
+    station = review_station_list(user=user).select_related("headquarters").filter(pk=pk).first()
     if station is None:
         raise OutOfScope("accounts.station", str(pk))
     return station
 
 
-# --- 巡回連絡: policy, worklist, progress, night requests, takeover ---------------------------
-def visit_policy_for(*, headquarters_id: int) -> VisitPolicy:
+def visit_policy_get(*, headquarters_id: int) -> VisitPolicy:
     """The policy in force; HQ's defaults (a 365-day cycle, households and businesses) until
     HQ sets one."""
     policy = VisitPolicy.objects.filter(headquarters_id=headquarters_id).first()
@@ -45,8 +45,8 @@ def visit_policy_for(*, headquarters_id: int) -> VisitPolicy:
 #
 # Every figure and list of due or overdue cards (the progress pages and their home panel,
 # the worklist and its home panel, the book's 受持区要覧, the takeover page) reads it here:
-# a DueRule says which cards count and when each falls due, card_due_counts counts them and
-# cards_due lists them.
+# a DueRule says which cards count and when each falls due, card_due_count counts them and
+# due_card_list lists them.
 @dataclass
 class DueRule:
     """What makes a card due on `today`, for the stations whose 署長指示 it carries.
@@ -160,7 +160,7 @@ def area_q(area: str) -> Q:
     )
 
 
-def due_rule(*, headquarters_id: int, station_ids: list[int], today: dt.date) -> DueRule:
+def due_rule_get(*, headquarters_id: int, station_ids: list[int], today: dt.date) -> DueRule:
     """The rule in force on `today` for these stations (of one HQ): the policy, and the
     署長指示 in force with the cards they name. Two queries, three with instructions."""
     instructions = list(
@@ -179,15 +179,17 @@ def due_rule(*, headquarters_id: int, station_ids: list[int], today: dt.date) ->
         for instruction_id, card_id in through:
             cards.setdefault(instruction_id, []).append(card_id)
     return DueRule(
-        policy=visit_policy_for(headquarters_id=headquarters_id),
+        policy=visit_policy_get(headquarters_id=headquarters_id),
         today=today,
         instructions=instructions,
         instruction_cards=cards,
     )
 
 
-def station_due_rule(*, station: Station, today: dt.date) -> DueRule:
-    return due_rule(headquarters_id=station.headquarters_id, station_ids=[station.pk], today=today)
+def station_due_rule_get(*, station: Station, today: dt.date) -> DueRule:
+    return due_rule_get(
+        headquarters_id=station.headquarters_id, station_ids=[station.pk], today=today
+    )
 
 
 def _due_aggregates(rule: DueRule) -> dict[str, Count]:
@@ -209,9 +211,7 @@ def _due_figures(row: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def card_due_counts(
-    *, cards: QuerySet[LiaisonCard], rule: DueRule, group: str | None = None
-) -> Any:
+def card_due_count(*, cards: QuerySet[LiaisonCard], rule: DueRule, group: str | None = None) -> Any:
     """対象件数 (to_visit), 周期内に実施 (visited), 要訪問 (due) and 期限超過 (overdue) of
     these cards under the rule, in one aggregate; a dict of them per `group` value if given."""
     aggregates = _due_aggregates(rule)
@@ -221,7 +221,7 @@ def card_due_counts(
     return {row[group]: _due_figures(row) for row in rows}
 
 
-def cards_due(
+def due_card_list(
     *, cards: QuerySet[LiaisonCard], rule: DueRule, overdue_only: bool = False
 ) -> QuerySet[LiaisonCard]:
     """The counted cards among `cards` that are due (or only those overdue) under the rule."""
@@ -242,7 +242,7 @@ class Worklist:
     """The officer's round and its figures, which are the progress page's for his beats."""
 
     items: list[WorkItem]
-    figures: dict[str, int]  # card_due_counts: to_visit, visited, due, overdue
+    figures: dict[str, int]  # card_due_count: to_visit, visited, due, overdue
     rule: DueRule | None
 
     @property
@@ -290,7 +290,7 @@ def _work_scope(user: User, today: dt.date, beat_id: int | None):
     found = list(beats.select_related("post__station"))
     if not found:
         return [], None
-    rule = due_rule(
+    rule = due_rule_get(
         headquarters_id=found[0].post.station.headquarters_id,
         station_ids=sorted({beat.post.station_id for beat in found}),
         today=today,
@@ -298,17 +298,17 @@ def _work_scope(user: User, today: dt.date, beat_id: int | None):
     return [beat.pk for beat in found], rule
 
 
-def worklist(*, user: User, today: dt.date, beat_id: int | None = None) -> Worklist:
-    """The officer's round: the due cards of his current beats (cards_due) not tried today,
+def worklist_get(*, user: User, today: dt.date, beat_id: int | None = None) -> Worklist:
+    """The officer's round: the due cards of his current beats (due_card_list) not tried today,
     by priority (overdue days × (1 + care points), so a card with care points climbs faster)
-    and then by address; with the figures of the same beats (card_due_counts)."""
+    and then by address; with the figures of the same beats (card_due_count)."""
     beats, rule = _work_scope(user, today, beat_id)
     if rule is None:
         return Worklist(items=[], figures=dict(NO_FIGURES), rule=None)
     mine = LiaisonCard.objects.filter(book_id__in=beats)
-    figures = card_due_counts(cards=mine, rule=rule)
+    figures = card_due_count(cards=mine, rule=rule)
     cards = (
-        cards_due(cards=mine, rule=rule)
+        due_card_list(cards=mine, rule=rule)
         .exclude(last_attempt_on=today)
         .select_related("book__beat")
         .only(*WORK_COLUMNS)
@@ -321,15 +321,15 @@ def worklist(*, user: User, today: dt.date, beat_id: int | None = None) -> Workl
     return Worklist(items=items, figures=figures, rule=rule)
 
 
-def worklist_figures(*, user: User, today: dt.date) -> dict[str, int]:
+def worklist_figures_get(*, user: User, today: dt.date) -> dict[str, int]:
     """The figures of the officer's worklist without its rows, for his home page."""
     beats, rule = _work_scope(user, today, None)
     if rule is None:
         return dict(NO_FIGURES)
-    return card_due_counts(cards=LiaisonCard.objects.filter(book_id__in=beats), rule=rule)
+    return card_due_count(cards=LiaisonCard.objects.filter(book_id__in=beats), rule=rule)
 
 
-def dedicated_days(*, station: Station, month: dt.date) -> QuerySet[DedicatedDay]:
+def dedicated_day_list(*, station: Station, month: dt.date) -> QuerySet[DedicatedDay]:
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
     return (
@@ -339,7 +339,7 @@ def dedicated_days(*, station: Station, month: dt.date) -> QuerySet[DedicatedDay
     )
 
 
-def station_officers(*, station: Station, user: User | None = None) -> list[User]:
+def station_officer_list(*, station: Station, user: User | None = None) -> list[User]:
     """The beat officers currently assigned in the station; given the user, those on the
     beats of his remit (a 地域課長等 of one 地域課: its posts' officers)."""
     from accounts.models import BeatAssignment
@@ -355,7 +355,7 @@ def station_officers(*, station: Station, user: User | None = None) -> list[User
     return list(User.objects.filter(pk__in=ids).order_by("employee_number"))
 
 
-def _headquarters_of(user) -> Headquarters:
+def headquarters_get(user) -> Headquarters:
     """The HQ whose policy the user works under: the one he sets it for, the HQ of his
     station, or the only HQ there is."""
     managed = permissions.objects_for(user, "set_visit_policy", Headquarters).first()
@@ -390,7 +390,7 @@ class PolicyChange:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # label, before, after
 
 
-def _policy_history(headquarters: Headquarters) -> list[PolicyChange]:
+def visit_policy_history(headquarters: Headquarters) -> list[PolicyChange]:
     """The policy's changes, newest first, each as field label: before → after. One query.
 
     The policy is the same for everyone under this HQ (no personal data), so its history
@@ -430,10 +430,10 @@ def _policy_history(headquarters: Headquarters) -> list[PolicyChange]:
     return entries
 
 
-def _dedicated_day_get(user, pk: int) -> DedicatedDay:
+def dedicated_day_get(user, pk: int) -> DedicatedDay:
     day = (
         DedicatedDay.objects.select_related("officer", "station", "set_by")
-        .filter(pk=pk, station__in=review_stations(user=user))
+        .filter(pk=pk, station__in=review_station_list(user=user))
         .first()
     )
     if day is None:

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from accounts import permissions
 from accounts.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from liaison.planning.models import DedicatedDay, MonthlyPlan, VisitPolicy
 from liaison.visits.models import Visit
 
 
-# --- 実施頻度・専従日・計画・引継ぎ ---------------------------------------------------------------
+# --- 実施頻度・専従日・計画 ---------------------------------------------------------------------
 @transaction.atomic
 def visit_policy_set(*, actor: User, headquarters, reason: str, **values: Any) -> VisitPolicy:
     """The 地域部長 sets the cycles (要領 第5-2); the previous values stay in the policy's
@@ -70,6 +71,25 @@ def _remit_check(actor: User, station: Station, officer_beats) -> None:
         )
 
 
+def _visits_mark_dedicated(actor: User, officer_id: int, date: dt.date, *, on: bool) -> None:
+    """The officer's visits of that day count as on a 専従日 (or no longer): each change is
+    a history row of its visit, with who made it (a plain UPDATE would leave none)."""
+    visits = list(
+        Visit.objects.filter(officer_id=officer_id, started_at__date=date).exclude(
+            on_dedicated_day=on
+        )
+    )
+    for visit in visits:
+        visit.on_dedicated_day = on
+    bulk_update_with_history(
+        visits,
+        Visit,
+        ["on_dedicated_day"],
+        default_user=actor,
+        default_change_reason="専従日の指定" if on else "専従日の取消し",
+    )
+
+
 @transaction.atomic
 def dedicated_day_set(
     *, actor: User, station: Station, officer: User, date: dt.date
@@ -80,7 +100,7 @@ def dedicated_day_set(
     )
     if not created:
         raise ValidationError({"date": "この日はすでに専従日です。"})
-    Visit.objects.filter(officer=officer, started_at__date=date).update(on_dedicated_day=True)
+    _visits_mark_dedicated(actor, officer.pk, date, on=True)
     return day
 
 
@@ -93,9 +113,7 @@ def dedicated_day_remove(*, actor: User, day: DedicatedDay) -> None:
         Station(pk=day.station_id),
         permissions.beats_for(day.officer, "record_visits").filter(post__station=day.station_id),
     )
-    Visit.objects.filter(officer_id=day.officer_id, started_at__date=day.date).update(
-        on_dedicated_day=False
-    )
+    _visits_mark_dedicated(actor, day.officer_id, day.date, on=False)
     day.delete()
 
 

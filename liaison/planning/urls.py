@@ -1,4 +1,4 @@
-"""URLs of Worklist, visit-frequency policy, 専従日. Included by liaison/urls.py under the `liaison` namespace."""
+"""URLs of the worklist, visit-frequency policy, 専従日. Included by liaison/urls.py under the `liaison` namespace."""
 
 from django.urls import path
 

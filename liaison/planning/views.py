@@ -37,10 +37,10 @@ from liaison.planning.forms import (
 )
 from liaison.planning.models import DedicatedDay, VisitPolicy
 from liaison.planning.selectors import (
-    _dedicated_day_get,
-    _headquarters_of,
-    _policy_history,
     _policy_value,
+    dedicated_day_get,
+    headquarters_get,
+    visit_policy_history,
 )
 from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
@@ -111,7 +111,7 @@ def _worklist_items(request: HttpRequest, beats: list[Beat]):
     form = WorklistFilterForm(request.GET, beats=beats)
     beat_id = form.beat_id() if len(beats) > 1 else None
     today = timezone.localdate()
-    work = planning_selectors.worklist(user=request.user, today=today, beat_id=beat_id)
+    work = planning_selectors.worklist_get(user=request.user, today=today, beat_id=beat_id)
     beat = next((b for b in beats if b.pk == beat_id), None)
     return form, beat, today, work
 
@@ -122,7 +122,7 @@ def _my_dedicated_days(user, beats: list[Beat], today: dt.date) -> list[dt.date]
     days: set[dt.date] = set()
     for station in stations.values():
         days |= set(
-            planning_selectors.dedicated_days(station=station, month=today)
+            planning_selectors.dedicated_day_list(station=station, month=today)
             .filter(officer=user)
             .values_list("date", flat=True)
         )
@@ -244,11 +244,11 @@ def visit_policy(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not _may_read_policy(user):
         raise PermissionDenied("巡回連絡の実施頻度は、巡回連絡カードを扱う職員が見るページです。")
-    headquarters = _headquarters_of(user)
+    headquarters = headquarters_get(user)
     may_change = permissions.has_perm(user, "set_visit_policy", headquarters)
     if request.method == "POST" and not may_change:
         raise PermissionDenied("巡回連絡の実施頻度を変更できるのは地域部長です（要領第5-2）。")
-    policy = planning_selectors.visit_policy_for(headquarters_id=headquarters.pk)
+    policy = planning_selectors.visit_policy_get(headquarters_id=headquarters.pk)
     form = None
     if may_change:
         initial = VisitPolicyForm.initial_from(policy)
@@ -268,7 +268,7 @@ def visit_policy(request: HttpRequest) -> HttpResponse:
                     request, "巡回連絡の実施頻度を変更しました。変更は履歴に残ります。"
                 )
                 return redirect("liaison:visit_policy")
-    page = Paginator(_policy_history(headquarters), POLICY_HISTORY_PER_PAGE).get_page(
+    page = Paginator(visit_policy_history(headquarters), POLICY_HISTORY_PER_PAGE).get_page(
         page_number(request)
     )
     cycles = [
@@ -346,7 +346,7 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
     if asked and month is None:
         messages.warning(request, "月の指定が正しくないため、今月を表示しています。")
     month = month or today.replace(day=1)
-    officers = planning_selectors.station_officers(station=station, user=request.user)
+    officers = planning_selectors.station_officer_list(station=station, user=request.user)
     default_date = today if (today.year, today.month) == (month.year, month.month) else month
     form = DedicatedDayForm(request.POST or None, officers=officers, initial={"date": default_date})
     if request.method == "POST" and form.is_valid():
@@ -363,7 +363,7 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{officer.full_name}さんの専従日に{text.date_ja(date)}を設定しました。"
             )
             return redirect(_month_url(station, date.replace(day=1)))
-    days = list(planning_selectors.dedicated_days(station=station, month=month))
+    days = list(planning_selectors.dedicated_day_list(station=station, month=month))
     per_officer: dict[int, dict[str, Any]] = {o.pk: {"officer": o, "days": []} for o in officers}
     for day in days:
         per_officer.setdefault(day.officer_id, {"officer": day.officer, "days": []})
@@ -403,7 +403,7 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dedicated_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Removing a 専従日 asks first: the visits of that day stop counting as dedicated."""
-    day = _dedicated_day_get(request.user, pk)
+    day = dedicated_day_get(request.user, pk)
     back = _month_url(day.station, day.date.replace(day=1))
     if request.method == "POST":
         try:

@@ -22,7 +22,7 @@ def progress_panel(user: User) -> dict[str, Any]:
     """「巡回連絡の進捗」 on a reviewer's home page: this month's coverage and overdue of his
     stations, grouped by station in the selector's fixed four queries."""
     today = timezone.localdate()
-    rows = progress_selectors.hq_progress(user=user, month=month_first(today), today=today)
+    rows = progress_selectors.hq_progress_get(user=user, month=month_first(today), today=today)
     total = progress_selectors.Progress()
     for _, progress in rows:
         total.add(progress)

@@ -20,13 +20,13 @@ from liaison.cards.selectors import card_list
 from liaison.planning.models import MonthlyPlan, VisitPolicy
 from liaison.planning.selectors import (
     DueRule,
-    card_due_counts,
-    cards_due,
-    due_rule,
+    card_due_count,
+    due_card_list,
+    due_rule_get,
     review_station_get,
-    review_stations,
-    station_due_rule,
-    station_officers,
+    review_station_list,
+    station_due_rule_get,
+    station_officer_list,
 )
 from liaison.visits.models import Visit, VisitOutcome
 
@@ -144,7 +144,7 @@ class StationProgress:
         return self.rule.policy
 
 
-def station_progress(
+def station_progress_get(
     *, station: Station, month: dt.date, today: dt.date, user: User | None = None
 ) -> StationProgress:
     """Per beat and per officer, for the month: a fixed number of grouped queries whatever
@@ -152,7 +152,7 @@ def station_progress(
     remit (a 地域課長等 of one 地域課: its posts' beats) and their officers."""
     from accounts.models import Beat, BeatAssignment
 
-    rule = station_due_rule(station=station, today=today)
+    rule = station_due_rule_get(station=station, today=today)
     start, end = month_bounds(month)
     beats_in = (
         permissions.remit_beats(user, station)
@@ -161,7 +161,7 @@ def station_progress(
     )
     beats = list(beats_in.select_related("post").order_by("post__name", "name"))
     remit = {beat.pk for beat in beats}
-    cards = card_due_counts(
+    cards = card_due_count(
         cards=LiaisonCard.objects.filter(station=station), rule=rule, group="book_id"
     )
     visits = _visit_figures(Visit.objects.filter(station=station), start, end, group="book_id")
@@ -212,19 +212,21 @@ def station_progress(
     )
 
 
-def hq_progress(*, user: User, month: dt.date, today: dt.date) -> list[tuple[Station, Progress]]:
+def hq_progress_get(
+    *, user: User, month: dt.date, today: dt.date
+) -> list[tuple[Station, Progress]]:
     """The same figures per station, for HQ and the home panel: grouped by station in two
     queries (and the rule's two or three), over the beats of the user's remit only (a
     地域課長等 of one 地域課 counts his posts' beats; the subquery costs HQ no extra round
     trip)."""
-    stations = list(review_stations(user=user).select_related("headquarters"))
+    stations = list(review_station_list(user=user).select_related("headquarters"))
     if not stations:
         return []
     ids = [s.pk for s in stations]
-    rule = due_rule(headquarters_id=stations[0].headquarters_id, station_ids=ids, today=today)
+    rule = due_rule_get(headquarters_id=stations[0].headquarters_id, station_ids=ids, today=today)
     start, end = month_bounds(month)
     remit = permissions.remit_beats(user).values("pk")
-    cards = card_due_counts(
+    cards = card_due_count(
         cards=LiaisonCard.objects.filter(station_id__in=ids, book_id__in=remit),
         rule=rule,
         group="station_id",
@@ -235,7 +237,7 @@ def hq_progress(*, user: User, month: dt.date, today: dt.date) -> list[tuple[Sta
     return [(s, _progress(cards.get(s.pk), visits.get(s.pk))) for s in stations]
 
 
-def visit_trend(
+def visit_trend_get(
     *, station_ids: list[int], months: int, today: dt.date
 ) -> list[tuple[dt.date, int, int]]:
     """(month, visits, night visits) for the last `months` months, oldest first; months
@@ -261,15 +263,15 @@ def visit_trend(
     return [(m, *found.get(m, (0, 0))) for m in starts]
 
 
-def overdue_cards(*, user: User, book: LiaisonBook, rule: DueRule) -> QuerySet[LiaisonCard]:
+def overdue_card_list(*, user: User, book: LiaisonBook, rule: DueRule) -> QuerySet[LiaisonCard]:
     """Drill-down: the book's overdue cards (期限超過, as the figures count them), the
     oldest last visit first (never visited first of all)."""
-    return cards_due(
+    return due_card_list(
         cards=card_list(user=user).filter(book=book), rule=rule, overdue_only=True
     ).order_by(F("last_visit_on").asc(nulls_first=True), "address_key", "pk")
 
 
-def officer_figures(
+def officer_figures_get(
     *, officer: User, station: Station, start: dt.date, end: dt.date
 ) -> tuple[Progress, list[tuple[dt.date, int, int]]]:
     """評価の参考: an officer's visits over a period (total, night, dedicated, follow-ups
@@ -304,7 +306,7 @@ class PlanScope:
     reviewer: bool  # reviews the station's progress (else: a beat officer of it)
 
 
-def _plan_scope(user: User, pk: int) -> PlanScope:
+def plan_scope_get(*, user: User, pk: int) -> PlanScope:
     """Reviewers of the station see every officer; its own managers set anyone's plan (HQ,
     which reviews every station, reads only); a beat officer of the station sees and sets
     his own plan only. Anyone else: 404."""
@@ -321,8 +323,8 @@ def _plan_scope(user: User, pk: int) -> PlanScope:
         if beat is None:
             raise
         station, reviewer = beat.post.station, False
-    officers = station_officers(station=station, user=user if reviewer else None)
-    ids = {o.pk for o in station_officers(station=station)} if reviewer else set()
+    officers = station_officer_list(station=station, user=user if reviewer else None)
+    ids = {o.pk for o in station_officer_list(station=station)} if reviewer else set()
     ids |= {officer.pk for officer in officers}
     own = [officer for officer in officers if officer.pk == user.pk]
     if not reviewer:

@@ -1,4 +1,4 @@
-"""URLs of Progress pages and monthly plans. Included by liaison/urls.py under the `liaison` namespace."""
+"""URLs of the progress pages and monthly plans. Included by liaison/urls.py under the `liaison` namespace."""
 
 from django.urls import path
 

@@ -33,7 +33,8 @@ from liaison.progress.chart import _trend_chart
 from liaison.progress.export import progress_csv
 from liaison.progress.forms import MonthlyPlanForm, month_value
 from liaison.progress.months import month_first, month_label, months_add
-from liaison.progress.selectors import PlanScope, _plan_scope
+from liaison.progress.policy import plan_officer_check
+from liaison.progress.selectors import PlanScope, plan_scope_get
 from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 OVERDUE_PAGE_SIZE = 50
@@ -110,7 +111,7 @@ def _month_plans(*, station: Station, month: dt.date) -> dict[int, MonthlyPlan]:
 
 def _dedicated_counts(*, station: Station, month: dt.date) -> dict[int, list[dt.date]]:
     days: dict[int, list[dt.date]] = {}
-    for day in planning_selectors.dedicated_days(station=station, month=month):
+    for day in planning_selectors.dedicated_day_list(station=station, month=month):
         days.setdefault(day.officer_id, []).append(day.date)
     return days
 
@@ -121,17 +122,17 @@ def _dedicated_counts(*, station: Station, month: dt.date) -> dict[int, list[dt.
 def progress_home(request: HttpRequest) -> HttpResponse:
     if not permissions.holds_anywhere(request.user, "review_progress", Station):
         raise PermissionDenied("巡回連絡の進捗を確認する権限がありません。")
-    stations = list(planning_selectors.review_stations(user=request.user)[:2])
+    stations = list(planning_selectors.review_station_list(user=request.user)[:2])
     month = _month_from(request)
     if len(stations) == 1:
         url = reverse("liaison:station_progress", kwargs={"pk": stations[0].pk})
         return redirect(f"{url}?month={month_value(month)}")
     today = timezone.localdate()
-    rows = progress_selectors.hq_progress(user=request.user, month=month, today=today)
+    rows = progress_selectors.hq_progress_get(user=request.user, month=month, today=today)
     total = progress_selectors.Progress()
     for _, progress in rows:
         total.add(progress)
-    trend = progress_selectors.visit_trend(
+    trend = progress_selectors.visit_trend_get(
         station_ids=[station.pk for station, _ in rows], months=TREND_MONTHS, today=month
     )
     return render(
@@ -155,12 +156,12 @@ def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
     station = planning_selectors.review_station_get(user=request.user, pk=pk)
     month = _month_from(request)
     today = timezone.localdate()
-    figures = progress_selectors.station_progress(
+    figures = progress_selectors.station_progress_get(
         station=station, month=month, today=today, user=request.user
     )
     plans = _month_plans(station=station, month=month)
     dedicated = _dedicated_counts(station=station, month=month)
-    trend = progress_selectors.visit_trend(
+    trend = progress_selectors.visit_trend_get(
         station_ids=[station.pk], months=TREND_MONTHS, today=month
     )
     month_query = f"?month={month_value(month)}"
@@ -216,7 +217,7 @@ def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reviews_many(user: User) -> bool:
     """Whether the user reviews more than one station (then 進捗管理 is the list of them)."""
-    return planning_selectors.review_stations(user=user)[1:2].exists()
+    return planning_selectors.review_station_list(user=user)[1:2].exists()
 
 
 # --- 期限超過のカード (drill-down) ----------------------------------------------------------------
@@ -230,9 +231,9 @@ def overdue_cards(request: HttpRequest, pk: int) -> HttpResponse:
     if not (reviewer or permissions.has_perm(request.user, "change_beat_cards", beat)):
         raise PermissionDenied("この受持区の進捗を確認する権限がありません。")
     today = timezone.localdate()
-    rule = planning_selectors.station_due_rule(station=station, today=today)
+    rule = planning_selectors.station_due_rule_get(station=station, today=today)
     policy = rule.policy
-    cards = progress_selectors.overdue_cards(user=request.user, book=book, rule=rule)
+    cards = progress_selectors.overdue_card_list(user=request.user, book=book, rule=rule)
     page = Paginator(cards, OVERDUE_PAGE_SIZE).get_page(page_number(request))
     rows = []
     for card in page.object_list:
@@ -283,7 +284,7 @@ def station_progress_export(request: HttpRequest, pk: int) -> HttpResponse:
     station = planning_selectors.review_station_get(user=request.user, pk=pk)
     # A file has no place for a message: a wrong month is this month, as its name says.
     month = _month_from(request, say=False)
-    figures = progress_selectors.station_progress(
+    figures = progress_selectors.station_progress_get(
         station=station, month=month, today=timezone.localdate(), user=request.user
     )
     plans = _month_plans(station=station, month=month)
@@ -304,29 +305,15 @@ def station_progress_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _check_posted_officer(request: HttpRequest, scope: PlanScope) -> None:
-    """Setting the plan of an officer of the station whom this user may not plan for is a
-    403; a number that is no officer of the station is the form's error."""
-    if not scope.editable:
-        raise PermissionDenied("この警察署の計画を設定する権限がありません。")
-    try:
-        officer_pk = int(request.POST.get("officer", ""))
-    except ValueError:
-        return
-    editable = {officer.pk for officer in scope.editable}
-    if officer_pk in scope.station_officer_ids and officer_pk not in editable:
-        raise PermissionDenied("自分の計画だけを設定できます。")
-
-
 @GET_POST
 @login_required
 def monthly_plans(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _plan_scope(request.user, pk)
+    scope = plan_scope_get(user=request.user, pk=pk)
     station = scope.station
     url = reverse("liaison:monthly_plans", kwargs={"pk": station.pk})
     form = None
     if request.method == "POST":
-        _check_posted_officer(request, scope)
+        plan_officer_check(scope, request.POST.get("officer", ""))
         form = MonthlyPlanForm(request.POST, officers=scope.editable)
         if form.is_valid():
             data = form.cleaned_data

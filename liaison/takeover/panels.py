@@ -7,7 +7,7 @@ from typing import Any
 from accounts import permissions
 from accounts.models import Beat, Post, Station
 from accounts.navigation import HomePanel, NavEntry, register_nav, register_panel
-from liaison.takeover.selectors import PANEL_LIMIT, _pending_takeovers
+from liaison.takeover.selectors import PANEL_LIMIT, takeover_pending_list
 
 
 def may_list_takeovers(user) -> bool:
@@ -29,11 +29,11 @@ def has_pending_takeovers(user) -> bool:
         or permissions.holds_anywhere(user, "supervise_post", Post)
     ):
         return False
-    return bool(_pending_takeovers(user))
+    return bool(takeover_pending_list(user))
 
 
 def takeover_panel(user) -> dict[str, Any]:
-    pending = _pending_takeovers(user)
+    pending = takeover_pending_list(user)
     shown = pending[:PANEL_LIMIT]
     return {
         "mine": [a for a in shown if a.officer_id == user.pk],

@@ -13,7 +13,7 @@ from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import BeatAssignment, Post, User
 from liaison.cards.models import LiaisonCard
-from liaison.planning.selectors import card_due_counts, cards_due, station_due_rule
+from liaison.planning.selectors import card_due_count, due_card_list, station_due_rule_get
 from liaison.progress.selectors import Progress, _progress
 from liaison.takeover.models import Takeover
 from liaison.visits.models import Visit
@@ -35,7 +35,7 @@ class TakeoverSummary:
 TAKEOVER_LIST_LIMIT = 50
 
 
-def takeover_summary(*, assignment, today: dt.date | None = None) -> TakeoverSummary:
+def takeover_summary_get(*, assignment, today: dt.date | None = None) -> TakeoverSummary:
     """What the predecessor on this beat did (要領 第5-5): the beat's coverage and overdue
     cards now, its open follow-ups, and the concerns heard on his last visits."""
     from accounts.models import BeatAssignment
@@ -50,9 +50,9 @@ def takeover_summary(*, assignment, today: dt.date | None = None) -> TakeoverSum
         .order_by("-starts_on", "-pk")
         .first()
     )
-    rule = station_due_rule(station=beat.post.station, today=today)
+    rule = station_due_rule_get(station=beat.post.station, today=today)
     cards = LiaisonCard.objects.filter(book_id=beat.pk)
-    figures = card_due_counts(cards=cards, rule=rule)
+    figures = card_due_count(cards=cards, rule=rule)
     visits = Visit.objects.filter(book_id=beat.pk)
     progress = _progress(figures, {"follow_ups_open": 0})
     open_follow_ups = list(
@@ -73,7 +73,7 @@ def takeover_summary(*, assignment, today: dt.date | None = None) -> TakeoverSum
             .order_by("-started_at")[:TAKEOVER_LIST_LIMIT]
         )
     overdue = list(
-        cards_due(cards=cards, rule=rule, overdue_only=True).order_by(
+        due_card_list(cards=cards, rule=rule, overdue_only=True).order_by(
             F("last_visit_on").asc(nulls_first=True), "address_key", "pk"
         )[:TAKEOVER_LIST_LIMIT]
     )
@@ -117,7 +117,7 @@ def takeover_assignment_get(*, user: User, pk: int):
     raise OutOfScope("accounts.beatassignment", str(pk))
 
 
-def takeovers_for(*, user: User) -> list:
+def takeover_assignment_list(*, user: User) -> list:
     """Takeovers to read: the user's current beat assignments, and those of the beats he
     supervises or reviews, each with its confirmation (or None), newest first."""
     from accounts.models import BeatAssignment
@@ -138,9 +138,9 @@ def takeovers_for(*, user: User) -> list:
 
 
 # --- 受持区の引継ぎ ----------------------------------------------------------------------------
-def _with_predecessor(assignments: list[BeatAssignment]) -> set[int]:
+def takeover_predecessor_ids(assignments: list[BeatAssignment]) -> set[int]:
     """Which assignments follow another officer on the same beat (a takeover to read), in
-    one query over the beats concerned. Same rule as selectors.takeover_summary."""
+    one query over the beats concerned. Same rule as takeover_summary_get."""
     beat_ids = {a.beat_id for a in assignments}
     earlier: dict[int, list[tuple[dt.date, int, int]]] = {}
     rows = BeatAssignment.objects.filter(beat_id__in=beat_ids).values_list(
@@ -160,7 +160,7 @@ def _with_predecessor(assignments: list[BeatAssignment]) -> set[int]:
 
 # Home panel: a takeover waiting for the officer's confirmation, and for the 取扱責任者 those
 # of his post. One query per request, shared by the panel's predicate and its context.
-def _pending_takeovers(user) -> list[BeatAssignment]:
+def takeover_pending_list(user) -> list[BeatAssignment]:
     cache = user.__dict__
     if "_pending_takeovers" not in cache:
         posts = permissions.objects_for(user, "supervise_post", Post).values("pk")

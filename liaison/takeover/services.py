@@ -16,13 +16,13 @@ from liaison.takeover.models import Takeover
 def takeover_confirm(*, actor: User, assignment, note: str = "") -> Takeover:
     """The new officer has read what his predecessor did (要領 第5-5); the figures he saw
     are kept with his confirmation and his supervisor is told."""
-    from liaison.takeover.selectors import takeover_summary
+    from liaison.takeover.selectors import takeover_summary_get
 
     if assignment.officer_id != actor.pk or assignment.revoked_at is not None:
         raise PermissionDenied("自分の受持区の引継ぎだけを確認できます。")
     if Takeover.objects.filter(assignment=assignment).exists():
         raise TransitionError("この受持区の引継ぎはすでに確認済みです。")
-    summary = takeover_summary(assignment=assignment)
+    summary = takeover_summary_get(assignment=assignment)
     takeover = Takeover.objects.create(
         assignment=assignment,
         predecessor=summary.predecessor,

@@ -19,7 +19,7 @@ from liaison.takeover import selectors as takeover_selectors
 from liaison.takeover import services as takeover_services
 from liaison.takeover.forms import TakeoverConfirmForm
 from liaison.takeover.panels import may_list_takeovers
-from liaison.takeover.selectors import _with_predecessor
+from liaison.takeover.selectors import takeover_predecessor_ids
 from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 TAKEOVERS_PER_PAGE = 25
@@ -37,8 +37,8 @@ def takeover_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_list_takeovers(user):
         raise PermissionDenied("受持区の引継ぎは、受持警察官とその監督者が見るページです。")
-    assignments = takeover_selectors.takeovers_for(user=user)
-    followed = _with_predecessor(assignments)
+    assignments = takeover_selectors.takeover_assignment_list(user=user)
+    followed = takeover_predecessor_ids(assignments)
     rows = []
     for assignment in assignments:
         confirmation = _confirmation(assignment)
@@ -92,7 +92,9 @@ def takeover(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{assignment.beat}の引継ぎを確認しました。取扱責任者に通知しました。"
             )
             return redirect("liaison:takeover", pk=assignment.pk)
-    summary = takeover_selectors.takeover_summary(assignment=assignment, today=timezone.localdate())
+    summary = takeover_selectors.takeover_summary_get(
+        assignment=assignment, today=timezone.localdate()
+    )
     beat = assignment.beat
     access_event_record(
         user=user,

@@ -14,7 +14,7 @@ from liaison.cards.selectors import card_list
 from liaison.visits.models import Visit
 
 
-def card_visits(*, card: LiaisonCard, limit: int | None = None) -> list[Visit]:
+def card_visit_list(*, card: LiaisonCard, limit: int | None = None) -> list[Visit]:
     visits = Visit.objects.filter(card=card).select_related("officer", "follow_up_done_by")
     return list(visits[:limit] if limit else visits)
 
@@ -57,7 +57,7 @@ def visit_hours_get(*, user: User, pk: int) -> Visit:
     return visit
 
 
-def follow_ups_open(*, user: User) -> QuerySet[Visit]:
+def follow_up_open_list(*, user: User) -> QuerySet[Visit]:
     """Open follow-ups of the books the user may see."""
     return (
         Visit.objects.filter(

@@ -1,4 +1,4 @@
-"""URLs of Visits, their follow-ups, and visits outside hours. Included by liaison/urls.py under the `liaison` namespace."""
+"""URLs of visits, their follow-ups, and visits outside hours. Included by liaison/urls.py under the `liaison` namespace."""
 
 from django.urls import path
 

@@ -156,7 +156,7 @@ def _visit_page(
     request: HttpRequest, visit: Visit, form: FollowUpDoneForm | None = None, status: int = 200
 ) -> HttpResponse:
     card = cards_selectors.card_get(user=request.user, pk=visit.card_id)
-    glass = glass_selectors.card_break_glass_active(user=request.user, card=card)
+    glass = glass_selectors.break_glass_active_get(user=request.user, card=card)
     cards_services.card_record_access(
         actor=request.user,
         card=card,
@@ -227,7 +227,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     if not permissions.holds_anywhere(request.user, "view_beat_cards", Beat):
         raise PermissionDenied("未対応の事項は、巡回連絡簿を見る職員のページです。")
     page = Paginator(
-        visits_selectors.follow_ups_open(user=request.user), FOLLOW_UPS_PER_PAGE
+        visits_selectors.follow_up_open_list(user=request.user), FOLLOW_UPS_PER_PAGE
     ).get_page(page_number(request))
     access_event_record(
         user=request.user,

@@ -37,7 +37,7 @@ def test_every_demo_officer_finds_cards_in_his_own_books_only():
 def test_the_chief_finds_the_card_submitted_at_the_counter():
     seed()
     chief = User.objects.get(employee_number="260102")
-    waiting = filing_selectors.submitted_list(user=chief).filter(status=CardStatus.SUBMITTED)
+    waiting = filing_selectors.submitted_card_list(user=chief).filter(status=CardStatus.SUBMITTED)
     assert waiting.count() == 1
 
 

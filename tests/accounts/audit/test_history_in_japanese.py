@@ -224,7 +224,7 @@ def changed(world):
         beats=[world.beat_a1_1],
     )
     night = night_services.night_request_decide(
-        actor=world.chief, request=night, approve=True, comment="承認します"
+        actor=world.chief, night=night, approve=True, comment="承認します"
     )
     policy = planning_services.visit_policy_set(
         actor=world.regional_director, headquarters=world.hq, reason="当初の設定"

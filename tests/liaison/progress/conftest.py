@@ -146,7 +146,7 @@ def figures(world):
             planned_end=dt.time(20, 0),
             reason="日中不在の事業所を訪問するため",
         )
-        night_services.night_request_decide(actor=world.chief, request=request, approve=True)
+        night_services.night_request_decide(actor=world.chief, night=request, approve=True)
     visit(officer, cards.shop, dt.date(2026, 11, 12), hh=18)
     visit(world.other_officer, cards.station_b, dt.date(2026, 11, 16))
     cards.plain_visit = plain_visit

@@ -38,7 +38,7 @@ def test_a_correction_is_kept_in_the_history_with_who_and_why(world, household):
         reason="電話番号の変更",
     )
     assert card.version == 2
-    latest = selectors.card_history(card=card)[0]
+    latest = selectors.card_history_list(card=card)[0]
     assert latest.who.startswith(world.supervisor.full_name)
     assert latest.reason == "電話番号の変更"
     assert [(c.label, c.old, c.new) for c in latest.changes] == [
@@ -63,7 +63,7 @@ def test_members_added_changed_and_removed_are_each_in_the_history(world, househ
     assert card.member_count == 3
     entries = [
         (e.subject, e.kind)
-        for e in selectors.card_history(card=card)
+        for e in selectors.card_history_list(card=card)
         if e.reason == "転出・転入による世帯員の異動"
     ]
     assert ("世帯員 山田 一郎", "削除") in entries

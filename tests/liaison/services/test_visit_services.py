@@ -49,7 +49,7 @@ def test_a_request_tells_the_chief_and_the_decision_tells_the_officer(world):
     request = ask(world)
     assert Notice.objects.filter(recipient=world.chief, url__contains=str(request.pk)).exists()
     decided = night_services.night_request_decide(
-        actor=world.chief, request=request, approve=True, comment="了解"
+        actor=world.chief, night=request, approve=True, comment="了解"
     )
     assert decided.status == NightVisitRequest.Status.APPROVED
     assert decided.decided_by == world.chief and decided.decided_at is not None
@@ -63,19 +63,19 @@ def test_a_request_tells_the_chief_and_the_decision_tells_the_officer(world):
 
 def test_a_decision_is_final(world):
     request = night_services.night_request_decide(
-        actor=world.chief, request=ask(world), approve=False, comment="計画を見直すこと"
+        actor=world.chief, night=ask(world), approve=False, comment="計画を見直すこと"
     )
     with pytest.raises(TransitionError, match="不承認"):
-        night_services.night_request_decide(actor=world.chief, request=request, approve=True)
+        night_services.night_request_decide(actor=world.chief, night=request, approve=True)
     with pytest.raises(TransitionError):
-        night_services.night_request_withdraw(actor=world.beat_officer, request=request)
+        night_services.night_request_withdraw(actor=world.beat_officer, night=request)
     assert NightVisitRequest.objects.get().status == NightVisitRequest.Status.REJECTED
 
 
 def test_rejecting_needs_a_reason(world):
     request = ask(world)
     with pytest.raises(ValidationError) as excinfo:
-        night_services.night_request_decide(actor=world.chief, request=request, approve=False)
+        night_services.night_request_decide(actor=world.chief, night=request, approve=False)
     assert "comment" in excinfo.value.message_dict
     assert NightVisitRequest.objects.get().status == NightVisitRequest.Status.PENDING
 
@@ -83,8 +83,8 @@ def test_rejecting_needs_a_reason(world):
 def test_only_the_officer_withdraws_and_only_before_the_decision(world):
     request = ask(world)
     with pytest.raises(PermissionDenied):
-        night_services.night_request_withdraw(actor=world.chief, request=request)
-    withdrawn = night_services.night_request_withdraw(actor=world.beat_officer, request=request)
+        night_services.night_request_withdraw(actor=world.chief, night=request)
+    withdrawn = night_services.night_request_withdraw(actor=world.beat_officer, night=request)
     assert withdrawn.status == NightVisitRequest.Status.WITHDRAWN
     # Withdrawn: a new request for the same date may be made.
     assert ask(world).status == NightVisitRequest.Status.PENDING
@@ -95,7 +95,7 @@ def test_only_a_chief_of_the_station_decides(world, persona):
     request = ask(world)
     with pytest.raises(PermissionDenied):
         night_services.night_request_decide(
-            actor=getattr(world, persona), request=request, approve=True
+            actor=getattr(world, persona), night=request, approve=True
         )
 
 
@@ -188,14 +188,14 @@ def test_absent_moves_only_the_last_attempt(world):
 
 def test_the_worklist_follows_the_policy_and_drops_visited_cards(world, household):
     today = DAY
-    work = selectors.worklist(user=world.beat_officer, today=today)
+    work = selectors.worklist_get(user=world.beat_officer, today=today)
     assert [i.card.pk for i in work.items] == [household.pk]
     visits_services.visit_absent(actor=world.beat_officer, card=household)  # tried today
-    work = selectors.worklist(user=world.beat_officer, today=today)
+    work = selectors.worklist_get(user=world.beat_officer, today=today)
     assert work.items == []
     # Still due (不在 is no visit): off today's list only.
     assert (work.figures["due"], work.tried_today) == (1, 1)
-    tomorrow = selectors.worklist(user=world.beat_officer, today=today + dt.timedelta(days=1))
+    tomorrow = selectors.worklist_get(user=world.beat_officer, today=today + dt.timedelta(days=1))
     assert [i.card.pk for i in tomorrow.items] == [household.pk]
 
 

@@ -120,7 +120,7 @@ def test_an_officer_opens_a_card_outside_his_beat(world, login, card_a1_2):
     access = BreakGlassAccess.objects.get(user=officer, card=card_a1_2)
     assert access.purpose == "missing_person"
     assert access.reason == REASON
-    assert glass_selectors.card_break_glass_active(user=officer, card=card_a1_2) == access
+    assert glass_selectors.break_glass_active_get(user=officer, card=card_a1_2) == access
     # Flagged for audit.
     event = AccessEvent.objects.get(user=officer, break_glass=True, object_id=str(card_a1_2.pk))
     assert event.action == AccessEvent.Action.VIEW

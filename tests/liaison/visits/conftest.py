@@ -74,7 +74,7 @@ def ask_night(world, officer=None, day: dt.date = DAY, **extra):
 
 def approve_night(world, officer=None, day: dt.date = DAY):
     return services.night_request_decide(
-        actor=world.chief, request=ask_night(world, officer, day), approve=True
+        actor=world.chief, night=ask_night(world, officer, day), approve=True
     )
 
 

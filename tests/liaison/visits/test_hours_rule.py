@@ -58,7 +58,7 @@ def approve(world, officer=None, date=DAY, **extra):
         reason="日中不在の世帯を訪問するため",
         **extra,
     )
-    return night_services.night_request_decide(actor=world.chief, request=request, approve=True)
+    return night_services.night_request_decide(actor=world.chief, night=request, approve=True)
 
 
 def refusal(excinfo) -> str:
@@ -190,7 +190,7 @@ def test_pending_rejected_and_withdrawn_requests_do_not_count(world, household):
     with pytest.raises(ValidationError):
         record(world, household, at(19, 0))
     night_services.night_request_decide(
-        actor=world.chief, request=request, approve=False, comment="今週は不要"
+        actor=world.chief, night=request, approve=False, comment="今週は不要"
     )
     with pytest.raises(ValidationError):
         record(world, household, at(19, 0))

@@ -43,12 +43,14 @@ def issue(world, *, action="exclude", cards=(), areas=(), starts_on=DAY, ends_on
 
 
 def due_ids(world, today=DAY) -> set[int]:
-    work = planning_selectors.worklist(user=world.beat_officer, today=today)
+    work = planning_selectors.worklist_get(user=world.beat_officer, today=today)
     return {item.card.pk for item in work.items}
 
 
 def station_figures(world, today=DAY):
-    figures = progress_selectors.station_progress(station=world.station_a, month=today, today=today)
+    figures = progress_selectors.station_progress_get(
+        station=world.station_a, month=today, today=today
+    )
     return next(p for beat, p in figures.beats if beat.pk == world.beat_a1_1.pk)
 
 
