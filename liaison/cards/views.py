@@ -3,7 +3,6 @@ vehicles, visits and history, and the postal-code lookup of the form."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -15,10 +14,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from accounts import dates, permissions
+from accounts import permissions
 from accounts.audit.selectors import CARD_PANEL_ACTIONS, object_access_history
 from accounts.exceptions import (
     BadInput,
@@ -36,10 +34,10 @@ from liaison.cards import contents as cards_contents
 from liaison.cards import history as cards_history
 from liaison.cards import selectors as cards_selectors
 from liaison.cards import services as cards_services
+from liaison.cards.display import item_display, item_row, member_rows
 from liaison.cards.forms import CardEditor, CardForm
 from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,
-    MEMBER_OPTIONAL_FIELDS,
     CardKind,
     CardStatus,
     LiaisonBook,
@@ -269,63 +267,6 @@ def card_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- Reading a card ---------------------------------------------------------------------------
-def _item(label: str, value: Any, declined: bool) -> dict[str, Any]:
-    if declined:
-        state = "declined"
-    elif value in (None, "", []):
-        state = "empty"
-    else:
-        state = "value"
-    return {"label": label, "value": value, "state": state}
-
-
-def _display(card: LiaisonCard, name: str) -> Any:
-    if name == "residence_type":
-        return card.get_residence_type_display() if card.residence_type else ""
-    if name == "emergency_name" and card.emergency_name:
-        extra = " ".join(p for p in (card.emergency_relation, card.emergency_phone) if p)
-        return f"{card.emergency_name}（{extra}）" if extra else card.emergency_name
-    if name == "business_staff" and card.business_staff is not None:
-        return f"{card.business_staff}人"
-    value = getattr(card, name)
-    return text.date_ja(value) if isinstance(value, dt.date) else value
-
-
-def _age(born: dt.date | None, today: dt.date) -> int | None:
-    if born is None:
-        return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _member_rows(members) -> list[dict[str, Any]]:
-    today = timezone.localdate()
-    rows = []
-    for member in members:
-        declined = set(member.declined)
-        born = member.birth_date
-        # Residents give their date of birth in 和暦: 1960年5月1日（昭和35年） 66歳.
-        born_text = f"{dates.birth_date_ja(born)} {_age(born, today)}歳" if born else ""
-        values = {
-            "kana": member.kana,
-            "relationship": member.get_relationship_display() if member.relationship else "",
-            "birth_date": born_text,
-            "occupation": member.occupation,
-            "workplace": member.workplace,
-            "phone": member.phone,
-        }
-        rows.append(
-            {
-                "name": member.name,
-                "cells": [
-                    _item(label, values[name], name in declined)
-                    for name, label in MEMBER_OPTIONAL_FIELDS.items()
-                ],
-            }
-        )
-    return rows
-
-
 @GET_ONLY
 @login_required
 def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -357,7 +298,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     declined = set(card.declined)
     items = [
-        _item(CARD_OPTIONAL_FIELDS[name], _display(card, name), name in declined)
+        item_row(CARD_OPTIONAL_FIELDS[name], item_display(card, name), name in declined)
         for name in cards_contents.items_for(card.kind)
     ]
     # Only for those who oversee the card (card_actions): nobody else pays for the query.
@@ -372,7 +313,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "glass": glass,
             "items": items,
-            "members": _member_rows(members),
+            "members": member_rows(members),
             "vehicles": vehicles,
             "units": units,
             "history": cards_history.card_history_list(card=card, limit=HISTORY_ON_CARD),

@@ -18,20 +18,13 @@ from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import notice_send
 from liaison import text
 from liaison.cards.models import (
-    CardStatus,
     LiaisonCard,
 )
 from liaison.cards.services import _log
 from liaison.planning.models import DedicatedDay
 from liaison.visits.hours import _outside_hours_message, visit_hours_check
 from liaison.visits.models import VISIT_TOPICS, VISITED_OUTCOMES, TopicWay, Visit, VisitOutcome
-
-
-def _visit_card_check(actor: User, card: LiaisonCard) -> None:
-    if card.status != CardStatus.FILED or card.book_id is None:
-        raise TransitionError(f"{card.get_status_display()}のカードには巡回連絡を記録できません。")
-    if not permissions.has_perm(actor, "record_visits", Beat(pk=card.book_id)):
-        raise PermissionDenied("この受持区の巡回連絡を記録する権限がありません。")
+from liaison.visits.policy import visit_record_check
 
 
 def _topic_values(topics: dict[str, str] | list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -61,7 +54,7 @@ def visit_record(
 ) -> Visit:
     """Record one visit by the beat officer; the card's last visit follows. A visit outside
     the hours rule needs its reason and waits for the 地域課長等's acknowledgement."""
-    _visit_card_check(actor, card)
+    visit_record_check(actor, card)
     day = timezone.localtime(started_at).date()
     made = timezone.localdate(card.created_at)
     if day < made:

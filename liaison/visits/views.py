@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import dates, permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.inputs import is_local_path
-from accounts.models import AccessEvent, Beat, Station, User
+from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
 from liaison import text
 from liaison.cards import selectors as cards_selectors
@@ -32,6 +32,7 @@ from liaison.visits import selectors as visits_selectors
 from liaison.visits import services as visits_services
 from liaison.visits.forms import FollowUpDoneForm, HoursAcknowledgeForm, HoursFilterForm, VisitForm
 from liaison.visits.models import Visit
+from liaison.visits.policy import hours_acknowledge_require, visit_record_require
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -43,14 +44,6 @@ def _next(request: HttpRequest) -> str:
 
 def _back(request: HttpRequest, card: LiaisonCard) -> str:
     return _next(request) or reverse("liaison:card_detail", kwargs={"pk": card.pk})
-
-
-def _may_record(user: User, card: LiaisonCard) -> None:
-    """A card he sees but whose beat he does not visit (a supervisor, the chief): 403."""
-    if card.book_id is None or not permissions.has_perm(
-        user, "record_visits", Beat(pk=card.book_id)
-    ):
-        raise PermissionDenied("この受持区の巡回連絡を記録する権限がありません。")
 
 
 def _say(request: HttpRequest, exc: DomainError | ValidationError) -> None:
@@ -73,7 +66,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     outcome is one tap, everything else is optional. A visit the hours rule refuses comes
     back with the reason at its field and every input kept."""
     card = cards_selectors.card_get(user=request.user, pk=pk)
-    _may_record(request.user, card)
+    visit_record_require(request.user, card)
     back = _back(request, card)
     if card.status != CardStatus.FILED:
         messages.error(
@@ -127,7 +120,7 @@ def visit_absent(request: HttpRequest, pk: int) -> HttpResponse:
     """不在 with one tap: a visit that starts and ends now. A refusal (after 17:00 without an
     approval, say) is said on the page he came from."""
     card = cards_selectors.card_get(user=request.user, pk=pk)
-    _may_record(request.user, card)
+    visit_record_require(request.user, card)
     try:
         visit = visits_services.visit_absent(actor=request.user, card=card)
     except PermissionDenied:
@@ -244,11 +237,6 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 PER_PAGE = 25
 
 
-def _approver(user: User) -> None:
-    if not permissions.holds_anywhere(user, "approve_night_visits", Station):
-        raise PermissionDenied("時間外の巡回連絡は、夜間巡回連絡を承認する地域課長等が確認します。")
-
-
 def _list_url(state: str) -> str:
     url = reverse("liaison:visit_hours_list")
     return f"{url}?state={state}" if state != HoursFilterForm.WAITING else url
@@ -260,7 +248,7 @@ def visit_hours_list(request: HttpRequest) -> HttpResponse:
     """The station's visits outside the hours: those waiting for acknowledgement first
     (the default filter), each with its reason and a button to acknowledge it."""
     user = request.user
-    _approver(user)
+    hours_acknowledge_require(user)
     filters = HoursFilterForm(request.GET or None)
     state = filters.chosen()
     visits = selectors.visit_hours_list(user=user, state=state)
