@@ -23,6 +23,7 @@ from liaison import text
 from liaison.books import exports, printing, selectors, services
 from liaison.books.filters import BookFilterSet
 from liaison.books.forms import BookCardFilterForm, CardSearchForm
+from liaison.books.policy import blank_card_may_print
 from liaison.cards.models import CardKind, CardStatus, LiaisonBook, LiaisonCard
 from liaison.cards.policy import card_actions
 from liaison.cards.selectors import card_get, card_member_list, card_vehicle_list
@@ -322,16 +323,11 @@ def station_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
 
 
-def _may_use_cards(user) -> bool:
-    """Anyone who holds a card role: a book to work in, or cards to make and submit."""
-    return permissions.beats_for(user).exists() or permissions.may_submit_cards(user)
-
-
 @GET_ONLY
 @login_required
 def blank_card_print(request: HttpRequest) -> HttpResponse:
     # No personal data on it, so no access event: the blank form is not a read of a card.
-    if not _may_use_cards(request.user):
+    if not blank_card_may_print(request.user):
         raise PermissionDenied("巡回連絡カードを扱う役職の職員のみが印刷できます。")
     kind = request.GET.get("kind", CardKind.HOUSEHOLD)
     if kind not in printing.BLANK_KINDS:

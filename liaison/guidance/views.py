@@ -21,7 +21,7 @@ from accounts.models import Station, User
 from liaison import text
 from liaison.guidance import services
 from liaison.guidance.forms import OfficerNoteForm
-from liaison.guidance.models import OfficerNote
+from liaison.guidance.policy import note_kinds_for
 from liaison.guidance.selectors import officer_page_get
 from liaison.planning.models import MonthlyPlan
 from liaison.progress import selectors as progress_selectors
@@ -136,34 +136,15 @@ def officer_figures(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse
     return officer_page(request, station, officer, own=own)
 
 
-GUIDANCE = [OfficerNote.Kind.GUIDANCE]
-
-
-EVALUATION = [OfficerNote.Kind.EVALUATION, OfficerNote.Kind.COMMENDATION]
-
-
-def _kinds_for(request: HttpRequest, station) -> list[str]:
-    """The kinds the posted form offers: the one posted, else those the user may write."""
-    user = request.user
-    kind = request.POST.get("kind", "")
-    guides = permissions.has_perm(user, "guide_officers", station)
-    evaluates = permissions.has_perm(user, "evaluate_officers", station)
-    if kind in EVALUATION or (kind not in GUIDANCE and evaluates and not guides):
-        if not evaluates:
-            raise PermissionDenied("評価・賞揚を記録できるのは警察署長です。")
-        return EVALUATION
-    if not guides:
-        raise PermissionDenied("具体的な指導を記録できるのは地域課長等です。")
-    return GUIDANCE
-
-
 @POST_ONLY
 @login_required
 def officer_note_create(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     station, officer, own = officer_page_get(request.user, pk, user_pk)
     if own:
         raise PermissionDenied("自分についての指導・評価は記録できません。")
-    form = OfficerNoteForm(request.POST, kinds=_kinds_for(request, station))
+    form = OfficerNoteForm(
+        request.POST, kinds=note_kinds_for(request.user, station, request.POST.get("kind", ""))
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -15,24 +15,16 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
-from accounts.models import Station, User
 from liaison import text
 from liaison.instructions import selectors as instructions_selectors
 from liaison.instructions import services
 from liaison.instructions.forms import StationInstructionForm
 from liaison.instructions.models import StationInstruction
+from liaison.instructions.policy import ISSUER_ONLY, instruction_issue_require
 from liaison.planning import selectors as progress_selectors
 from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 PER_PAGE = 25
-
-
-ISSUER_ONLY = "巡回連絡の対象を指示できるのは警察署長です。"
-
-
-def _issuer(user: User, station: Station) -> None:
-    if not permissions.has_perm(user, "instruct_visits", station):
-        raise PermissionDenied(ISSUER_ONLY)
 
 
 def _state(instruction: StationInstruction, today) -> str:
@@ -100,7 +92,7 @@ def station_instructions(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def station_instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
     station = progress_selectors.review_station_get(user=request.user, pk=pk)
-    _issuer(request.user, station)
+    instruction_issue_require(request.user, station)
     form = StationInstructionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,7 +124,7 @@ def station_instruction_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending asks first: from then on the worklists and the figures no longer follow it."""
     instruction = instructions_selectors.station_instruction_get(user=request.user, pk=pk)
     station = instruction.station
-    _issuer(request.user, station)
+    instruction_issue_require(request.user, station)
     back = reverse("liaison:station_instructions", kwargs={"pk": station.pk})
     if request.method == "POST":
         try:

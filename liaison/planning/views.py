@@ -36,6 +36,7 @@ from liaison.planning.forms import (
     WorklistFilterForm,
 )
 from liaison.planning.models import DedicatedDay, VisitPolicy
+from liaison.planning.policy import visit_policy_may_read
 from liaison.planning.selectors import (
     _policy_value,
     dedicated_day_get,
@@ -226,15 +227,6 @@ def worklist_print(request: HttpRequest) -> HttpResponse:
 
 
 # --- 実施頻度 ------------------------------------------------------------------------------
-def _may_read_policy(user) -> bool:
-    """Whoever works with cards or reviews progress reads the policy that drives them."""
-    return (
-        permissions.holds_anywhere(user, "view_beat_cards", Beat)
-        or permissions.holds_anywhere(user, "review_progress", Station)
-        or permissions.has_hq_perm(user, "set_visit_policy")
-    )
-
-
 @GET_POST
 @login_required
 def visit_policy(request: HttpRequest) -> HttpResponse:
@@ -242,7 +234,7 @@ def visit_policy(request: HttpRequest) -> HttpResponse:
     changes them with a reason, everyone else who works with cards (the 統括管理責任者 too)
     reads them and their history."""
     user = request.user
-    if not _may_read_policy(user):
+    if not visit_policy_may_read(user):
         raise PermissionDenied("巡回連絡の実施頻度は、巡回連絡カードを扱う職員が見るページです。")
     headquarters = headquarters_get(user)
     may_change = permissions.has_perm(user, "set_visit_policy", headquarters)
