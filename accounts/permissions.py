@@ -1,7 +1,8 @@
 """The one permissions module: every view and selector asks here.
 
 Two faces: a yes/no question about one object (`has_perm`, `require`) and a queryset of
-what a user may act on (`objects_for`, `beats_for`). `allowed_actions` feeds the buttons.
+what a user may act on (`objects_for`, `beats_for`). Each feature's policy module turns these
+into the actions its objects allow; this module knows no feature's states.
 This is the only module that imports guardian's shortcuts. Every permission comes from an
 active Appointment (through its role group) or an active BeatAssignment (direct grant).
 
@@ -390,11 +391,6 @@ def anomaly_beats_for(user) -> QuerySet[Beat]:
     return Beat.objects.filter(post__in=posts)
 
 
-def allowed_actions(user, obj: Model) -> frozenset[str]:
-    """What the buttons on obj's page may offer: the user's codenames on it."""
-    return perms_on(user, obj)
-
-
 def users_with_perm(obj: Model, perm: str) -> list:
     """Active people holding perm on obj (directly or through a role group): whom to tell."""
     users = get_users_with_perms(
@@ -413,80 +409,6 @@ def users_with_post_perm_for_beat(beat_id: int | None, perm: str) -> list:
         return []
     post = Post.objects.filter(beats=beat_id).first()
     return users_with_perm(post, perm) if post else []
-
-
-# --- Cards (liaison), asked by duck type: accounts imports no other app -----------------
-
-# Card actions by status, and the permission each needs on the card's beat (its book) or
-# station. `card_actions` is this table ∩ what the user holds, so the buttons and the
-# services' checks never drift apart.
-_BOOK_ACTIONS = {
-    "filed": {
-        "view": "view_beat_cards",
-        "correct": "change_beat_cards",
-        "close": "change_beat_cards",
-        "move": "change_beat_cards",
-        "print": "print_beat_cards",
-        "export": "export_beat_cards",
-    },
-    "closed": {
-        "view": "view_beat_cards",
-        "move": "change_beat_cards",
-        "print": "print_beat_cards",
-        "export": "export_beat_cards",
-    },
-}
-
-
-def card_actions(user, card) -> frozenset[str]:
-    """What `user` may do with `card` now (a LiaisonCard, read by its ids and status)."""
-    if not _usable(user):
-        return frozenset()
-    actions: set[str] = set()
-    beat_perms = perms_on(user, Beat(pk=card.book_id)) if card.book_id else frozenset()
-    station_perms = perms_on(user, Station(pk=card.station_id))
-    own = card.created_by_id == user.pk
-    if card.status == "draft":
-        if own:
-            actions |= {"view", "edit"}
-            if card.book_id and "change_beat_cards" in beat_perms:
-                actions.add("file")
-            if not card.book_id and "submit_cards" in station_perms:
-                actions.add("submit")
-    elif card.status == "submitted":
-        if own:
-            actions.add("view")
-        # The 地域課長等 over the beat the card is for (assigned, or proposed by its address:
-        # 要領 第3-2(4), each over his own posts); any of the station's when neither is known.
-        target = card.book_id or getattr(card, "proposed_book_id", None)
-        if "assign_submitted_cards" in station_perms and (
-            target is None or "change_beat_cards" in perms_on(user, Beat(pk=target))
-        ):
-            actions |= {"view", "assign"}
-        if card.book_id and "change_beat_cards" in beat_perms:
-            actions |= {"view", "file"}
-    else:
-        for action, perm in _BOOK_ACTIONS.get(card.status, {}).items():
-            if perm in beat_perms:
-                actions.add(action)
-        if "view" not in actions and "break_glass" in station_perms:
-            actions.add("break_glass")
-        # 管理主任者 and above see who opened, printed or exported the card.
-        if "view" in actions and "review_progress" in station_perms:
-            actions.add("access_history")
-    return frozenset(actions)
-
-
-def card_scope(user) -> dict:
-    """The ids a card list is filtered by, as subqueries: books the user may view, books
-    he may write, stations whose submitted cards he assigns. One query when used."""
-    return {
-        "view_books": beats_for(user, "view_beat_cards").values("pk"),
-        "write_books": beats_for(user, "change_beat_cards").values("pk"),
-        "assign_stations": stations_for(user, "assign_submitted_cards").values("pk"),
-        "export_books": beats_for(user, "export_beat_cards").values("pk"),
-        "glass_stations": stations_for(user, "break_glass").values("pk"),
-    }
 
 
 def may_break_glass(user, station: Station) -> bool:

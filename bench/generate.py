@@ -4,7 +4,7 @@ The organisation is built through the real services (as tests/conftest.py build_
 does), so that permissions come from appointments exactly as in production. Cards and
 members are then inserted in bulk, with the derived columns (head name and reading,
 address sort key, search columns, missing and declined items) filled by the very function
-the services use, `liaison.services._refresh_derived`, and with one history record each
+the services use, `liaison.cards.contents._refresh_derived`, and with one history record each
 (simple-history's bulk_create_with_history), as if each had been made and filed once.
 One card, the one the card page measure opens, is made and corrected through the services
 so that its page shows a real history.
@@ -29,8 +29,9 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts import services as accounts_services
 from accounts.models import Beat, Department, Headquarters, Post, Role, Station, User
-from liaison import services
-from liaison.models import (
+from liaison.cards import contents as cards_contents
+from liaison.cards import services as cards_services
+from liaison.cards.models import (
     CardKind,
     CardMember,
     CardStatus,
@@ -551,10 +552,10 @@ def _insert_beat(
             book=book,
             created_by=officer,
         )
-        services._apply(card, maker.card_data(skeleton))
+        cards_contents._apply(card, maker.card_data(skeleton))
         rows = maker.members(skeleton) if skeleton["kind"] == CardKind.HOUSEHOLD else []
-        normalised = [services._normalise_member(m) for m in rows]
-        services._refresh_derived(card, normalised)
+        normalised = [cards_contents._normalise_member(m) for m in rows]
+        cards_contents._refresh_derived(card, normalised)
         maker.life(
             card, closable=skeleton["kind"] != CardKind.APARTMENT and "parent" not in skeleton
         )
@@ -635,7 +636,7 @@ def _measured_card(station: Station, book: LiaisonBook, officer: User) -> Liaiso
     """A household of six with two vehicles, corrected nineteen times through the services,
     as the page of a card that has been in a book for years would show it."""
     today = timezone.localdate()
-    card = services.card_create(
+    card = cards_services.card_create(
         actor=officer,
         kind=CardKind.HOUSEHOLD,
         book=book,
@@ -648,19 +649,19 @@ def _measured_card(station: Station, book: LiaisonBook, officer: User) -> Liaiso
 
     def members() -> list[dict[str, Any]]:
         return [
-            {"id": m.pk, **{k: getattr(m, k) for k in services.MEMBER_FIELDS}}
+            {"id": m.pk, **{k: getattr(m, k) for k in cards_contents.MEMBER_FIELDS}}
             for m in card.members.all()
         ]
 
     def vehicles() -> list[dict[str, Any]]:
         return [
-            {"id": v.pk, **{k: getattr(v, k) for k in services.VEHICLE_FIELDS}}
+            {"id": v.pk, **{k: getattr(v, k) for k in cards_contents.VEHICLE_FIELDS}}
             for v in card.vehicles.all()
         ]
 
     def correct(reason: str, data=None, member_rows=None, vehicle_rows=None) -> None:
         nonlocal card
-        card = services.card_update(
+        card = cards_services.card_update(
             actor=officer,
             card=card,
             version=card.version,

@@ -53,7 +53,7 @@ from accounts.models import (
     Role,
     User,
 )
-from liaison.models import LiaisonCard
+from liaison.cards.models import LiaisonCard
 
 from .generate import World
 

@@ -9,22 +9,18 @@ from django.db.models import Q, QuerySet
 from accounts import dates, permissions
 from accounts.audit.registry import AuditedKind, HistorySource, register_history, register_kind
 from accounts.inputs import parse_ids
+from liaison.areas.models import BeatArea
+from liaison.books.selectors import search_filter
+from liaison.cards.models import CardMember, CardVehicle, LiaisonCard
+from liaison.cards.selectors import card_list
+from liaison.guidance.models import OfficerNote
+from liaison.handouts.models import CardHandout
+from liaison.instructions.models import StationInstruction
+from liaison.night.models import NightVisitRequest
+from liaison.planning.models import MonthlyPlan, VisitPolicy
+from liaison.visits.models import Visit
 
 from . import text
-from .models import (
-    BeatArea,
-    CardHandout,
-    CardMember,
-    CardVehicle,
-    LiaisonCard,
-    MonthlyPlan,
-    NightVisitRequest,
-    OfficerNote,
-    StationInstruction,
-    Visit,
-    VisitPolicy,
-)
-from .selectors import card_list, search_filter
 
 CARD = "liaison.liaisoncard"
 BOOK = "liaison.liaisonbook"

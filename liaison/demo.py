@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Beat, BeatAssignment, Role, Station, User
-
-from . import services
-from .models import CardKind, CardStatus, LiaisonCard
+from liaison.books import services as books_services
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardKind, CardStatus, LiaisonCard
+from liaison.instructions import services as instructions_services
+from liaison.night import services as night_services
+from liaison.planning import services as planning_services
+from liaison.visits import services as visits_services
 
 FAMILIES = [
     ("佐々木", "ササキ", ["健", "由美", "陽斗"], ["ケン", "ユミ", "ハルト"]),
@@ -67,7 +71,7 @@ def _members(index: int) -> list[dict]:
 
 
 def seed_book(beat: Beat) -> int:
-    book = services.book_ensure(beat=beat)
+    book = books_services.book_ensure(beat=beat)
     if LiaisonCard.objects.filter(book=book).exists():
         return 0
     writer = _writer_for(beat)
@@ -79,7 +83,7 @@ def seed_book(beat: Beat) -> int:
     for i in range(5):
         members = _members(i + beat.pk)
         alone = len(members) == 1
-        services.card_create(
+        cards_services.card_create(
             actor=writer,
             kind=CardKind.HOUSEHOLD,
             book=book,
@@ -100,7 +104,7 @@ def seed_book(beat: Beat) -> int:
             made_at=made_at,
         )
         made += 1
-    services.card_create(
+    cards_services.card_create(
         actor=writer,
         kind=CardKind.BUSINESS,
         book=book,
@@ -118,7 +122,7 @@ def seed_book(beat: Beat) -> int:
         },
         made_at=made_at,
     )
-    apartment = services.card_create(
+    apartment = cards_services.card_create(
         actor=writer,
         kind=CardKind.APARTMENT,
         book=book,
@@ -126,7 +130,7 @@ def seed_book(beat: Beat) -> int:
         made_at=made_at,
     )
     for room, index in (("101", 2), ("202", 4)):
-        services.card_create(
+        cards_services.card_create(
             actor=writer,
             kind=CardKind.HOUSEHOLD,
             book=book,
@@ -135,7 +139,7 @@ def seed_book(beat: Beat) -> int:
             members=_members(index),
             made_at=made_at,
         )
-    services.card_create(
+    cards_services.card_create(
         actor=writer,
         kind=CardKind.HOUSEHOLD,
         book=book,
@@ -158,7 +162,7 @@ def seed_submitted() -> None:
         ]
         if not staff:
             continue
-        services.card_create(
+        cards_services.card_create(
             actor=staff[0],
             kind=CardKind.HOUSEHOLD,
             station=station,
@@ -196,8 +200,9 @@ DEMO_AREAS = {
 
 def seed_areas() -> None:
     """Each beat's area set by a 地域課長等 over it, once (a beat with areas is left alone)."""
+    from liaison.areas.models import BeatArea
+
     from .areas.services import beat_areas_set
-    from .models import BeatArea
 
     for (code, post, name), text in DEMO_AREAS.items():
         beat = Beat.objects.filter(post__station__code=code, post__name=post, name=name).first()
@@ -215,9 +220,11 @@ def seed_areas() -> None:
 def seed_handouts_and_notes() -> None:
     """伊藤 大輔 (260121) has handed a card to a new household, to be collected in a few days;
     佐藤 隆 (260102) has given him guidance and 松本 健一 (260101) a commendation."""
+    from liaison.guidance.models import OfficerNote
+    from liaison.handouts.models import CardHandout
+
     from .guidance.services import officer_note_add
     from .handouts.services import handout_record
-    from .models import CardHandout, OfficerNote
 
     officer = User.objects.filter(employee_number="260121").first()
     beat = permissions.beats_for(officer, "record_visits").first() if officer else None
@@ -270,8 +277,9 @@ def seed_visits() -> int:
     month's plan, and one pending night request for tomorrow. Idempotent: a beat whose
     cards have visits is left alone."""
     from accounts.models import Headquarters
-
-    from .models import MonthlyPlan, NightVisitRequest, Visit, VisitOutcome, VisitPolicy
+    from liaison.night.models import NightVisitRequest
+    from liaison.planning.models import MonthlyPlan, VisitPolicy
+    from liaison.visits.models import Visit, VisitOutcome
 
     today = timezone.localdate()
     for hq in Headquarters.objects.all():
@@ -301,7 +309,7 @@ def seed_visits() -> int:
             while day.weekday() >= 5:
                 day -= dt.timedelta(days=1)
             start = _at(day, DEMO_VISIT_TIMES[index % len(DEMO_VISIT_TIMES)])
-            services.visit_record(
+            visits_services.visit_record(
                 actor=officer,
                 card=card,
                 started_at=start,
@@ -316,7 +324,7 @@ def seed_visits() -> int:
         station = beat.post.station
         month = today.replace(day=1)
         if not MonthlyPlan.objects.filter(officer=officer, month=month).exists():
-            services.monthly_plan_set(
+            planning_services.monthly_plan_set(
                 actor=officer,
                 station=station,
                 officer=officer,
@@ -330,7 +338,7 @@ def seed_visits() -> int:
             officer.employee_number == "260121"
             and not NightVisitRequest.objects.filter(officer=officer).exists()
         ):
-            services.night_request_create(
+            night_services.night_request_create(
                 actor=officer,
                 date=today + dt.timedelta(days=1),
                 planned_start=dt.time(18, 0),
@@ -344,7 +352,7 @@ def seed_visits() -> int:
 def _seed_outside_hours(officer: User, cards: list[LiaisonCard], today: dt.date) -> None:
     """A visit that really happened at 17:40 without night approval, recorded with its
     reason: it waits on the 地域課長's page (要領 第5-3 おおむね)."""
-    from .models import VisitOutcome
+    from liaison.visits.models import VisitOutcome
 
     due = [card for index, card in enumerate(cards) if index % 3 == 2]
     if not due:
@@ -352,7 +360,7 @@ def _seed_outside_hours(officer: User, cards: list[LiaisonCard], today: dt.date)
     day = today - dt.timedelta(days=3)
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
-    services.visit_record(
+    visits_services.visit_record(
         actor=officer,
         card=due[0],
         started_at=_at(day, dt.time(17, 30)),
@@ -365,7 +373,7 @@ def _seed_outside_hours(officer: User, cards: list[LiaisonCard], today: dt.date)
 def seed_instructions() -> None:
     """One 署長指示 per station (要領 第5-1): the apartment buildings, which the policy does not
     count, are added for the caretakers' crime-prevention talks this quarter."""
-    from .models import StationInstruction
+    from liaison.instructions.models import StationInstruction
 
     today = timezone.localdate()
     for station in Station.objects.order_by("code"):
@@ -383,7 +391,7 @@ def seed_instructions() -> None:
         )
         if not managers or not buildings:
             continue
-        services.station_instruction_issue(
+        instructions_services.station_instruction_issue(
             actor=managers[0],
             station=station,
             action=StationInstruction.Action.INCLUDE,

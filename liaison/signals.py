@@ -12,6 +12,6 @@ from accounts.models import Beat
 @receiver(post_save, sender=Beat, dispatch_uid="liaison_book_for_new_beat")
 def book_for_new_beat(sender, instance: Beat, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw:
-        from .services import book_ensure
+        from liaison.books.services import book_ensure
 
         book_ensure(beat=instance)

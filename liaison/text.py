@@ -108,10 +108,6 @@ def banchi_is_valid(value: str) -> bool:
     return bool(BANCHI_PATTERN.match(_SPACES.sub("", normal)))
 
 
-def banchi_numbers(value: str) -> list[int]:
-    return [int(n) for n in _NUMBER.findall(arabic(value))]
-
-
 def postal_display(code: str, *, mark: bool = True) -> str:
     """〒310-0852 as every page, print and history writes a stored 3100852 (310-0852 in an
     export's column); anything that is not seven digits as it is."""

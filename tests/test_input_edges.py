@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.inputs import DATE_RANGE_MESSAGE
 from accounts.models import Appointment, Role
-from liaison.models import CardStatus, LiaisonCard
+from liaison.cards.models import CardStatus, LiaisonCard
 from tests.factories import UserFactory
 from tests.liaison.conftest import make_household
 from tests.liaison.views import form_fields, household_post

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import AccessEvent, Role
-from liaison import services
+from liaison.night import services as night_services
+from liaison.planning import services as planning_services
 from tests.accounts.audit.anomaly_support import case
 from tests.factories import UserFactory
 from tests.liaison.conftest import make_household
@@ -119,7 +120,7 @@ def test_night_list_when_empty_says_so(world, login):
 
 
 def test_night_list_counts_the_requests(world, login):
-    services.night_request_create(
+    night_services.night_request_create(
         actor=world.beat_officer,
         date=timezone.localdate() + dt.timedelta(days=1),
         planned_start=dt.time(17, 30),
@@ -186,7 +187,7 @@ def test_dedicated_days_of_a_month_without_any_say_so(world, login):
 
 
 def test_dedicated_days_are_counted(world, login):
-    services.dedicated_day_set(
+    planning_services.dedicated_day_set(
         actor=world.chief,
         station=world.station_a,
         officer=world.beat_officer,

@@ -30,15 +30,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services as accounts_services
 from accounts.models import AnomalyCase, Appointment, BeatAssignment, Notice, Role
 from accounts.services import notice_send
-from liaison import services as liaison_services
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardKind, LiaisonCard
+from liaison.filing import services as filing_services
 from liaison.handouts import services as handout_services
-from liaison.models import (
-    CardKind,
-    DedicatedDay,
-    LiaisonCard,
-    StationInstruction,
-    VisitOutcome,
-)
+from liaison.instructions.models import StationInstruction
+from liaison.night import services as night_services
+from liaison.planning.models import DedicatedDay
+from liaison.visits import services as visits_services
+from liaison.visits.models import VisitOutcome
 from tests.accounts.audit.anomaly_support import case as anomaly_case
 from tests.conftest import PERSONAS, World, build_world
 from tests.factories import UserFactory
@@ -1012,7 +1012,7 @@ def _ended_grants(world: World, visit) -> dict:
         banchi="7-7-7",
         made_at=made_a_week_ago(),
     )
-    moved_visit = liaison_services.visit_record(
+    moved_visit = visits_services.visit_record(
         actor=former,
         card=moved,
         started_at=dt.datetime.combine(
@@ -1025,7 +1025,7 @@ def _ended_grants(world: World, visit) -> dict:
         follow_up_department="safety",
         follow_up_note=MOVED_NOTE,
     )
-    liaison_services.card_move(
+    filing_services.card_move(
         actor=world.chief, card=moved, book=book_of(world.beat_a1_2), reason="境界の変更"
     )
     world.__dict__["cards"]["moved"] = LiaisonCard.objects.get(pk=moved.pk)
@@ -1047,21 +1047,21 @@ def _ended_grants(world: World, visit) -> dict:
 def matrix_world(db) -> World:
     world = build_world()
     staff_data = {"town": "笠原町", "banchi": "9-9"}
-    submitted = liaison_services.card_create(
+    submitted = cards_services.card_create(
         actor=world.staff,
         kind=CardKind.HOUSEHOLD,
         station=world.station_a,
         data=staff_data,
         members=[MEMBERS[0]],
     )
-    assigned = liaison_services.card_create(
+    assigned = cards_services.card_create(
         actor=world.staff,
         kind=CardKind.HOUSEHOLD,
         station=world.station_a,
         data=staff_data,
         members=[MEMBERS[1]],
     )
-    liaison_services.card_assign(actor=world.chief, card=assigned, book=book_of(world.beat_a1_1))
+    filing_services.card_assign(actor=world.chief, card=assigned, book=book_of(world.beat_a1_1))
     world.__dict__["cards"] = {
         "filed": make_household(world.beat_officer, world.beat_a1_1, made_at=made_a_week_ago()),
         "other_beat": make_household(world.supervisor, world.beat_a1_2),
@@ -1069,7 +1069,7 @@ def matrix_world(db) -> World:
             world.other_officer, world.beat_b1_1, made_at=made_a_week_ago()
         ),
         "draft": make_household(world.beat_officer, world.beat_a1_1, draft=True),
-        "staff_draft": liaison_services.card_create(
+        "staff_draft": cards_services.card_create(
             actor=world.staff,
             kind=CardKind.HOUSEHOLD,
             station=world.station_a,
@@ -1086,7 +1086,7 @@ def matrix_world(db) -> World:
     at = dt.datetime.combine(yesterday, dt.time(10, 0), tzinfo=timezone.get_current_timezone())
 
     def visit(officer, card):
-        return liaison_services.visit_record(
+        return visits_services.visit_record(
             actor=officer,
             card=card,
             started_at=at,
@@ -1097,7 +1097,7 @@ def matrix_world(db) -> World:
         )
 
     def night(officer):
-        return liaison_services.night_request_create(
+        return night_services.night_request_create(
             actor=officer,
             date=timezone.localdate() + dt.timedelta(days=1),
             planned_start=dt.time(18, 0),
@@ -1119,7 +1119,7 @@ def matrix_world(db) -> World:
         early = dt.datetime.combine(
             yesterday, dt.time(7, 0), tzinfo=timezone.get_current_timezone()
         )
-        return liaison_services.visit_record(
+        return visits_services.visit_record(
             actor=officer,
             card=card,
             started_at=early,

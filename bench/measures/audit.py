@@ -36,7 +36,7 @@ from accounts import services as accounts_services
 from accounts.audit import chain
 from accounts.context import client_ip_var, request_id_var
 from accounts.models import AccessChainHead, AccessEvent, Role, Station, User
-from liaison.models import LiaisonCard
+from liaison.cards.models import LiaisonCard
 
 from .. import generate_audit
 from ..generate import PASSWORD, World

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from accounts.models import Beat, Post
-from liaison.models import CardMember, LiaisonCard
+from liaison.cards.models import CardMember, LiaisonCard
 
 from ..generate import World
 from ..harness import Measure

@@ -21,7 +21,10 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.models import BeatAssignment, Role, User
-from liaison.models import LiaisonCard, NightVisitRequest, Visit, VisitPolicy
+from liaison.cards.models import LiaisonCard
+from liaison.night.models import NightVisitRequest
+from liaison.planning.models import VisitPolicy
+from liaison.visits.models import Visit
 
 from ..generate import PASSWORD, World, _beats_in_order
 from ..harness import Measure

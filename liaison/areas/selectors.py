@@ -9,8 +9,8 @@ from django.db.models import Prefetch, QuerySet
 from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import Beat, Station, User
+from liaison.areas.models import BeatArea
 
-from ..models import BeatArea
 from .matching import address_key, split_town
 
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import Beat, User
+from liaison.areas.models import BeatArea
+from liaison.cards.models import CardStatus, LiaisonCard
 
-from ..models import BeatArea, CardStatus, LiaisonCard
 from .matching import parse_area_lines
 from .selectors import beat_for_address
 

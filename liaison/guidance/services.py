@@ -13,15 +13,8 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import BeatAssignment, Station, User
 from accounts.services import notice_send
-
-from ..models import OfficerNote
-
-# Which permission each kind of note needs, and who holds it, for the refusal.
-KIND_PERMS = {
-    OfficerNote.Kind.GUIDANCE: ("guide_officers", "具体的な指導を記録できるのは地域課長等です。"),
-    OfficerNote.Kind.EVALUATION: ("evaluate_officers", "評価を記録できるのは警察署長です。"),
-    OfficerNote.Kind.COMMENDATION: ("evaluate_officers", "賞揚を記録できるのは警察署長です。"),
-}
+from liaison.guidance.models import OfficerNote
+from liaison.guidance.policy import KIND_PERMS
 
 
 def officer_in_remit(*, user: User, station: Station, officer: User) -> bool:

@@ -7,8 +7,7 @@ from django.db.models import QuerySet
 from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import User
-
-from ..models import CardHandout
+from liaison.handouts.models import CardHandout
 
 
 def handout_list(*, user: User) -> QuerySet[CardHandout]:
@@ -27,7 +26,7 @@ def handout_get(*, user: User, pk: int) -> CardHandout:
     return handout
 
 
-def handouts_open(*, user: User) -> QuerySet[CardHandout]:
+def handout_open_list(*, user: User) -> QuerySet[CardHandout]:
     """The worklist's section: cards handed in the officer's current beats and not yet
     collected or given up, whoever handed them (a new officer inherits them)."""
     return (

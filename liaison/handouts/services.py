@@ -15,9 +15,10 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import AccessEvent, Beat, User
 from accounts.services import access_event_record
+from liaison.cards.models import CardStatus, LiaisonBook, LiaisonCard
+from liaison.handouts.models import CardHandout
 
 from .. import text
-from ..models import CardHandout, CardStatus, LiaisonBook, LiaisonCard
 
 OBJECT = "liaison.cardhandout"
 
@@ -133,7 +134,7 @@ def handout_collect_new_card(
 ) -> LiaisonCard:
     """The resident gave back the blank card: the officer makes the card from it (filed,
     or a draft to finish) in the handout's book, and the handout is collected with it."""
-    from ..services import card_create
+    from liaison.cards.services import card_create
 
     fresh = _locked_open(actor, handout)
     if fresh.card_id is not None:

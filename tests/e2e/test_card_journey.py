@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import AccessEvent
-from liaison.models import LiaisonCard
+from liaison.cards.models import LiaisonCard
 from tests.conftest import build_world
 from tests.e2e.conftest import axe_violations, describe_violations, sign_in
 from tests.liaison.conftest import make_household, pdf_text

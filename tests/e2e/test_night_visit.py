@@ -22,7 +22,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Notice
-from liaison.models import NightVisitRequest, Visit, VisitOutcome
+from liaison.night.models import NightVisitRequest
+from liaison.visits.models import Visit, VisitOutcome
 from tests.conftest import build_world
 from tests.e2e.conftest import axe_violations, describe_violations, sign_in
 from tests.liaison.conftest import make_household

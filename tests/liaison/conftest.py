@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from liaison import services
-from liaison.models import CardKind, LiaisonBook, LiaisonCard
+from liaison.cards import services
+from liaison.cards.models import CardKind, LiaisonBook, LiaisonCard
 
 
 def book_of(beat) -> LiaisonBook:

@@ -2,8 +2,9 @@
 
 import pytest
 
-from liaison import selectors, services
-from liaison.models import CardKind
+from liaison.cards import selectors, services
+from liaison.cards.models import CardKind
+from liaison.cards.policy import card_actions
 from tests.liaison.conftest import make_household
 
 pytestmark = pytest.mark.django_db
@@ -47,17 +48,15 @@ def test_each_role_sees_its_scope(world, cards, persona, visible):
 
 
 def test_the_overall_manager_reads_but_writes_nothing(world, cards):
-    from accounts import permissions
 
     # Reading includes who else read the card (管理主任者 and above), nothing to change.
-    assert permissions.card_actions(world.overall_manager, cards["b1_1"]) == {
+    assert card_actions(world.overall_manager, cards["b1_1"]) == {
         "view",
         "access_history",
     }
 
 
 def test_a_drafts_creator_alone_sees_it(world, cards):
-    from accounts import permissions
 
-    assert "view" not in permissions.card_actions(world.supervisor, cards["draft"])
-    assert {"view", "edit", "file"} <= permissions.card_actions(world.beat_officer, cards["draft"])
+    assert "view" not in card_actions(world.supervisor, cards["draft"])
+    assert {"view", "edit", "file"} <= card_actions(world.beat_officer, cards["draft"])

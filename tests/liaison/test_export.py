@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessEvent
-from liaison import exports, services
+from liaison.books import exports
+from liaison.filing import services
 from tests.liaison.conftest import MEMBERS, make_business, make_household
 
 pytestmark = pytest.mark.django_db

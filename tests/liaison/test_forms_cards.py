@@ -7,8 +7,10 @@ import datetime as dt
 
 import pytest
 
-from liaison.forms.cards import CardEditor, CardForm, CloseForm, JapaneseDateField
-from liaison.models import CARD_OPTIONAL_FIELDS
+from liaison.cards.fields import JapaneseDateField
+from liaison.cards.forms import CardEditor, CardForm
+from liaison.cards.models import CARD_OPTIONAL_FIELDS
+from liaison.filing.forms import CloseForm
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,7 @@ def test_each_kind_shows_only_its_items(kind, present, absent):
 
 
 def test_every_optional_item_of_the_kind_has_a_declined_box():
-    from liaison import services
+    from liaison.cards import contents as services
 
     for kind in ("household", "business", "apartment"):
         fields = CardForm(kind=kind).fields

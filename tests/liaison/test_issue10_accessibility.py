@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from liaison.areas import services as areas
 from liaison.guidance import services as guidance
+from liaison.guidance.models import OfficerNote
 from liaison.handouts import services as handouts
-from liaison.models import OfficerNote
 from tests.conftest import build_world
 from tests.e2e.conftest import axe_violations, describe_violations, sign_in
 from tests.liaison.conftest import book_of, make_household

@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from liaison import services
-from liaison.models import Visit, VisitOutcome
+from liaison.visits import services
+from liaison.visits.models import Visit, VisitOutcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,8 +19,10 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import BeatAssignment
-from liaison import services
-from liaison.models import VisitOutcome
+from liaison.filing import services as filing_services
+from liaison.planning import services as planning_services
+from liaison.visits import services as visits_services
+from liaison.visits.models import VisitOutcome
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ def card(world, banchi: str, **data):
 
 def visit(world, target, days_ago: int, outcome=VisitOutcome.MET):
     start = dt.datetime.combine(DAY - dt.timedelta(days=days_ago), dt.time(10, 0), tzinfo=TOKYO)
-    services.visit_record(
+    visits_services.visit_record(
         actor=world.beat_officer, card=target, started_at=start, ended_at=start, outcome=outcome
     )
 
@@ -116,7 +118,7 @@ def test_cards_filed_today_are_due_not_overdue_on_every_page(world, login):
 
 
 def test_one_beat_reads_the_same_everywhere(world, login):
-    services.visit_policy_set(
+    planning_services.visit_policy_set(
         actor=world.regional_director,
         headquarters=world.hq,
         reason="一人暮らしの高齢者は90日",
@@ -132,7 +134,7 @@ def test_one_beat_reads_the_same_everywhere(world, login):
     absent = card(world, "5-1", made_at=LONG_AGO)
     visit(world, absent, days_ago=0, outcome=VisitOutcome.ABSENT)  # 不在 today: still due
     closed = card(world, "6-1", made_at=LONG_AGO)
-    services.card_close(
+    filing_services.card_close(
         actor=world.beat_officer, card=closed, version=None, reason="moved", closed_on=DAY
     )
 

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from liaison import services
-from liaison.models import CardKind
+from liaison.cards import services
+from liaison.cards.models import CardKind
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison.models import LiaisonCard
+from liaison.cards.models import LiaisonCard
 from tests.liaison.conftest import make_household, pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.audit.anomalies import anomalies_detect
 from accounts.exceptions import PermissionDenied
 from accounts.models import AccessEvent, AnomalyCase, Notice
-from liaison import services as liaison_services
+from liaison.glass import services as liaison_services
 from tests.accounts.audit.anomaly_support import event, reads, tokyo, yesterday
 from tests.liaison.conftest import make_household
 

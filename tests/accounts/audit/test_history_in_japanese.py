@@ -16,25 +16,22 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.audit import registry
 from accounts.models import Appointment, BeatAssignment, Role, User
-from liaison import services
 from liaison.areas import services as area_services
+from liaison.areas.models import BeatArea
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardKind, CardMember, CardVehicle, LiaisonCard
 from liaison.guidance import services as guidance_services
+from liaison.guidance.models import OfficerNote
 from liaison.handouts import services as handout_services
-from liaison.models import (
-    BeatArea,
-    CardHandout,
-    CardKind,
-    CardMember,
-    CardVehicle,
-    LiaisonCard,
-    MonthlyPlan,
-    NightVisitRequest,
-    OfficerNote,
-    StationInstruction,
-    Visit,
-    VisitOutcome,
-    VisitPolicy,
-)
+from liaison.handouts.models import CardHandout
+from liaison.instructions import services as instructions_services
+from liaison.instructions.models import StationInstruction
+from liaison.night import services as night_services
+from liaison.night.models import NightVisitRequest
+from liaison.planning import services as planning_services
+from liaison.planning.models import MonthlyPlan, VisitPolicy
+from liaison.visits import services as visits_services
+from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.conftest import HOUSEHOLD_DATA, book_of
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +149,7 @@ def changed(world):
     """One object of every tracked model, made and then changed through the services."""
     japanese_names(world)
     today = timezone.localdate()
-    card = services.card_create(
+    card = cards_services.card_create(
         actor=world.beat_officer,
         kind=CardKind.HOUSEHOLD,
         book=book_of(world.beat_a1_1),
@@ -167,7 +164,7 @@ def changed(world):
     )
     members = list(card.members.order_by("position"))
     vehicle = card.vehicles.get()
-    card = services.card_update(
+    card = cards_services.card_update(
         actor=world.beat_officer,
         card=card,
         version=card.version,
@@ -206,7 +203,7 @@ def changed(world):
         reason="転居の届出による補正",
     )
     started = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), dt.time(10, 0)))
-    visit = services.visit_record(
+    visit = visits_services.visit_record(
         actor=world.beat_officer,
         card=card,
         started_at=started,
@@ -217,8 +214,8 @@ def changed(world):
         follow_up_department="community",
         follow_up_note="生活安全課へ連絡",
     )
-    visit = services.visit_follow_up_done(actor=world.chief, visit=visit, note="対応した")
-    night = services.night_request_create(
+    visit = visits_services.visit_follow_up_done(actor=world.chief, visit=visit, note="対応した")
+    night = night_services.night_request_create(
         actor=world.beat_officer,
         date=today + dt.timedelta(days=2),
         planned_start=dt.time(18, 0),
@@ -226,13 +223,13 @@ def changed(world):
         reason="昼間不在の世帯を訪問するため",
         beats=[world.beat_a1_1],
     )
-    night = services.night_request_decide(
-        actor=world.chief, request=night, approve=True, comment="承認します"
+    night = night_services.night_request_decide(
+        actor=world.chief, night=night, approve=True, comment="承認します"
     )
-    policy = services.visit_policy_set(
+    policy = planning_services.visit_policy_set(
         actor=world.regional_director, headquarters=world.hq, reason="当初の設定"
     )
-    policy = services.visit_policy_set(
+    policy = planning_services.visit_policy_set(
         actor=world.regional_director,
         headquarters=world.hq,
         reason="高齢者の周期を短く",
@@ -241,7 +238,7 @@ def changed(world):
         count_apartments=True,
     )
     month = today.replace(day=1)
-    services.monthly_plan_set(
+    planning_services.monthly_plan_set(
         actor=world.chief,
         station=world.station_a,
         officer=world.beat_officer,
@@ -249,7 +246,7 @@ def changed(world):
         planned_households=20,
         areas="笠原町",
     )
-    plan = services.monthly_plan_set(
+    plan = planning_services.monthly_plan_set(
         actor=world.chief,
         station=world.station_a,
         officer=world.beat_officer,
@@ -257,7 +254,7 @@ def changed(world):
         planned_households=30,
         areas="笠原町・千波町",
     )
-    instruction = services.station_instruction_issue(
+    instruction = instructions_services.station_instruction_issue(
         actor=world.station_manager,
         station=world.station_a,
         action="exclude",
@@ -266,7 +263,7 @@ def changed(world):
         ends_on=today + dt.timedelta(days=30),
         areas=["笠原町一丁目"],
     )
-    instruction = services.station_instruction_end(
+    instruction = instructions_services.station_instruction_end(
         actor=world.station_manager, instruction=instruction
     )
     handout = handout_services.handout_record(

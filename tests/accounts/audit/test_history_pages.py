@@ -15,8 +15,9 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.audit import history, registry
 from accounts.models import AccessEvent, Role
-from liaison import services
-from liaison.models import CardMember
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardMember
+from liaison.visits import services as visits_services
 from tests.factories import UserFactory
 from tests.liaison.conftest import make_household
 
@@ -45,7 +46,7 @@ def corrected(world):
         made_at=timezone.now() - dt.timedelta(days=30),
     )
     member = card.members.get()
-    return services.card_update(
+    return cards_services.card_update(
         actor=world.beat_officer,
         card=card,
         version=card.version,
@@ -129,7 +130,7 @@ def test_values_visible_follows_the_card_role(world, corrected):
 
 def test_a_removed_member_keeps_its_history_and_card(world, login, corrected):
     member = CardMember.objects.get(card=corrected)
-    card = services.card_update(
+    card = cards_services.card_update(
         actor=world.beat_officer,
         card=corrected,
         version=corrected.version,
@@ -154,7 +155,7 @@ def test_appointments_show_their_values_to_auditors(world, login):
 
 def test_visits_are_listed_with_their_card(world, login, corrected):
     started = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(10, 0)))
-    visit = services.visit_record(
+    visit = visits_services.visit_record(
         actor=world.beat_officer,
         card=corrected,
         started_at=started - dt.timedelta(days=1),
@@ -220,7 +221,7 @@ def test_bad_filters_are_field_errors(world, login):
 def test_newest_first_and_the_next_page_continues(world, login, corrected):
     card = corrected
     for index in range(4):
-        card = services.card_update(
+        card = cards_services.card_update(
             actor=world.beat_officer,
             card=card,
             version=card.version,
@@ -309,7 +310,7 @@ def test_the_pages_record_counts_not_terms(world, login, corrected):
 
 def one_change_of_each_source(world, card, index: int):
     """A vehicle, a visit, an appointment and a beat assignment, newest of all."""
-    card = services.card_update(
+    card = cards_services.card_update(
         actor=world.beat_officer,
         card=card,
         version=card.version,
@@ -319,7 +320,7 @@ def one_change_of_each_source(world, card, index: int):
     )
     day = timezone.localdate() - dt.timedelta(days=index + 1)
     started = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
-    services.visit_record(
+    visits_services.visit_record(
         actor=world.beat_officer,
         card=card,
         started_at=started,
@@ -360,7 +361,7 @@ def test_the_list_costs_the_same_queries_for_few_or_many_changes(
                 "phone": f"090-0000-{index:04d}",
             }
         ]
-        card = services.card_update(
+        card = cards_services.card_update(
             actor=world.beat_officer,
             card=card,
             version=card.version,
@@ -390,7 +391,7 @@ def test_the_object_page_costs_the_same_queries_for_few_or_many_changes(
         assert client.get(url).status_code == 200
     card = corrected
     for index in range(60):
-        card = services.card_update(
+        card = cards_services.card_update(
             actor=world.beat_officer,
             card=card,
             version=card.version,

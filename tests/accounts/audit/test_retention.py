@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from accounts.audit import chain, retention
 from accounts.models import AccessEvent, AccessLogPurge
-from liaison import services
-from liaison.models import CardMember, LiaisonCard
+from liaison.cards import services
+from liaison.cards.models import CardMember, LiaisonCard
 from tests.liaison.conftest import make_household
 
 pytestmark = pytest.mark.postgres

@@ -13,9 +13,11 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.exceptions import PermissionDenied
 from accounts.models import Department, Role
-from liaison import services
 from liaison.areas import services as areas
-from liaison.models import BeatArea, CardKind, CardStatus, LiaisonCard
+from liaison.areas.models import BeatArea
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardKind, CardStatus, LiaisonCard
+from liaison.filing import services as filing_services
 from tests.factories import DepartmentFactory, UserFactory
 from tests.liaison.conftest import MEMBERS
 from tests.liaison.views import household_post
@@ -33,7 +35,7 @@ def kannai(world):
 
 
 def staff_card(world, *, actor=None, draft=False, **address) -> LiaisonCard:
-    return services.card_create(
+    return cards_services.card_create(
         actor=actor or world.staff,
         kind=CardKind.HOUSEHOLD,
         station=world.station_a,
@@ -58,7 +60,7 @@ def test_a_staff_card_outside_the_kannai_is_refused_at_the_address(world, login,
 def test_a_draft_is_kept_but_its_submission_is_checked(world, kannai):
     draft = staff_card(world, draft=True, town="見川町")
     with pytest.raises(ValidationError) as refused:
-        services.card_submit(actor=world.staff, card=draft)
+        filing_services.card_submit(actor=world.staff, card=draft)
     assert OUTSIDE in str(refused.value.message_dict["town"])
     assert LiaisonCard.objects.get(pk=draft.pk).status == CardStatus.DRAFT
 

@@ -32,9 +32,12 @@ from accounts.models import (
     User,
 )
 from accounts.signals import role_groups_after_migrate
-from liaison import services
 from liaison.areas import services as areas
-from liaison.models import CardKind, LiaisonCard, NightVisitRequest
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardKind, LiaisonCard
+from liaison.filing import services as filing_services
+from liaison.night import services as night_services
+from liaison.night.models import NightVisitRequest
 from tests.factories import DepartmentFactory, UserFactory
 from tests.liaison.conftest import MEMBERS, book_of, make_household
 
@@ -140,7 +143,7 @@ def test_a_chief_of_a_station_with_several_departments_names_his(world, two):
 
 
 def test_night_requests_go_to_the_officers_own_chief(world, two):
-    request = services.night_request_create(
+    request = night_services.night_request_create(
         actor=two.officer_2,
         date=timezone.localdate() + dt.timedelta(days=1),
         planned_start=dt.time(18, 0),
@@ -162,7 +165,7 @@ def test_night_requests_go_to_the_officers_own_chief(world, two):
 
 def test_a_submitted_card_goes_to_the_chief_of_its_beat(world, two):
     areas.beat_areas_set(actor=world.chief, beat=world.beat_a2_1, text="千波町一丁目")
-    draft = services.card_create(
+    draft = cards_services.card_create(
         actor=world.staff,
         kind=CardKind.HOUSEHOLD,
         station=world.station_a,
@@ -170,7 +173,7 @@ def test_a_submitted_card_goes_to_the_chief_of_its_beat(world, two):
         members=[MEMBERS[0]],
         draft=True,
     )
-    card = services.card_submit(actor=world.staff, card=draft)
+    card = filing_services.card_submit(actor=world.staff, card=draft)
     assert card.proposed_book_id == world.beat_a2_1.pk
     told = set(
         Notice.objects.filter(title__contains="提出された").values_list("recipient", flat=True)
@@ -182,8 +185,8 @@ def test_a_submitted_card_goes_to_the_chief_of_its_beat(world, two):
     html = client_for_user(two.chief_2).get(assign).content.decode()
     assert "山田受持区" in html and "第1受持区" not in html  # his own beats only
     with pytest.raises(ValidationError):
-        services.card_assign(actor=two.chief_2, card=card, book=book_of(world.beat_a1_1))
-    services.card_assign(actor=two.chief_2, card=card, book=book_of(world.beat_a2_1))
+        filing_services.card_assign(actor=two.chief_2, card=card, book=book_of(world.beat_a1_1))
+    filing_services.card_assign(actor=two.chief_2, card=card, book=book_of(world.beat_a2_1))
     assert LiaisonCard.objects.get(pk=card.pk).book_id == world.beat_a2_1.pk
 
 

@@ -10,7 +10,7 @@ from accounts.audit.history import HistoryFilter, history_list
 from accounts.exceptions import PermissionDenied
 from accounts.models import Notice
 from liaison.guidance import services
-from liaison.models import OfficerNote
+from liaison.guidance.models import OfficerNote
 
 pytestmark = pytest.mark.django_db
 

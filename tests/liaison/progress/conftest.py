@@ -30,8 +30,12 @@ import time_machine
 
 from accounts import services as accounts_services
 from accounts.models import Role
-from liaison import services
-from liaison.models import CloseReason, VisitOutcome
+from liaison.cards.models import CloseReason
+from liaison.filing import services as filing_services
+from liaison.night import services as night_services
+from liaison.planning import services as planning_services
+from liaison.visits import services as visits_services
+from liaison.visits.models import VisitOutcome
 from tests.factories import UserFactory
 from tests.liaison.conftest import make_business, make_household
 
@@ -54,7 +58,7 @@ def today():
 
 def visit(officer, card, day: dt.date, outcome=VisitOutcome.MET, hh=10, **extra):
     start = at(day, hh)
-    return services.visit_record(
+    return visits_services.visit_record(
         actor=officer,
         card=card,
         started_at=start,
@@ -65,7 +69,7 @@ def visit(officer, card, day: dt.date, outcome=VisitOutcome.MET, hh=10, **extra)
 
 
 def set_policy(world, **values):
-    return services.visit_policy_set(
+    return planning_services.visit_policy_set(
         actor=world.regional_director,
         headquarters=world.hq,
         reason="要配意世帯の周期を短くする",
@@ -111,14 +115,14 @@ def figures(world):
         a12=make_household(world.chief, world.beat_a1_2, banchi="2-1", **made),
         station_b=make_household(world.other_officer, world.beat_b1_1, **made),
     )
-    services.card_close(
+    filing_services.card_close(
         actor=officer,
         card=cards.closed,
         version=None,
         reason=CloseReason.MOVED,
         closed_on=TODAY - dt.timedelta(days=3),
     )
-    services.dedicated_day_set(
+    planning_services.dedicated_day_set(
         actor=world.chief, station=world.station_a, officer=officer, date=dt.date(2026, 11, 10)
     )
     plain_visit = visit(
@@ -132,17 +136,17 @@ def figures(world):
     done = visit(
         officer, cards.care_recent, dt.date(2026, 10, 15), follow_up_department="community"
     )
-    services.visit_follow_up_done(actor=officer, visit=done, note="対応済み")
+    visits_services.visit_follow_up_done(actor=officer, visit=done, note="対応済み")
     visit(officer, cards.absent, dt.date(2026, 11, 11), outcome=VisitOutcome.ABSENT)
     with time_machine.travel(at(dt.date(2026, 11, 12), 8, 0), tick=False):
-        request = services.night_request_create(
+        request = night_services.night_request_create(
             actor=officer,
             date=dt.date(2026, 11, 12),
             planned_start=dt.time(17, 30),
             planned_end=dt.time(20, 0),
             reason="日中不在の事業所を訪問するため",
         )
-        services.night_request_decide(actor=world.chief, request=request, approve=True)
+        night_services.night_request_decide(actor=world.chief, night=request, approve=True)
     visit(officer, cards.shop, dt.date(2026, 11, 12), hh=18)
     visit(world.other_officer, cards.station_b, dt.date(2026, 11, 16))
     cards.plain_visit = plain_visit

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from liaison.models import MonthlyPlan
+from liaison.planning.models import MonthlyPlan
 from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from liaison import services
-from liaison.models import MonthlyPlan, VisitOutcome
+from liaison.planning.models import MonthlyPlan
+from liaison.visits import services
+from liaison.visits.models import VisitOutcome
 from tests.browser import axe_violations, describe_violations, sign_in
 from tests.conftest import build_world
 from tests.liaison.conftest import make_household

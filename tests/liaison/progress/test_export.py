@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison import services
+from liaison.planning import services
 
 from .conftest import TODAY
 

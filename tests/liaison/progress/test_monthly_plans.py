@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from liaison.models import MonthlyPlan
+from liaison.planning.models import MonthlyPlan
 
 from .conftest import second_officer
 from .helpers import row_cells, text
@@ -160,7 +160,7 @@ def test_plans_are_per_month(world, login, second):
 
 
 def test_dedicated_days_of_the_month_are_listed(world, login, second):
-    from liaison import services
+    from liaison.planning import services
 
     services.dedicated_day_set(
         actor=world.chief, station=world.station_a, officer=second, date=dt.date(2026, 11, 24)

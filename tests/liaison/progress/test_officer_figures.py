@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from liaison import services
+from liaison.planning import services
 
 from .conftest import TODAY
 from .helpers import row_cells, section, text

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import Post
-from liaison import services
+from liaison.planning import services
 from tests.liaison.conftest import make_business, make_household
 
 from .conftest import MADE_AT, TODAY, second_officer, visit
@@ -56,11 +56,11 @@ def more_of_everything(world) -> None:
 
 
 # The page's own reads of 巡回連絡 tables: the due rule (station instructions, policy), card
-# figures, visit figures, officers' visits, planned households (selectors.station_progress),
+# figures, visit figures, officers' visits, planned households (station_progress_get),
 # the plans with their areas, the dedicated days and the trend.
 STATION_LIAISON_QUERIES = 9
 # The due rule (station instructions, policy), card and visit figures grouped by station
-# (selectors.hq_progress), the trend.
+# (hq_progress_get), the trend.
 HQ_LIAISON_QUERIES = 5
 
 

@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison import services
+from liaison.filing import services as filing_services
+from liaison.planning import services as planning_services
+from liaison.visits import services as visits_services
 from tests.liaison.conftest import make_household
 
 from .conftest import MADE_AT, TODAY, set_policy, visit
@@ -87,7 +89,7 @@ def test_a_shorter_cycle_for_care_points_makes_a_card_overdue(world, login, figu
 
 
 def test_per_officer_plan_next_to_the_result(world, login, figures):
-    services.monthly_plan_set(
+    planning_services.monthly_plan_set(
         actor=world.chief,
         station=world.station_a,
         officer=world.beat_officer,
@@ -167,7 +169,7 @@ def test_others_get_404(world, login, persona):
 def test_closed_cards_are_not_counted(world, login, figures):
     # Reopening is impossible: a second closed card changes nothing.
     card = make_household(world.beat_officer, world.beat_a1_1, banchi="9-9", made_at=MADE_AT)
-    services.card_close(
+    filing_services.card_close(
         actor=world.beat_officer,
         card=card,
         version=None,
@@ -179,7 +181,7 @@ def test_closed_cards_are_not_counted(world, login, figures):
 
 
 def test_a_dedicated_day_set_after_the_visit_counts_it(world, login, figures):
-    services.dedicated_day_set(
+    planning_services.dedicated_day_set(
         actor=world.chief,
         station=world.station_a,
         officer=world.beat_officer,
@@ -191,7 +193,7 @@ def test_a_dedicated_day_set_after_the_visit_counts_it(world, login, figures):
 
 
 def test_a_follow_up_done_is_no_longer_open(world, login, figures):
-    services.visit_follow_up_done(actor=world.beat_officer, visit=figures.plain_visit)
+    visits_services.visit_follow_up_done(actor=world.beat_officer, visit=figures.plain_visit)
     assert row_cells(page(login, world.chief, world.station_a), "第1受持区")[9] == "0"
 
 

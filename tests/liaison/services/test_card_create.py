@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.exceptions import PermissionDenied
 from accounts.models import AccessEvent
-from liaison import services
-from liaison.models import CardKind, CardStatus
+from liaison.cards import services
+from liaison.cards.models import CardKind, CardStatus
 from tests.liaison.conftest import MEMBERS, book_of, make_business, make_household
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.exceptions import PermissionDenied, StaleEditError
-from liaison import selectors, services
+from liaison.cards import history as selectors
+from liaison.cards import services
 from tests.liaison.conftest import MEMBERS
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_a_correction_is_kept_in_the_history_with_who_and_why(world, household):
         reason="電話番号の変更",
     )
     assert card.version == 2
-    latest = selectors.card_history(card=card)[0]
+    latest = selectors.card_history_list(card=card)[0]
     assert latest.who.startswith(world.supervisor.full_name)
     assert latest.reason == "電話番号の変更"
     assert [(c.label, c.old, c.new) for c in latest.changes] == [
@@ -62,7 +63,7 @@ def test_members_added_changed_and_removed_are_each_in_the_history(world, househ
     assert card.member_count == 3
     entries = [
         (e.subject, e.kind)
-        for e in selectors.card_history(card=card)
+        for e in selectors.card_history_list(card=card)
         if e.reason == "転出・転入による世帯員の異動"
     ]
     assert ("世帯員 山田 一郎", "削除") in entries

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from liaison.models import LiaisonCard
+from liaison.cards.models import LiaisonCard
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db

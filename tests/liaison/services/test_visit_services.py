@@ -13,8 +13,13 @@ from django.core.exceptions import ValidationError
 
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Notice
-from liaison import selectors, services
-from liaison.models import NightVisitRequest, VisitOutcome, VisitPolicy
+from liaison.night import services as night_services
+from liaison.night.models import NightVisitRequest
+from liaison.planning import selectors
+from liaison.planning import services as planning_services
+from liaison.planning.models import VisitPolicy
+from liaison.visits import services as visits_services
+from liaison.visits.models import VisitOutcome
 from tests.liaison.conftest import make_household
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +42,14 @@ def ask(world, **extra):
         "reason": "日中不在の世帯",
         **extra,
     }
-    return services.night_request_create(actor=world.beat_officer, **values)
+    return night_services.night_request_create(actor=world.beat_officer, **values)
 
 
 def test_a_request_tells_the_chief_and_the_decision_tells_the_officer(world):
     request = ask(world)
     assert Notice.objects.filter(recipient=world.chief, url__contains=str(request.pk)).exists()
-    decided = services.night_request_decide(
-        actor=world.chief, request=request, approve=True, comment="了解"
+    decided = night_services.night_request_decide(
+        actor=world.chief, night=request, approve=True, comment="了解"
     )
     assert decided.status == NightVisitRequest.Status.APPROVED
     assert decided.decided_by == world.chief and decided.decided_at is not None
@@ -57,20 +62,20 @@ def test_a_request_tells_the_chief_and_the_decision_tells_the_officer(world):
 
 
 def test_a_decision_is_final(world):
-    request = services.night_request_decide(
-        actor=world.chief, request=ask(world), approve=False, comment="計画を見直すこと"
+    request = night_services.night_request_decide(
+        actor=world.chief, night=ask(world), approve=False, comment="計画を見直すこと"
     )
     with pytest.raises(TransitionError, match="不承認"):
-        services.night_request_decide(actor=world.chief, request=request, approve=True)
+        night_services.night_request_decide(actor=world.chief, night=request, approve=True)
     with pytest.raises(TransitionError):
-        services.night_request_withdraw(actor=world.beat_officer, request=request)
+        night_services.night_request_withdraw(actor=world.beat_officer, night=request)
     assert NightVisitRequest.objects.get().status == NightVisitRequest.Status.REJECTED
 
 
 def test_rejecting_needs_a_reason(world):
     request = ask(world)
     with pytest.raises(ValidationError) as excinfo:
-        services.night_request_decide(actor=world.chief, request=request, approve=False)
+        night_services.night_request_decide(actor=world.chief, night=request, approve=False)
     assert "comment" in excinfo.value.message_dict
     assert NightVisitRequest.objects.get().status == NightVisitRequest.Status.PENDING
 
@@ -78,8 +83,8 @@ def test_rejecting_needs_a_reason(world):
 def test_only_the_officer_withdraws_and_only_before_the_decision(world):
     request = ask(world)
     with pytest.raises(PermissionDenied):
-        services.night_request_withdraw(actor=world.chief, request=request)
-    withdrawn = services.night_request_withdraw(actor=world.beat_officer, request=request)
+        night_services.night_request_withdraw(actor=world.chief, night=request)
+    withdrawn = night_services.night_request_withdraw(actor=world.beat_officer, night=request)
     assert withdrawn.status == NightVisitRequest.Status.WITHDRAWN
     # Withdrawn: a new request for the same date may be made.
     assert ask(world).status == NightVisitRequest.Status.PENDING
@@ -89,7 +94,9 @@ def test_only_the_officer_withdraws_and_only_before_the_decision(world):
 def test_only_a_chief_of_the_station_decides(world, persona):
     request = ask(world)
     with pytest.raises(PermissionDenied):
-        services.night_request_decide(actor=getattr(world, persona), request=request, approve=True)
+        night_services.night_request_decide(
+            actor=getattr(world, persona), night=request, approve=True
+        )
 
 
 def test_a_request_that_does_not_need_approval_or_runs_late_is_refused(world):
@@ -108,7 +115,7 @@ def test_a_request_that_does_not_need_approval_or_runs_late_is_refused(world):
 
 def test_someone_without_a_beat_cannot_ask(world):
     with pytest.raises(PermissionDenied):
-        services.night_request_create(
+        night_services.night_request_create(
             actor=world.supervisor,
             date=DAY,
             planned_start=dt.time(17, 30),
@@ -121,13 +128,15 @@ def test_the_policy_is_set_by_the_regional_director_with_a_reason_and_keeps_its_
     # 要領 第5-2: the 地域部長, not the 統括管理責任者 (who reads it) nor a station.
     for someone in (world.chief, world.overall_manager):
         with pytest.raises(PermissionDenied, match="地域部長"):
-            services.visit_policy_set(actor=someone, headquarters=world.hq, reason="x")
+            planning_services.visit_policy_set(actor=someone, headquarters=world.hq, reason="x")
     with pytest.raises(ValidationError):
-        services.visit_policy_set(actor=world.regional_director, headquarters=world.hq, reason="")
-    services.visit_policy_set(
+        planning_services.visit_policy_set(
+            actor=world.regional_director, headquarters=world.hq, reason=""
+        )
+    planning_services.visit_policy_set(
         actor=world.regional_director, headquarters=world.hq, reason="当初設定"
     )
-    services.visit_policy_set(
+    planning_services.visit_policy_set(
         actor=world.regional_director,
         headquarters=world.hq,
         reason="高齢者の見守り強化",
@@ -138,7 +147,7 @@ def test_the_policy_is_set_by_the_regional_director_with_a_reason_and_keeps_its_
     reasons = [h.history_change_reason for h in policy.history.order_by("history_date")]
     assert reasons == ["当初設定", "高齢者の見守り強化"]
     with pytest.raises(ValidationError, match="通常の周期以下"):
-        services.visit_policy_set(
+        planning_services.visit_policy_set(
             actor=world.regional_director,
             headquarters=world.hq,
             reason="誤り",
@@ -153,7 +162,7 @@ def test_absent_moves_only_the_last_attempt(world):
         made_at=dt.datetime(2026, 11, 1, 9, 0, tzinfo=TOKYO),
     )
     start = dt.datetime(2026, 12, 1, 10, 0, tzinfo=TOKYO)
-    services.visit_record(
+    visits_services.visit_record(
         actor=world.beat_officer,
         card=household,
         started_at=start,
@@ -164,7 +173,7 @@ def test_absent_moves_only_the_last_attempt(world):
     assert household.last_visit_on is None
     assert household.last_attempt_on == dt.date(2026, 12, 1)
     # An older visit recorded later does not move the dates back.
-    services.visit_record(
+    visits_services.visit_record(
         actor=world.beat_officer,
         card=household,
         started_at=start - dt.timedelta(days=3),
@@ -179,17 +188,17 @@ def test_absent_moves_only_the_last_attempt(world):
 
 def test_the_worklist_follows_the_policy_and_drops_visited_cards(world, household):
     today = DAY
-    work = selectors.worklist(user=world.beat_officer, today=today)
+    work = selectors.worklist_get(user=world.beat_officer, today=today)
     assert [i.card.pk for i in work.items] == [household.pk]
-    services.visit_absent(actor=world.beat_officer, card=household)  # tried today
-    work = selectors.worklist(user=world.beat_officer, today=today)
+    visits_services.visit_absent(actor=world.beat_officer, card=household)  # tried today
+    work = selectors.worklist_get(user=world.beat_officer, today=today)
     assert work.items == []
     # Still due (不在 is no visit): off today's list only.
     assert (work.figures["due"], work.tried_today) == (1, 1)
-    tomorrow = selectors.worklist(user=world.beat_officer, today=today + dt.timedelta(days=1))
+    tomorrow = selectors.worklist_get(user=world.beat_officer, today=today + dt.timedelta(days=1))
     assert [i.card.pk for i in tomorrow.items] == [household.pk]
 
 
 def test_supervisors_cannot_record_visits(world, household):
     with pytest.raises(PermissionDenied):
-        services.visit_absent(actor=world.supervisor, card=household)
+        visits_services.visit_absent(actor=world.supervisor, card=household)

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessEvent
-from liaison import services
-from liaison.models import LiaisonCard
+from liaison.cards.models import LiaisonCard
+from liaison.filing import services
 from tests.liaison.conftest import MEMBERS, make_business, make_household
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_the_page_is_logged_with_counts_but_never_the_search_words(world, login,
 
 
 def test_paging_keeps_the_order_and_filters(world, login, monkeypatch):
-    from liaison.views import books
+    from liaison.books import views as books
 
     monkeypatch.setattr(books, "BOOK_PAGE_SIZE", 2)
     for i in range(5):

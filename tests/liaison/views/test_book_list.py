@@ -111,7 +111,7 @@ def test_the_list_is_logged_with_its_count(world, login):
 
 
 def test_the_list_is_paginated(world, login, monkeypatch):
-    from liaison.views import books
+    from liaison.books import views as books
 
     monkeypatch.setattr(books, "BOOK_LIST_PAGE_SIZE", 2)
     client = login(world.overall_manager)

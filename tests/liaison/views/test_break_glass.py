@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from accounts.exceptions import OutOfScope
 from accounts.models import AccessEvent, Notice
-from liaison import selectors
-from liaison.models import BreakGlassAccess
+from liaison.cards import selectors as cards_selectors
+from liaison.glass import selectors as glass_selectors
+from liaison.glass.models import BreakGlassAccess
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_the_search_never_shows_another_stations_cards(world, login, other_stati
 def test_an_officer_opens_a_card_outside_his_beat(world, login, card_a1_2):
     officer = world.beat_officer
     with pytest.raises(OutOfScope):
-        selectors.card_get(user=officer, pk=card_a1_2.pk)
+        cards_selectors.card_get(user=officer, pk=card_a1_2.pk)
 
     client = login(officer)
     response = client.post(
@@ -115,11 +116,11 @@ def test_an_officer_opens_a_card_outside_his_beat(world, login, card_a1_2):
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert any(m.startswith("緊急閲覧を開始しました（30分間有効）") for m in shown)
     # The card is his to read for a while, through the grant.
-    assert selectors.card_get(user=officer, pk=card_a1_2.pk) == card_a1_2
+    assert cards_selectors.card_get(user=officer, pk=card_a1_2.pk) == card_a1_2
     access = BreakGlassAccess.objects.get(user=officer, card=card_a1_2)
     assert access.purpose == "missing_person"
     assert access.reason == REASON
-    assert selectors.card_break_glass_active(user=officer, card=card_a1_2) == access
+    assert glass_selectors.break_glass_active_get(user=officer, card=card_a1_2) == access
     # Flagged for audit.
     event = AccessEvent.objects.get(user=officer, break_glass=True, object_id=str(card_a1_2.pk))
     assert event.action == AccessEvent.Action.VIEW
@@ -143,14 +144,14 @@ def test_the_access_ends_after_the_configured_time(world, login, card_a1_2):
     )
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("5分間有効" in m for m in shown)
-    assert selectors.card_get(user=world.staff, pk=card_a1_2.pk) == card_a1_2
+    assert cards_selectors.card_get(user=world.staff, pk=card_a1_2.pk) == card_a1_2
 
     access = BreakGlassAccess.objects.get(user=world.staff)
     assert access.expires_at - access.granted_at == dt.timedelta(minutes=5)
     access.expires_at = timezone.now() - dt.timedelta(seconds=1)
     access.save()
     with pytest.raises(OutOfScope):
-        selectors.card_get(user=world.staff, pk=card_a1_2.pk)
+        cards_selectors.card_get(user=world.staff, pk=card_a1_2.pk)
     assert "閲覧中の緊急閲覧" not in login(world.staff).get(PAGE).content.decode()
 
 
@@ -164,7 +165,7 @@ def test_a_too_short_reason_is_refused_at_the_field(world, login, card_a1_2):
     assert not BreakGlassAccess.objects.exists()
     assert not Notice.objects.exists()
     with pytest.raises(OutOfScope):
-        selectors.card_get(user=world.beat_officer, pk=card_a1_2.pk)
+        cards_selectors.card_get(user=world.beat_officer, pk=card_a1_2.pk)
 
 
 def test_a_padded_reason_does_not_pass(world, login, card_a1_2):
@@ -289,13 +290,13 @@ def test_an_ended_appointment_ends_a_running_grant(world, login, card_a1_2):
 
     officer = world.beat_officer
     login(officer).post(open_url(card_a1_2), {"purpose": "missing_person", "reason": REASON})
-    assert selectors.card_get(user=officer, pk=card_a1_2.pk) == card_a1_2
+    assert cards_selectors.card_get(user=officer, pk=card_a1_2.pk) == card_a1_2
     appointment = officer.appointments.get()
     accounts_services.appointment_end(actor=None, appointment=appointment)
     officer.refresh_from_db()
     with pytest.raises(OutOfScope):
-        selectors.card_get(user=officer, pk=card_a1_2.pk)
-    assert selectors.break_glass_active_list(user=officer) == []
+        cards_selectors.card_get(user=officer, pk=card_a1_2.pk)
+    assert glass_selectors.break_glass_active_list(user=officer) == []
 
 
 @pytest.mark.parametrize(

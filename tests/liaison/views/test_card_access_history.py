@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison import services
-from liaison.models import BreakGlassPurpose
+from liaison.glass import services
+from liaison.glass.models import BreakGlassPurpose
 from tests.liaison.conftest import make_household
 from tests.liaison.views import page
 from tests.liaison.views.test_card_detail import QUERIES

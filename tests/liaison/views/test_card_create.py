@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison.models import CardKind, CardStatus, LiaisonCard
+from liaison.cards.models import CardKind, CardStatus, LiaisonCard
 from tests.liaison.conftest import book_of
 from tests.liaison.views import ADDRESS, formset_rows, household_post, page
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessEvent
-from liaison import services
-from liaison.models import BreakGlassPurpose
+from liaison.cards import services as cards_services
+from liaison.glass import services as glass_services
+from liaison.glass.models import BreakGlassPurpose
 from tests.liaison.conftest import MEMBERS, make_business, make_household
 from tests.liaison.views import page
 
@@ -64,7 +65,7 @@ def test_care_points_and_vehicles_are_listed(world, login):
         care_foreign=True,
         care_language="ベトナム語",
     )
-    services.card_update(
+    cards_services.card_update(
         actor=world.beat_officer,
         card=card,
         version=1,
@@ -116,7 +117,7 @@ def test_the_buttons_follow_what_the_reader_may_do(world, login, household, pers
 
 
 def test_the_latest_changes_are_shown_as_a_diff_with_a_link_to_all(world, login, household):
-    services.card_update(
+    cards_services.card_update(
         actor=world.supervisor,
         card=household,
         version=1,
@@ -149,7 +150,7 @@ def test_only_get_is_answered(world, login, household):
 
 
 def test_break_the_glass_shows_the_banner_and_no_write_button(world, login, household):
-    access = services.break_glass_open(
+    access = glass_services.break_glass_open(
         actor=world.staff,
         card=household,
         purpose=BreakGlassPurpose.MISSING_PERSON,
@@ -177,7 +178,7 @@ def test_break_the_glass_shows_the_banner_and_no_write_button(world, login, hous
 
 def _history(card, officer, count):
     for index in range(count):
-        card = services.card_update(
+        card = cards_services.card_update(
             actor=officer,
             card=card,
             version=card.version,
@@ -199,7 +200,7 @@ def test_the_number_of_queries_does_not_grow_with_members_or_history(
     small = make_household(world.beat_officer, world.beat_a1_1, members=[MEMBERS[0]])
     members = [{**MEMBERS[i % 3], "name": f"山田 {i}"} for i in range(8)]
     large = make_household(world.beat_officer, world.beat_a1_1, members=members)
-    large = services.card_update(
+    large = cards_services.card_update(
         actor=world.beat_officer,
         card=large,
         version=1,

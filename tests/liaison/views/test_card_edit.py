@@ -13,8 +13,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccessEvent
-from liaison import services
-from liaison.models import CardStatus
+from liaison.cards.models import CardStatus
+from liaison.filing import services
 from tests.liaison.conftest import make_household
 from tests.liaison.views import form_fields, page
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison import services
+from liaison.cards import services
 from tests.liaison.views import page
 
 pytestmark = pytest.mark.django_db

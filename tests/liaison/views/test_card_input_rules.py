@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from liaison.models import LiaisonCard, Visit
+from liaison.cards.models import LiaisonCard
+from liaison.visits.models import Visit
 from tests.liaison.conftest import make_household
 from tests.liaison.views import THREE_MEMBERS, household_post, page
 

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison import services
-from liaison.models import CardKind, CardStatus
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardKind, CardStatus
+from liaison.filing import services as filing_services
 from tests.liaison.conftest import HOUSEHOLD_DATA, MEMBERS, book_of, make_household
 from tests.liaison.views import form_fields, page
 
@@ -24,7 +25,7 @@ def url(name, card):
 
 @pytest.fixture
 def staff_draft(world):
-    return services.card_create(
+    return cards_services.card_create(
         actor=world.staff,
         kind=CardKind.HOUSEHOLD,
         station=world.station_a,
@@ -86,7 +87,7 @@ def test_an_incomplete_draft_is_not_filed_and_the_page_says_why(world, login):
 
 def test_a_stale_page_cannot_file(world, login):
     draft = make_household(world.beat_officer, world.beat_a1_1, draft=True)
-    services.card_update(actor=world.beat_officer, card=draft, version=1, data={"room": "1"})
+    cards_services.card_update(actor=world.beat_officer, card=draft, version=1, data={"room": "1"})
     client = login(world.beat_officer)
     response = client.post(url("card_file", draft), {"version": "1"})
     assert "他の職員が保存しました" in page(client.get(response.url))
@@ -180,13 +181,13 @@ def test_who_only_reads_gets_a_403(world, login, household, name):
 
 
 def test_only_the_chief_assigns(world, login, staff_draft):
-    services.card_submit(actor=world.staff, card=staff_draft)
+    filing_services.card_submit(actor=world.staff, card=staff_draft)
     assert login(world.staff).get(url("card_assign", staff_draft)).status_code == 403
     assert login(world.beat_officer).get(url("card_assign", staff_draft)).status_code == 404
 
 
 def test_a_beat_officer_may_not_file_someone_elses_unassigned_card(world, login, staff_draft):
-    services.card_submit(actor=world.staff, card=staff_draft)
+    filing_services.card_submit(actor=world.staff, card=staff_draft)
     # Not assigned to his beat yet: outside his scope.
     assert login(world.beat_officer).post(url("card_file", staff_draft)).status_code == 404
     # The chief sees it, but filing is the beat officer's.

@@ -119,7 +119,7 @@ def test_a_search_is_logged_with_its_count_and_not_its_words(world, login, cards
 
 
 def test_results_are_paginated_keeping_the_query(world, login, monkeypatch):
-    from liaison.views import books
+    from liaison.books import views as books
 
     monkeypatch.setattr(books, "SEARCH_PAGE_SIZE", 2)
     for i in range(5):

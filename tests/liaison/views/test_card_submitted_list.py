@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison import services
-from liaison.models import CardKind
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardKind
+from liaison.filing import services as filing_services
 from tests.liaison.conftest import HOUSEHOLD_DATA, book_of, make_household
 from tests.liaison.views import page
 
@@ -18,7 +19,7 @@ URL = reverse("liaison:submitted_list")
 
 
 def staff_card(world, name, kana, *, submit=True):
-    card = services.card_create(
+    card = cards_services.card_create(
         actor=world.staff,
         kind=CardKind.HOUSEHOLD,
         station=world.station_a,
@@ -40,9 +41,9 @@ def test_the_chief_sees_what_waits_for_a_beat(world, login):
 
 def test_the_beat_officer_sees_the_cards_assigned_to_his_beat_and_his_drafts(world, login):
     assigned = staff_card(world, "指定 三郎", "シテイ サブロウ")
-    services.card_assign(actor=world.chief, card=assigned, book=book_of(world.beat_a1_1))
+    filing_services.card_assign(actor=world.chief, card=assigned, book=book_of(world.beat_a1_1))
     elsewhere = staff_card(world, "別区 四郎", "ベック シロウ")
-    services.card_assign(actor=world.chief, card=elsewhere, book=book_of(world.beat_a1_2))
+    filing_services.card_assign(actor=world.chief, card=elsewhere, book=book_of(world.beat_a1_2))
     make_household(
         world.beat_officer,
         world.beat_a1_1,

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from liaison.models import LiaisonCard
+from liaison.cards.models import LiaisonCard
 from tests.liaison.views import THREE_MEMBERS, household_post, page
 from tests.liaison.views.test_card_create import new_url
 

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import AccessEvent, AccessLogCheck
-from liaison.models import Visit, VisitOutcome
+from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import Role
-from liaison import services
+from liaison.night import services
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 # A Monday. Each test module travels to a time of this day before the world is built.
@@ -74,7 +74,7 @@ def ask_night(world, officer=None, day: dt.date = DAY, **extra):
 
 def approve_night(world, officer=None, day: dt.date = DAY):
     return services.night_request_decide(
-        actor=world.chief, request=ask_night(world, officer, day), approve=True
+        actor=world.chief, night=ask_night(world, officer, day), approve=True
     )
 
 

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from liaison import services
-from liaison.models import VisitOutcome
+from liaison.visits import services
+from liaison.visits.models import VisitOutcome
 from tests.liaison.views import page
 
 from .conftest import at

@@ -14,8 +14,11 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from accounts.models import Notice, Role
-from liaison import services
-from liaison.models import LiaisonCard, NightVisitRequest, Visit, VisitOutcome
+from liaison.cards.models import LiaisonCard
+from liaison.night import services as night_services
+from liaison.night.models import NightVisitRequest
+from liaison.visits import services as visits_services
+from liaison.visits.models import Visit, VisitOutcome
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +39,7 @@ def evening():
 
 
 def record(world, card, start, end=None, officer=None, reason=""):
-    return services.visit_record(
+    return visits_services.visit_record(
         actor=officer or world.beat_officer,
         card=card,
         started_at=start,
@@ -47,7 +50,7 @@ def record(world, card, start, end=None, officer=None, reason=""):
 
 
 def approve(world, officer=None, date=DAY, **extra):
-    request = services.night_request_create(
+    request = night_services.night_request_create(
         actor=officer or world.beat_officer,
         date=date,
         planned_start=dt.time(17, 30),
@@ -55,7 +58,7 @@ def approve(world, officer=None, date=DAY, **extra):
         reason="日中不在の世帯を訪問するため",
         **extra,
     )
-    return services.night_request_decide(actor=world.chief, request=request, approve=True)
+    return night_services.night_request_decide(actor=world.chief, night=request, approve=True)
 
 
 def refusal(excinfo) -> str:
@@ -177,7 +180,7 @@ def test_an_approval_of_another_officer_does_not_count(world, household):
 
 
 def test_pending_rejected_and_withdrawn_requests_do_not_count(world, household):
-    request = services.night_request_create(
+    request = night_services.night_request_create(
         actor=world.beat_officer,
         date=DAY,
         planned_start=dt.time(18, 0),
@@ -186,8 +189,8 @@ def test_pending_rejected_and_withdrawn_requests_do_not_count(world, household):
     )
     with pytest.raises(ValidationError):
         record(world, household, at(19, 0))
-    services.night_request_decide(
-        actor=world.chief, request=request, approve=False, comment="今週は不要"
+    night_services.night_request_decide(
+        actor=world.chief, night=request, approve=False, comment="今週は不要"
     )
     with pytest.raises(ValidationError):
         record(world, household, at(19, 0))

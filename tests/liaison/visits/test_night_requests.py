@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Notice
-from liaison import services
-from liaison.models import NightVisitRequest
+from liaison.night import services
+from liaison.night.models import NightVisitRequest
 from tests.liaison.views import page
 
 from .conftest import DAY, approve_night, ask_night, at, detail_url, field_html, night_post
@@ -150,7 +150,7 @@ def test_the_officer_withdraws_after_confirming(world, login):
 
 def test_a_withdrawn_day_may_be_asked_again(world, login):
     night = ask_night(world)
-    services.night_request_withdraw(actor=world.beat_officer, request=night)
+    services.night_request_withdraw(actor=world.beat_officer, night=night)
     login(world.beat_officer).post(reverse(CREATE), night_post())
     assert NightVisitRequest.objects.filter(status=Status.PENDING).count() == 1
 
@@ -327,7 +327,7 @@ def _many_requests(world, count: int) -> None:
     for days in range(count):
         night = ask_night(world, day=DAY + dt.timedelta(days=days))
         if days % 2:
-            services.night_request_decide(actor=world.chief, request=night, approve=True)
+            services.night_request_decide(actor=world.chief, night=night, approve=True)
 
 
 def test_the_list_costs_the_same_whatever_its_length(world, login, django_assert_num_queries):

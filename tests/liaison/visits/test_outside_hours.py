@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from accounts.exceptions import PermissionDenied, TransitionError
-from liaison import services
-from liaison.models import Visit, VisitOutcome
+from liaison.visits import services
+from liaison.visits.models import Visit, VisitOutcome
 
 from .conftest import at
 

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from liaison.models import LiaisonCard, Visit, VisitOutcome
+from liaison.cards.models import LiaisonCard
+from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.views import page
 
 from .conftest import DAY, approve_night, at

@@ -11,7 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison.models import LiaisonCard, Visit, VisitOutcome
+from liaison.cards.models import LiaisonCard
+from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.views import page
 
 from .conftest import DAY, approve_night, at, field_html, visit_post

@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import AccessEvent
-from liaison import services
-from liaison.models import Visit, VisitOutcome
+from liaison.visits import services
+from liaison.visits.models import Visit, VisitOutcome
 from tests.liaison.views import page
 
 from .conftest import at

@@ -12,8 +12,8 @@ import time_machine
 
 from accounts import services as accounts_services
 from accounts.models import Role
-from liaison import services
-from liaison.models import VisitOutcome
+from liaison.visits import services
+from liaison.visits.models import VisitOutcome
 from tests.factories import UserFactory
 from tests.liaison.conftest import MEMBERS, make_household
 

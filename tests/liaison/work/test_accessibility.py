@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from liaison import services
+from liaison.instructions import services as instructions_services
+from liaison.planning import services as planning_services
 from tests.conftest import build_world
 from tests.e2e.conftest import axe_violations, describe_violations, sign_in
 
@@ -23,7 +24,7 @@ def test_the_rounds_pages_have_no_accessibility_violations(new_context, live_ser
     north = household(world, "2-2", officer=world.other_officer, beat=world.beat_b1_1)
     visit(world.other_officer, north, days_ago=400)
     household(world, "3-3", officer=world.other_officer, beat=world.beat_b1_1)
-    accounts_day = services.dedicated_day_set(
+    accounts_day = planning_services.dedicated_day_set(
         actor=world.chief, station=world.station_a, officer=world.beat_officer, date=DAY
     )
     pages = {
@@ -40,7 +41,7 @@ def test_the_rounds_pages_have_no_accessibility_violations(new_context, live_ser
         ),
     }
     # 署長指示 (要領 第5-1) and the visits outside the hours (第5-3), issue 10.
-    instruction = services.station_instruction_issue(
+    instruction = instructions_services.station_instruction_issue(
         actor=world.station_manager,
         station=world.station_a,
         action="exclude",

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from liaison.models import DedicatedDay, Visit
+from liaison.planning.models import DedicatedDay
+from liaison.visits.models import Visit
 
 from .conftest import DAY, household, person, visit
 

@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison import services
-from liaison.models import CardKind
+from liaison.cards import services
+from liaison.cards.models import CardKind
 from tests.liaison.conftest import MEMBERS
 
 from .conftest import household, visit

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_pages_have_no_inline_code(world, login):
-    from liaison import services
+    from liaison.planning import services
 
     household(world, "1-1")
     services.dedicated_day_set(

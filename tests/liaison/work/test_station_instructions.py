@@ -13,8 +13,12 @@ from django.urls import reverse
 
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Notice
-from liaison import selectors, services
-from liaison.models import CardKind, LiaisonCard, StationInstruction
+from liaison.cards import services as cards_services
+from liaison.cards.models import CardKind, LiaisonCard
+from liaison.instructions import services as instructions_services
+from liaison.instructions.models import StationInstruction
+from liaison.planning import selectors as planning_selectors
+from liaison.progress import selectors as progress_selectors
 from tests.liaison.conftest import book_of
 
 from .conftest import DAY, MADE_AT, household, rows_of
@@ -25,7 +29,7 @@ WORKLIST = reverse("liaison:worklist")
 
 
 def issue(world, *, action="exclude", cards=(), areas=(), starts_on=DAY, ends_on=None, **extra):
-    return services.station_instruction_issue(
+    return instructions_services.station_instruction_issue(
         actor=world.station_manager,
         station=world.station_a,
         action=action,
@@ -39,19 +43,21 @@ def issue(world, *, action="exclude", cards=(), areas=(), starts_on=DAY, ends_on
 
 
 def due_ids(world, today=DAY) -> set[int]:
-    work = selectors.worklist(user=world.beat_officer, today=today)
+    work = planning_selectors.worklist_get(user=world.beat_officer, today=today)
     return {item.card.pk for item in work.items}
 
 
 def station_figures(world, today=DAY):
-    figures = selectors.station_progress(station=world.station_a, month=today, today=today)
+    figures = progress_selectors.station_progress_get(
+        station=world.station_a, month=today, today=today
+    )
     return next(p for beat, p in figures.beats if beat.pk == world.beat_a1_1.pk)
 
 
 def test_an_excluded_card_is_not_due_and_an_added_building_is(world):
     kept = household(world, "1-1")
     excluded = household(world, "2-2")
-    building = services.card_create(
+    building = cards_services.card_create(
         actor=world.beat_officer,
         kind=CardKind.APARTMENT,
         book=book_of(world.beat_a1_1),
@@ -94,12 +100,14 @@ def test_an_instruction_counts_only_in_its_period_and_until_it_is_ended(world):
     assert due_ids(world, DAY + dt.timedelta(days=1)) == set()
     assert due_ids(world, DAY + dt.timedelta(days=32)) == {card.pk}
 
-    services.station_instruction_end(actor=world.station_manager, instruction=later)
+    instructions_services.station_instruction_end(actor=world.station_manager, instruction=later)
     assert due_ids(world, DAY + dt.timedelta(days=1)) == {card.pk}
     later.refresh_from_db()
     assert later.ended_by == world.station_manager and later.ended_at is not None
     with pytest.raises(TransitionError, match="すでに終了"):
-        services.station_instruction_end(actor=world.station_manager, instruction=later)
+        instructions_services.station_instruction_end(
+            actor=world.station_manager, instruction=later
+        )
 
 
 def test_an_exclusion_wins_over_an_addition(world):
@@ -113,7 +121,7 @@ def test_only_the_station_manager_issues_and_ends(world):
     card = household(world, "1-1")
     for someone in (world.chief, world.overall_manager, world.regional_director):
         with pytest.raises(PermissionDenied, match="警察署長"):
-            services.station_instruction_issue(
+            instructions_services.station_instruction_issue(
                 actor=someone,
                 station=world.station_a,
                 action="exclude",
@@ -124,7 +132,7 @@ def test_only_the_station_manager_issues_and_ends(world):
             )
     instruction = issue(world, cards=[card])
     with pytest.raises(PermissionDenied):
-        services.station_instruction_end(actor=world.chief, instruction=instruction)
+        instructions_services.station_instruction_end(actor=world.chief, instruction=instruction)
     assert StationInstruction.objects.get().ended_at is None
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import AccessEvent, Notice, Role
-from liaison.models import Takeover
+from liaison.takeover.models import Takeover
 
 from .conftest import DAY, household, new_officer_on_a1_1, person, rows_of, visit
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import AccessEvent, Role
-from liaison import selectors
-from liaison import services as liaison_services
-from liaison.models import Visit
+from liaison.filing import services as liaison_services
+from liaison.visits import selectors
+from liaison.visits.models import Visit
 from tests.liaison.conftest import book_of
 
 from .conftest import DAY, household, new_officer_on_a1_1, person, visit
@@ -120,8 +120,8 @@ def test_the_new_beats_takeover_shows_its_follow_up(world, login, moved):
 
 def test_open_follow_ups_follow_the_card(world, moved):
     card, a1_2_officer = moved
-    assert not selectors.follow_ups_open(user=world.beat_officer).filter(card=card).exists()
-    assert selectors.follow_ups_open(user=a1_2_officer).filter(card=card).exists()
+    assert not selectors.follow_up_open_list(user=world.beat_officer).filter(card=card).exists()
+    assert selectors.follow_up_open_list(user=a1_2_officer).filter(card=card).exists()
 
 
 def test_the_old_beats_officer_cannot_open_the_moved_visit(world, login, moved):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from liaison.models import VisitPolicy
+from liaison.planning.models import VisitPolicy
 from tests.liaison.conftest import make_business
 
 from .conftest import household, rows_of, visit

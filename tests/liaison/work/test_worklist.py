@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import AccessEvent
-from liaison import services
+from liaison.filing import services as filing_services
+from liaison.planning import services as planning_services
+from liaison.visits import services as visits_services
 from tests.liaison.conftest import make_business
 
 from .conftest import DAY, at, household, rows_of, visit
@@ -80,7 +82,7 @@ def test_a_card_visited_or_found_absent_today_drops_off(world, login, afternoon)
     assert rows_of(page(client)) == ["笠原町1-1", "笠原町2-2", "笠原町3-3"]
 
     visit(world.beat_officer, visited)
-    services.visit_absent(actor=world.beat_officer, card=absent, at=at(DAY, 11))
+    visits_services.visit_absent(actor=world.beat_officer, card=absent, at=at(DAY, 11))
     html = page(client)
     assert rows_of(html) == ["笠原町3-3"]
     assert "1件" in html
@@ -95,7 +97,7 @@ def test_a_card_visited_or_found_absent_today_drops_off(world, login, afternoon)
 def test_closed_cards_and_other_beats_are_not_listed(world, login, other_station_card):
     household(world, "1-1")
     closed = household(world, "2-2")
-    services.card_close(
+    filing_services.card_close(
         actor=world.beat_officer, card=closed, version=None, reason="moved", closed_on=DAY
     )
     household(world, "3-3", officer=world.supervisor, beat=world.beat_a1_2)
@@ -158,16 +160,16 @@ def test_business_cards_are_listed_too(world, login):
 
 
 def test_his_dedicated_days_of_the_month_are_shown(world, login):
-    services.dedicated_day_set(
+    planning_services.dedicated_day_set(
         actor=world.chief, station=world.station_a, officer=world.beat_officer, date=DAY
     )
-    services.dedicated_day_set(
+    planning_services.dedicated_day_set(
         actor=world.chief,
         station=world.station_a,
         officer=world.beat_officer,
         date=DAY - dt.timedelta(days=7),
     )
-    services.dedicated_day_set(  # next month: not this month's line
+    planning_services.dedicated_day_set(  # next month: not this month's line
         actor=world.chief,
         station=world.station_a,
         officer=world.beat_officer,

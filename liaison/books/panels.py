@@ -1,0 +1,14 @@
+"""Menu entries of the books: the list of books and the card search."""
+
+from accounts import permissions
+from accounts.models import Beat
+from accounts.navigation import NavEntry, register_nav
+
+
+def has_books(user) -> bool:
+    return permissions.holds_anywhere(user, "view_beat_cards", Beat)
+
+
+def register() -> None:
+    register_nav(NavEntry("巡回連絡簿", "liaison:book_list", has_books, order=20))
+    register_nav(NavEntry("カード検索", "liaison:card_search", has_books, order=21))

@@ -1,0 +1,234 @@
+"""A card's way through the books: submit, assign a beat, file, close, move, and the list of
+submitted cards and drafts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts import permissions
+from accounts.exceptions import (
+    DomainError,
+    StaleEditError,
+    TransitionError,
+)
+from accounts.models import AccessEvent
+from accounts.services import access_event_record
+from liaison.areas import selectors as area_selectors
+from liaison.books import selectors as books_selectors
+from liaison.cards import selectors as cards_selectors
+from liaison.cards.models import (
+    CardStatus,
+)
+from liaison.cards.policy import card_check
+from liaison.cards.views import _card_title, _record_view, _success, _to_card, _version
+from liaison.filing import selectors as filing_selectors
+from liaison.filing import services as filing_services
+from liaison.filing.forms import AssignForm, CloseForm, MoveForm, SubmittedFilterForm
+from liaison.viewkit import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
+
+SUBMITTED_PER_PAGE = 25
+
+
+# --- Life-cycle steps -------------------------------------------------------------------------
+@POST_ONLY
+@login_required
+def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    card = cards_selectors.card_get(user=request.user, pk=pk)
+    try:
+        card_check(request.user, card, "submit")
+        card = filing_services.card_submit(actor=request.user, card=card, version=_version(request))
+    except (TransitionError, StaleEditError, ValidationError) as exc:
+        return _to_card(request, card, exc)
+    messages.success(
+        request, f"{_card_title(card)}を提出しました。地域課長等が受持区を指定し、編てつします。"
+    )
+    return redirect("liaison:card_detail", pk=card.pk)
+
+
+@POST_ONLY
+@login_required
+def card_file(request: HttpRequest, pk: int) -> HttpResponse:
+    card = cards_selectors.card_get(user=request.user, pk=pk)
+    try:
+        card_check(request.user, card, "file")
+        card = filing_services.card_file(actor=request.user, card=card, version=_version(request))
+    except (TransitionError, StaleEditError, ValidationError) as exc:
+        return _to_card(request, card, exc)
+    return _success(request, card, f"{card.book.beat}の巡回連絡簿に編てつ")
+
+
+def _step_page(request, card, template: str, form, here: str, **extra):
+    return render(
+        request,
+        template,
+        {
+            "card": card,
+            "book": card.book,
+            "card_title": _card_title(card),
+            "form": form,
+            "here": here,
+            **extra,
+        },
+    )
+
+
+@GET_POST
+@login_required
+def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 地域課長等 names the beat whose officer files a submitted card (第6-2(3)ウ)."""
+    card = cards_selectors.card_get(user=request.user, pk=pk)
+    try:
+        card_check(request.user, card, "assign")
+    except TransitionError as exc:
+        return _to_card(request, card, exc)
+    # The one the address lies in comes preselected.
+    books = filing_selectors.assign_book_list(user=request.user, card=card)
+    proposal = area_selectors.beat_for_address(
+        station_id=card.station_id, town=card.town, banchi=card.banchi
+    )
+    if proposal is not None and not any(b.pk == proposal.beat.pk for b in books):
+        proposal = None
+    initial = {"book": card.book_id or (proposal.beat.pk if proposal else None)}
+    form = AssignForm(request.POST or None, books=books, initial=initial)
+    if request.method == "GET":
+        _record_view(request.user, card, "受持区の指定画面")
+    elif form.is_valid():
+        try:
+            card = filing_services.card_assign(
+                actor=request.user, card=card, book=form.cleaned_data["book"]
+            )
+        except (DomainError, ValidationError) as exc:
+            refused(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{_card_title(card)}の受持区を{card.book.beat}に指定しました。"
+                "受持警察官に編てつを依頼しました。",
+            )
+            return redirect("liaison:card_detail", pk=card.pk)
+    return _step_page(
+        request, card, "liaison/filing/assign.html", form, "受持区の指定", proposal=proposal
+    )
+
+
+@GET_POST
+@login_required
+def card_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """転出・廃業: the card is closed with reason and date, never deleted."""
+    card = cards_selectors.card_get(user=request.user, pk=pk)
+    try:
+        card_check(request.user, card, "close")
+    except TransitionError as exc:
+        return _to_card(request, card, exc)
+    form = CloseForm(request.POST or None, initial={"version": card.version})
+    if request.method == "GET":
+        _record_view(request.user, card, "廃止の確認画面")
+    elif form.is_valid():
+        try:
+            card = filing_services.card_close(
+                actor=request.user,
+                card=card,
+                version=form.cleaned_data.get("version"),
+                reason=form.cleaned_data["reason"],
+                closed_on=form.cleaned_data["closed_on"],
+                note=form.cleaned_data["note"],
+            )
+        except StaleEditError as exc:
+            return _to_card(request, card, exc)
+        except (DomainError, ValidationError) as exc:
+            refused(form, exc)
+        else:
+            return _success(request, card, "廃止")
+    return _step_page(request, card, "liaison/filing/close.html", form, "廃止")
+
+
+@GET_POST
+@login_required
+def card_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """A boundary change: the card (and an apartment's units) goes to another beat's book."""
+    card = cards_selectors.card_get(user=request.user, pk=pk)
+    try:
+        card_check(request.user, card, "move")
+    except TransitionError as exc:
+        return _to_card(request, card, exc)
+    books = filing_selectors.move_book_list(user=request.user, card=card)
+    form = MoveForm(request.POST or None, books=books, initial={"version": card.version})
+    if request.method == "GET":
+        _record_view(request.user, card, "受持区の変更画面")
+    elif form.is_valid():
+        try:
+            card = filing_services.card_move(
+                actor=request.user,
+                card=card,
+                book=form.cleaned_data["book"],
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError as exc:
+            return _to_card(request, card, exc)
+        except (DomainError, ValidationError) as exc:
+            refused(form, exc)
+        else:
+            messages.success(
+                request, f"{_card_title(card)}を{form.cleaned_data['book'].beat}に移しました。"
+            )
+            return redirect("liaison:card_detail", pk=card.pk)
+    return _step_page(request, card, "liaison/filing/move.html", form, "受持区の変更")
+
+
+# --- Cards waiting to be filed ----------------------------------------------------------------
+@GET_ONLY
+@login_required
+def submitted_list(request: HttpRequest) -> HttpResponse:
+    """The 地域課長等's queue (cards to assign), the beat officer's (assigned cards to file),
+    and a staff member's own drafts and submitted cards."""
+    filters = SubmittedFilterForm(request.GET or None)
+    query, state = "", ""
+    if filters.is_valid():
+        query = filters.cleaned_data["q"].strip()
+        state = filters.cleaned_data["state"]
+    cards = filing_selectors.submitted_card_list(user=request.user)
+    if query:
+        cards = cards.filter(books_selectors.search_filter(query))
+    stale_before = filing_selectors.draft_stale_before()
+    if state == "draft":
+        cards = cards.filter(status=CardStatus.DRAFT)
+    elif state == "stale":
+        cards = cards.filter(status=CardStatus.DRAFT, created_at__lt=stale_before)
+    elif state == "unassigned":
+        cards = cards.filter(status=CardStatus.SUBMITTED, book__isnull=True)
+    elif state == "assigned":
+        cards = cards.filter(status=CardStatus.SUBMITTED, book__isnull=False)
+    page = Paginator(cards, SUBMITTED_PER_PAGE).get_page(page_number(request))
+    # Which fields were searched and how many came back; never the words themselves.
+    access_event_record(
+        user=request.user,
+        action=AccessEvent.Action.SEARCH if query else AccessEvent.Action.LIST,
+        object_type="liaison.liaisoncard",
+        summary=f"提出・下書きのカード{'（氏名・電話番号で検索）' if query else ''} "
+        f"{page.paginator.count}件（{page.number}ページ目）",
+    )
+    user = request.user
+    return render(
+        request,
+        "liaison/filing/submitted_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query,
+            "state": state,
+            "here": "提出・下書きのカード",
+            "is_list": True,
+            "stale_before": stale_before,
+            "stale_days": settings.CARD_DRAFT_STALE_DAYS,
+            "keeps_queue": permissions.stations_for(user, "assign_submitted_cards").exists(),
+            "files_cards": permissions.beats_for(user, "change_beat_cards").exists(),
+            "submits_cards": permissions.may_submit_cards(user),
+        },
+    )
