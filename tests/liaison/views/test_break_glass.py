@@ -17,6 +17,7 @@ from accounts.exceptions import OutOfScope
 from accounts.models import AccessEvent, Notice
 from liaison import selectors
 from liaison.models import BreakGlassAccess
+from tests.html import field_errors as errors_shown_at
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +36,8 @@ def detail_url(card) -> str:
 
 
 def field_errors(html: str, name: str) -> list[str]:
-    """The error lines shown inside the field block of the input called `name`."""
-    blocks = re.findall(r'<div class="form-field field[^"]*">(.*?)</div>', html, re.S)
-    block = next(b for b in blocks if f'name="{name}"' in b)
-    return re.findall(r'<p class="field-error field__error">([^<]+)</p>', block)
+    """The error lines shown at the input called `name`."""
+    return errors_shown_at(html, name=name)
 
 
 @pytest.fixture
