@@ -11,13 +11,15 @@ or hears, not by CSS classes:
   navigation, alert, region, form, search, list, listitem, group, img…) and accessible name.
 - `by_label(page, label)`: the form control a <label> (or a fieldset's <legend>) names;
   the 必須 mark is not part of the name.
-- `heading(page, name)`, `headings(page)`, `link(page, name)`, `links(page)`.
+- `heading(page, name)`, `headings(page, level=None)`, `link(page, name)`, `links(page)`.
+- `terms(page)`: (term, description) pairs of the definition lists.
 - `rows(table)`: the rows of a table as lists of cell texts (header cells included).
-- `row(table, header)`: the cells after the row header that reads `header`.
+- `row(table, header)`: the data cells of the row whose header reads `header`.
 - `field_error(page, label)` / `field_errors(...)`: the error shown at a field (what its
   aria-describedby points at among the ids Django gives errors), "" when none; `name=`
   finds the field by the name it is posted under, for rows of a formset.
-- `form_fields(page, form_id=None)`: what the browser would post for the first POST form.
+- `forms(page)`, `form_fields(page_or_form, form_id=None)`: what the browser would post.
+- `inline_code(page)`: what a strict CSP would block (inline script, style, handlers).
 - `stat(page, label)`: a headline figure written "<value>label" in a list of figures.
 
 Names are compared after folding whitespace; `exact=False` matches a part of the name.
@@ -37,8 +39,10 @@ __all__ = [
     "field_error",
     "field_errors",
     "form_fields",
+    "forms",
     "heading",
     "headings",
+    "inline_code",
     "link",
     "links",
     "name_of",
@@ -46,10 +50,42 @@ __all__ = [
     "rows",
     "soup",
     "stat",
+    "terms",
     "text",
 ]
 
 _INVISIBLE = ("script", "style", "template", "head")
+_INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    ]
+)
 
 
 def soup(page: Any) -> Tag:
@@ -81,10 +117,11 @@ def _strings(node: Tag, *, hidden: bool, seen: bool = False) -> list[str]:
             if child.name == "br":
                 out.append(" ")
                 continue
-            # A block's text does not run into its neighbour's.
-            out.append(" ")
+            # A block's text does not run into its neighbour's; inline text does, as on screen.
+            gap = "" if child.name in _INLINE else " "
+            out.append(gap)
             out.extend(_strings(child, hidden=hidden, seen=seen))
-            out.append(" ")
+            out.append(gap)
     return out
 
 
@@ -253,8 +290,20 @@ def heading(page: Any, name: str | re.Pattern[str], *, exact: bool = True) -> Ta
     return by_role(page, "heading", name, exact=exact)
 
 
-def headings(page: Any) -> list[str]:
-    return [name_of(h) for h in all_by_role(page, "heading")]
+def headings(page: Any, level: int | None = None) -> list[str]:
+    """The text of every heading (of this level: 2 for <h2>), in page order."""
+    return [
+        name_of(h) for h in all_by_role(page, "heading") if level is None or h.name == f"h{level}"
+    ]
+
+
+def terms(page: Any) -> list[tuple[str, str]]:
+    """(term, description) of every <dt>/<dd> pair of the definition lists, in page order."""
+    pairs = []
+    for term in soup(page).find_all("dt"):
+        description = term.find_next_sibling("dd")
+        pairs.append((text(term), text(description) if description else ""))
+    return pairs
 
 
 def link(page: Any, name: str | re.Pattern[str], *, exact: bool = True) -> Tag:
@@ -274,16 +323,17 @@ def rows(table: Any, *, seen: bool = False) -> list[list[str]]:
     ]
 
 
-def row(table: Any, header: str, *, seen: bool = True) -> list[str]:
-    """The cells after the row header (<th>, else the first cell) that reads `header`, as a
-    sighted user reads them (seen=False: with the screen-reader-only words)."""
+def row(table: Any, header: str, *, exact: bool = True, seen: bool = True) -> list[str]:
+    """The data cells (<td>) of the first row whose row header (<th>, else its first cell)
+    reads `header`, as a sighted user reads them (seen=False: with the screen-reader-only
+    words). exact=False: the header starts with `header`."""
     for tr in soup(table).find_all("tr"):
         cells = tr.find_all(["th", "td"])
         heads = [c for c in cells if c.name == "th"] or cells[:1]
         for head in heads:
-            if text(head, seen=True) == fold(header):
-                after = cells[cells.index(head) + 1 :]
-                return [text(cell, seen=seen) for cell in after]
+            shown = text(head, seen=True)
+            if shown == fold(header) or (not exact and shown.startswith(fold(header))):
+                return [text(cell, seen=seen) for cell in cells if cell.name == "td"]
     raise AssertionError(f"no row {header!r}")
 
 
@@ -332,21 +382,31 @@ def stat(page: Any, label: str) -> str:
     raise AssertionError(f"no figure {label!r}")
 
 
-def form_fields(page: Any, form_id: str | None = None) -> dict[str, Any]:
-    """What the browser posts for the first method=post form (or the one with this id):
-    inputs, checked boxes, selected options, textareas; nothing inside a <template>."""
+def forms(page: Any) -> list[Tag]:
+    """Every <form> a user can submit (none inside a <template>)."""
+    return [f for f in soup(page).find_all("form") if not f.find_parent("template")]
+
+
+def form_fields(page: Any, form_id: str | None = None, *, blanks: bool = False) -> dict[str, Any]:
+    """What the browser posts for a form: the one given, else the first method=post form of
+    the page (or the one with this id). Inputs, checked boxes, selected options, textareas;
+    nothing inside a <template>. blanks=True lists unchecked boxes too, with "", so a test
+    knows every name the form can send."""
     node = soup(page)
-    forms = [
-        f
-        for f in node.find_all("form")
-        if (f.get("method") or "").lower() == "post"
-        and (form_id is None or f.get("id") == form_id)
-        and not f.find_parent("template")
-    ]
-    if not forms:
-        return {}
+    if node.name == "form":
+        form = node
+    else:
+        posted = [
+            f
+            for f in forms(node)
+            if (f.get("method") or "").lower() == "post"
+            and (form_id is None or f.get("id") == form_id)
+        ]
+        if not posted:
+            return {}
+        form = posted[0]
     fields: list[tuple[str, str]] = []
-    for element in forms[0].find_all(["input", "select", "textarea"]):
+    for element in form.find_all(["input", "select", "textarea"]):
         name = element.get("name")
         if not name or element.find_parent("template"):
             continue
@@ -357,6 +417,8 @@ def form_fields(page: Any, form_id: str | None = None) -> dict[str, Any]:
             if kind in ("checkbox", "radio"):
                 if element.has_attr("checked"):
                     fields.append((name, element.get("value") or "on"))
+                elif blanks and name not in dict(fields):
+                    fields.append((name, ""))
                 continue
             fields.append((name, element.get("value") or ""))
         elif element.name == "select":
@@ -368,3 +430,29 @@ def form_fields(page: Any, form_id: str | None = None) -> dict[str, Any]:
             value = element.get_text()
             fields.append((name, value[1:] if value.startswith("\n") else value))
     return dict(fields)
+
+
+def inline_code(page: Any) -> tuple[list[str], list[str]]:
+    """What a strict Content Security Policy would block on the page (inline <script> and
+    <style>, style="", on…="" handlers, javascript: links), and the src of each script."""
+    problems: list[str] = []
+    sources: list[str] = []
+    for element in soup(page).find_all(True):
+        for name, value in element.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else value
+            if name == "style":
+                problems.append(f"<{element.name} style={value!r}>")
+            if name.startswith("on"):
+                problems.append(f"<{element.name} {name}={value!r}>")
+            if name in ("href", "src", "action") and value.strip().lower().startswith(
+                "javascript:"
+            ):
+                problems.append(f"<{element.name} {name}={value!r}>")
+        if element.name == "style":
+            problems.append("<style> element")
+        if element.name == "script":
+            if element.get("src"):
+                sources.append(element["src"])
+            if element.get_text().strip():
+                problems.append(f"inline <script>: {element.get_text().strip()[:60]!r}")
+    return problems, sources
