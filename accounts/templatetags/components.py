@@ -21,7 +21,10 @@ register = template.Library()
 def breadcrumbs(*pairs: Any) -> dict[str, list[tuple[str, str]]]:
     if len(pairs) % 2:
         raise template.TemplateSyntaxError("breadcrumbs takes (label, url) pairs")
-    crumbs = [(str(label), str(url or "")) for label, url in zip(pairs[::2], pairs[1::2]) if label]
+    labels, urls = pairs[::2], pairs[1::2]
+    crumbs = [
+        (str(label), str(url or "")) for label, url in zip(labels, urls, strict=True) if label
+    ]
     return {"crumbs": [("ホーム", reverse("accounts:home")), *crumbs]}
 
 
