@@ -340,9 +340,12 @@ def row(table: Any, header: str, *, exact: bool = True, seen: bool = True) -> li
 def _control(node: Tag, label: str | None, name: str | None) -> Tag:
     if name is None:
         return by_label(node, label or "")
-    found = node.find(attrs={"name": name})
-    if found is None:
+    # A page may have two controls of one name (the month picker and the form's month):
+    # the one Django marked invalid is the one with the error.
+    named = [e for e in node.find_all(attrs={"name": name}) if not e.find_parent("template")]
+    if not named:
         raise AssertionError(f"no form control named {name!r}")
+    found = next((e for e in named if e.get("aria-invalid") == "true"), named[0])
     fieldset = found.find_parent("fieldset")
     if (
         found.get("type") in ("radio", "checkbox")
