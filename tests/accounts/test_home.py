@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import AccessEvent, Post, Role
 from tests.factories import UserFactory
-from tests.html import heading, headings, rows, text
+from tests.html import heading, headings, link, rows, text
 
 pytestmark = pytest.mark.django_db
 
@@ -128,8 +128,10 @@ def test_sign_ins_show_own_failures_and_not_someone_elses(world, login):
         outcome=AccessEvent.Outcome.FAILURE,
         client_ip="198.51.100.7",
     )
-    sign_ins = panel(home_html(login, world.chief), SIGN_INS)
-    assert sign_ins.count(">失敗<") == 1
+    html = home_html(login, world.chief)
+    sign_ins = panel(html, SIGN_INS)
+    results = [cells[1] for cells in rows(panel_section(html, SIGN_INS))[1:]]
+    assert results.count("失敗") == 1
     assert "203.0.113.9" in sign_ins
     assert "198.51.100.7" not in sign_ins
 
@@ -162,16 +164,22 @@ def test_manager_sees_appointments_starting_or_ending_within_14_days(world, logi
     soon = _appoint(world, "来週 着任", starts_in=7)
     _appoint(world, "来月 着任", starts_in=20)
     leaving = _appoint(world, "今月 離任", starts_in=-100, ends_in=10)
-    upcoming = panel(home_html(login, world.overall_manager), UPCOMING)
+    html = home_html(login, world.overall_manager)
+    upcoming = panel(html, UPCOMING)
     assert "来週 着任" in upcoming
     assert "今月 離任" in upcoming
     assert "来月 着任" not in upcoming
-    assert ">発令<" in upcoming
-    assert ">終了<" in upcoming
+    kinds = [cells[1] for cells in rows(panel_section(html, UPCOMING))[1:]]
+    assert "発令" in kinds and "終了" in kinds
     # Soonest first, each name linking to the person's page.
     assert upcoming.index("来週 着任") < upcoming.index("今月 離任")
-    assert reverse("accounts:user_detail", kwargs={"pk": soon.user_id}) in upcoming
-    assert reverse("accounts:user_detail", kwargs={"pk": leaving.user_id}) in upcoming
+    section = panel_section(html, UPCOMING)
+    assert link(section, "来週 着任")["href"] == reverse(
+        "accounts:user_detail", kwargs={"pk": soon.user_id}
+    )
+    assert link(section, "今月 離任")["href"] == reverse(
+        "accounts:user_detail", kwargs={"pk": leaving.user_id}
+    )
     assert "管理主任者（北警察署）" in upcoming
 
 
@@ -203,13 +211,16 @@ def test_manager_sees_accounts_locked_now_with_a_link(world, login):
     _attempt(world.chief.employee_number, limit, minutes_ago=cooled_off)
     _attempt("nobody999", limit)
 
-    locked = panel(home_html(login, world.overall_manager), LOCKED)
+    html = home_html(login, world.overall_manager)
+    locked = panel(html, LOCKED)
     assert "beat_officer 職員" in locked
     assert "staff 職員" in locked
     assert "supervisor 職員" not in locked
     assert "chief 職員" not in locked
     assert "nobody999" not in locked
-    assert reverse("accounts:user_detail", kwargs={"pk": world.beat_officer.pk}) in locked
+    assert link(panel_section(html, LOCKED), "beat_officer 職員", exact=False)["href"] == reverse(
+        "accounts:user_detail", kwargs={"pk": world.beat_officer.pk}
+    )
 
 
 def test_no_locked_accounts_is_said_plainly(world, login):

@@ -134,7 +134,7 @@ def change_lines(page: str) -> list[str]:
 
 
 def person_change_lines(page: str) -> list[str]:
-    section = by_role(page, "region", "変更履歴（新しい順）")
+    section = by_role(page, "region", "変更履歴")
     return [text(item) for item in section.find_all("li")]
 
 

@@ -55,7 +55,7 @@ def test_the_form_starts_at_today_and_now_with_the_five_topics(world, login, hou
     response = login(world.beat_officer).get(url(household))
     assert response.status_code == 200
     html = page(response)
-    fields = form_fields(html, blanks=True)
+    fields = form_fields(html, "visit-form", blanks=True)
     assert fields["date"] == "2026-11-30"
     assert fields["started_at"] == "21:30" and fields["ended_at"] == "21:30"
     outcomes = [name_of(box) for box in all_by_role(by_label(html, "結果"), "radio")]
