@@ -81,6 +81,62 @@ def test_the_regional_director_sets_it_and_is_named_in_its_history(world, login)
     assert policy.changed_by == world.regional_director
     html = login(world.overall_manager).get(URL).content.decode()
     assert ("一人暮らしの高齢者（日）", "180日") in terms(html)
+    assert world.regional_director.full_name in text(by_role(html, "region", "変更の履歴"))
+
+
+def test_a_change_needs_a_reason(world, login):
+    response = change(login(world.regional_director), reason="", elderly_alone_cycle_days="180")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "エラー：変更の理由を入力してください。" in html
+    assert 'aria-invalid="true"' in html
+    assert not VisitPolicy.objects.exists()
+
+
+def test_a_care_cycle_longer_than_the_default_is_refused_at_its_field(world, login):
+    response = change(login(world.regional_director), foreign_cycle_days="400")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "要配意の周期は通常の周期以下にしてください" in html
+    assert 'id="id_foreign_cycle_days_error"' in html
+    assert not VisitPolicy.objects.exists()
+
+
+def test_at_least_one_kind_is_counted(world, login):
+    response = change(login(world.regional_director), count_households=None, count_businesses=None)
+    assert response.status_code == 200
+    assert "対象とするカードの種類を1つ以上選んでください" in response.content.decode()
+
+
+def test_a_change_that_changes_nothing_is_said_so(world, login):
+    response = change(login(world.regional_director))
+    assert response.status_code == 200
+    assert "現在の設定から変わった項目がありません" in response.content.decode()
+    assert not VisitPolicy.objects.exists()
+
+
+def test_bad_numbers_are_refused_in_japanese(world, login):
+    response = change(login(world.regional_director), default_cycle_days="0")
+    assert "1日以上にしてください" in response.content.decode()
+    response = change(login(world.regional_director), default_cycle_days="abc")
+    assert "日数を数字で入力してください" in response.content.decode()
+
+
+def test_a_change_is_kept_in_the_history_with_who_why_and_what(world, login):
+    client = login(world.regional_director)
+    response = change(client, elderly_alone_cycle_days="180")
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    response = change(
+        client,
+        reason="事業所は別の施策で把握するため",
+        elderly_alone_cycle_days="180",
+        count_businesses=None,
+    )
+    assert response.status_code == 302
+
+    html = login(world.beat_officer).get(URL).content.decode()
+    assert ("一人暮らしの高齢者（日）", "180日") in terms(html)
     assert ("事業所・官公署を対象とする", "対象外") in terms(html)
     history = by_role(html, "region", "変更の履歴")
     shown = text(history)
