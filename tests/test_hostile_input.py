@@ -13,11 +13,11 @@ raises, so a crash fails the example with its traceback, and Hypothesis shrinks 
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.html import form_fields, forms
 from tests.test_role_url_matrix import (  # noqa: F401  (matrix_world is a fixture)
     ANONYMOUS,
     DONE,
@@ -145,33 +145,15 @@ def _persona_for(url_name: str, route) -> tuple[str, str]:
 
 
 def _forms(html: str, url: str) -> list[tuple[str, str, dict[str, str]]]:
-    """(method, action, fields as the browser would submit them) of every form on a page."""
-    found = []
-    for form in BeautifulSoup(html, "html.parser").find_all("form"):
-        if form.find_parent("template"):
-            continue
-        method = (form.get("method") or "get").upper()
-        action = form.get("action") or url
-        fields: dict[str, str] = {}
-        for field in form.find_all(["input", "select", "textarea"]):
-            name = field.get("name")
-            if not name or field.find_parent("template"):
-                continue
-            kind = (field.get("type") or "").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
-                continue
-            if kind in ("checkbox", "radio") and not field.has_attr("checked"):
-                fields.setdefault(name, "")
-                continue
-            if field.name == "select":
-                chosen = field.find("option", selected=True) or field.find("option")
-                fields[name] = chosen.get("value", "") if chosen else ""
-            elif field.name == "textarea":
-                fields[name] = field.get_text()
-            else:
-                fields[name] = field.get("value", "")
-        found.append((method, action, fields))
-    return found
+    """(method, action, fields as the browser would submit them, every name) of each form."""
+    return [
+        (
+            (form.get("method") or "get").upper(),
+            form.get("action") or url,
+            form_fields(form, blanks=True),
+        )
+        for form in forms(html)
+    ]
 
 
 @pytest.mark.parametrize("url_name", sorted(set(ROUTES) - SKIP))

@@ -4,7 +4,6 @@ nothing (issue 10, point 2). One pair of tests per page: the empty case, and a c
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zoneinfo
 
 import pytest
@@ -17,6 +16,7 @@ from liaison.night import services as night_services
 from liaison.planning import services as planning_services
 from tests.accounts.audit.anomaly_support import case
 from tests.factories import UserFactory
+from tests.html import text as page_text
 from tests.liaison.conftest import make_household
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +25,9 @@ TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 def text(response) -> str:
-    """What the page says, tags removed and spaces folded."""
+    """What the page says, spaces folded."""
     assert response.status_code == 200, response.status_code
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", response.content.decode(), flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", body))
+    return page_text(response)
 
 
 # --- 巡回連絡カード・巡回連絡簿 -------------------------------------------------------------------

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, for the form renderer below (TemplatesSetting).
+    "django.forms",
     "guardian",
     "simple_history",
     "axes",
@@ -98,6 +100,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form and field is drawn by templates/components/ (form.html, field.html).
+FORM_RENDERER = "config.renderers.ComponentsRenderer"
 
 # SQLite file by default so that `make run` needs nothing installed.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Notice
+from tests.html import headings
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def send(user, title=TITLE, url="/liaison/cards/1/", **extra) -> Notice:
 def test_the_home_page_lists_unread_notices_first(world, login):
     notice = send(world.supervisor)
     html = login(world.supervisor).get(HOME).content.decode()
-    titles = re.findall(r'<h2 class="panel__title" id="[^"]+">([^<]+)</h2>', html)
+    titles = headings(html, level=2)
     assert titles[0] == "お知らせ"
     panel = notices_panel(html)
     assert TITLE in panel

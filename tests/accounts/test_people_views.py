@@ -17,6 +17,7 @@ from accounts import permissions
 from accounts.models import Appointment, BeatAssignment, Role, User
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
+from tests.html import field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +155,7 @@ def test_each_invalid_field_is_shown_in_japanese_and_nothing_is_saved(
     before = User.objects.count()
     response = hq.post(reverse("accounts:user_create"), data)
     assert response.status_code == 200
-    assert message in page_text(response)
-    assert "field-error" in page_text(response)
+    assert message in field_error(response, name=field)
     assert User.objects.count() == before
 
 

@@ -15,6 +15,7 @@ from accounts.views import auth as auth_views
 from config.urls import urlpatterns as project_urlpatterns
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
+from tests.html import by_label, field_error
 
 LOGIN_URL = "/login/"
 INVALID = "職員番号またはパスワードが正しくありません。"
@@ -66,8 +67,8 @@ def test_the_sign_in_page_asks_for_number_and_password_in_japanese(client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<label class="field__label" for="id_username">職員番号</label>' in page
-    assert '<label class="field__label" for="id_password">パスワード</label>' in page
+    assert by_label(page, "職員番号")["name"] == "username"
+    assert by_label(page, "パスワード")["type"] == "password"
     assert 'autocomplete="current-password"' in page
     assert response["X-Request-ID"]
 
@@ -134,7 +135,7 @@ def test_empty_fields_are_named_in_japanese(client):
     assert errors["password"] == ["パスワードを入力してください。"]
     page = response.content.decode()
     # The error is read out with its field by a screen reader.
-    assert 'id="id_username_error">エラー：職員番号を入力してください。' in page
+    assert field_error(page, "職員番号") == "エラー：職員番号を入力してください。"
     assert 'aria-describedby="id_username_error"' in page
     assert not AccessEvent.objects.exists()
 

@@ -23,6 +23,7 @@ from liaison.filing import services as filing_services
 from liaison.planning import services as planning_services
 from liaison.visits import services as visits_services
 from liaison.visits.models import VisitOutcome
+from tests.html import row, stat, text
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db
@@ -51,49 +52,29 @@ def visit(world, target, days_ago: int, outcome=VisitOutcome.MET):
     )
 
 
-def flat(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def stat(html: str, label: str) -> str:
-    """A figure of a stat list: <span class="stat-list__value">N</span>label."""
-    match = re.search(rf'stat-list__value">([^<]+)</span>{label}<', html)
-    assert match, label
-    return match.group(1)
-
-
-def beat_row(html: str) -> list[str]:
-    """The station page's row of beat A1-1: to visit, visited, coverage, due, overdue."""
-    row = re.search(r'<th scope="row">第1受持区</th>(.*?)</tr>', html, re.S)
-    assert row
-    cells = re.findall(r'<td class="numeric">(.*?)</td>', row.group(1), re.S)
-    return [flat(re.sub(r'<span class="visually-hidden">.*?</span>', "", c)).strip() for c in cells]
+def beat_row(page) -> list[str]:
+    """The station page's row of beat A1-1 after its post: to visit, visited, coverage,
+    due, overdue…"""
+    return row(page, "第1受持区")[1:]
 
 
 def figures_everywhere(world, login) -> dict[str, tuple[str, str]]:
     """(due, overdue) of beat A1-1 as each page shows them."""
     chief, officer, hq = login(world.chief), None, None
-    station = chief.get(
-        reverse("liaison:station_progress", kwargs={"pk": world.station_a.pk})
-    ).content.decode()
-    home_chief = flat(chief.get(reverse("accounts:home")).content.decode())
+    station = chief.get(reverse("liaison:station_progress", kwargs={"pk": world.station_a.pk}))
+    home_chief = text(chief.get(reverse("accounts:home")))
     hq = login(world.overall_manager)
-    hq_page = hq.get(reverse("liaison:progress_home")).content.decode()
-    hq_row = re.search(r"中央警察署</a></th>(.*?)</tr>", hq_page, re.S).group(1)
-    hq_cells = [flat(c).strip() for c in re.findall(r'<td class="numeric">(.*?)</td>', hq_row)]
+    hq_cells = row(hq.get(reverse("liaison:progress_home")), "中央警察署")
     officer = login(world.beat_officer)
-    worklist = flat(officer.get(reverse("liaison:worklist")).content.decode())
-    home_officer = flat(officer.get(reverse("accounts:home")).content.decode())
-    book = officer.get(
-        reverse("liaison:book_detail", kwargs={"pk": world.beat_a1_1.pk})
-    ).content.decode()
+    worklist = text(officer.get(reverse("liaison:worklist")))
+    home_officer = text(officer.get(reverse("accounts:home")))
+    book = officer.get(reverse("liaison:book_detail", kwargs={"pk": world.beat_a1_1.pk}))
     assignment = BeatAssignment.objects.get(officer=world.beat_officer, beat=world.beat_a1_1)
-    takeover = officer.get(reverse("liaison:takeover", kwargs={"pk": assignment.pk})).content
-    takeover = takeover.decode()
+    takeover = officer.get(reverse("liaison:takeover", kwargs={"pk": assignment.pk}))
 
     work = re.search(r"要訪問 (\d+)件（うち期限超過 (\d+)件）", worklist)
-    panel_officer = re.search(r"(\d+) 件 本日の要訪問 .*?(\d+) 件 うち期限超過", home_officer)
-    panel_chief = re.search(r"要訪問 (\d+)件（うち期限超過 (\d+) 件）", home_chief)
+    panel_officer = re.search(r"(\d+)件 本日の要訪問 .*?(\d+)件 うち期限超過", home_officer)
+    panel_chief = re.search(r"要訪問 (\d+)件（うち期限超過 (\d+)件）", home_chief)
     return {
         "station": tuple(beat_row(station)[3:5]),
         # Station A has beat A1-1's cards only.
@@ -113,7 +94,7 @@ def test_cards_filed_today_are_due_not_overdue_on_every_page(world, login):
     found = figures_everywhere(world, login)
 
     assert set(found.values()) == {("4", "0")}, found
-    worklist = flat(login(world.beat_officer).get(reverse("liaison:worklist")).content.decode())
+    worklist = text(login(world.beat_officer).get(reverse("liaison:worklist")))
     assert worklist.count("本日まで") == 4
 
 
@@ -142,5 +123,5 @@ def test_one_beat_reads_the_same_everywhere(world, login):
 
     # 5 counted, 1 within its cycle: 4 due; overdue: old, elderly and absent (filed in 2023).
     assert set(found.values()) == {("4", "3")}, found
-    worklist = flat(login(world.beat_officer).get(reverse("liaison:worklist")).content.decode())
+    worklist = text(login(world.beat_officer).get(reverse("liaison:worklist")))
     assert "本日訪問して不在だった1件は、この一覧に載せていません" in worklist

@@ -13,6 +13,7 @@ from accounts.audit import cases, panels
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import AnomalyCase, AnomalyReview, Notice
 from tests.accounts.audit.anomaly_support import case
+from tests.html import link, soup, stat, text
 
 pytestmark = pytest.mark.django_db
 
@@ -206,9 +207,8 @@ def test_the_panel_template_links_to_the_lists(world):
     html = render_to_string(
         "accounts/panels/anomaly_cases.html", {"panel": panels.anomaly_cases_panel(world.auditor)}
     )
-    assert (
-        '<span class="stat-list__value">1</span> 件 未確認 <a href="/audit/cases/?status=open">'
-        in html
-    )
+    assert stat(html, "件 未確認 一覧") == "1"
+    unchecked = next(item for item in soup(html).find_all("li") if "未確認" in text(item))
+    assert link(unchecked, "一覧")["href"] == "/audit/cases/?status=open"
     assert "1週間以上未確認" in html
     assert "beat_officer" not in html

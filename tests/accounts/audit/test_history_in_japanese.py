@@ -5,7 +5,6 @@ card page's history, on the audit's history pages and on the person page."""
 from __future__ import annotations
 
 import datetime as dt
-import html as html_lib
 import re
 
 import pytest
@@ -32,6 +31,7 @@ from liaison.planning import services as planning_services
 from liaison.planning.models import MonthlyPlan, VisitPolicy
 from liaison.visits import services as visits_services
 from liaison.visits.models import Visit, VisitOutcome
+from tests.html import by_role, soup, text
 from tests.liaison.conftest import HOUSEHOLD_DATA, book_of
 
 pytestmark = pytest.mark.django_db
@@ -125,19 +125,14 @@ def japanese_names(world) -> None:
 
 
 def change_lines(page: str) -> list[str]:
-    """The text of every change line (項目：変更前 → 変更後) of a rendered history."""
-    items = re.findall(r'<ul class="change-list">(.*?)</ul>', page, flags=re.S)
-    lines = []
-    for block in items:
-        for item in re.findall(r"<li>(.*?)</li>", block, flags=re.S):
-            lines.append(html_lib.unescape(re.sub(r"<[^>]+>", "", item)).strip())
-    return lines
+    """The text of every change line (項目：変更前 → 変更後) of a rendered history: the list
+    items in its table."""
+    return [text(item) for cell in soup(page).find_all("td") for item in cell.find_all("li")]
 
 
 def person_change_lines(page: str) -> list[str]:
-    section = page.split('id="history-heading"', 1)[1].split("</section>", 1)[0]
-    items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
-    return [html_lib.unescape(re.sub(r"<[^>]+>", "", i)).strip() for i in items]
+    section = by_role(page, "region", "変更履歴")
+    return [text(item) for item in section.find_all("li")]
 
 
 def english_in(lines: list[str]) -> list[str]:

@@ -1,34 +1,22 @@
-"""Reading figures off the pages as a person would: by the row's heading."""
+"""Reading figures off the pages as a person would: by the row's heading (tests/html.py)."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
+from typing import Any
+
+from tests.html import row, soup, text
+
+__all__ = ["row_cells", "section", "text"]
 
 
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+def row_cells(page: Any, heading: str) -> list[str]:
+    """The data cells of the first table row whose row header reads `heading` (its muted
+    note, such as an employee number, left aside), as a sighted user reads them."""
+    return row(page, heading, exact=False)
 
 
-def row_cells(html: str, heading: str) -> list[str]:
-    """The cells of the first table row whose <th scope="row"> reads `heading` (links and
-    screen-reader words removed), as text."""
-    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
-        head = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S)
-        if (
-            head
-            and text(
-                re.sub(r"<span class=\"(muted|visually-hidden)\">.*?</span>", "", head.group(1))
-            )
-            == heading
-        ):
-            row = re.sub(r'<span class="visually-hidden">.*?</span>', "", row, flags=re.S)
-            return [text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    raise AssertionError(f"no row {heading!r}")
-
-
-def section(html: str, heading_id: str) -> str:
-    """From the heading with this id to the end of its section."""
-    match = re.search(rf'id="{heading_id}".*?</section>', html, re.S)
-    assert match, f"no section {heading_id!r}"
-    return match.group(0)
+def section(page: Any, heading_id: str) -> Any:
+    """The section (a region) that the heading with this id names."""
+    found = soup(page).find("section", attrs={"aria-labelledby": heading_id})
+    assert found is not None, f"no section {heading_id!r}"
+    return found

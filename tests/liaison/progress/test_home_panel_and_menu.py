@@ -26,7 +26,7 @@ def panel(html: str) -> str | None:
 def test_the_chief_sees_his_stations_coverage_and_overdue(world, login, figures):
     html = login(world.chief).get(HOME).content.decode()
     assert panel(html) == (
-        "中央警察署 ：実施率 42.9% （対象7件中3件）、要訪問 4件（うち期限超過 4 件）、"
+        "中央警察署：実施率 42.9%（対象7件中3件）、要訪問 4件（うち期限超過 4件）、"
         "2026年11月の巡回連絡 3件 "
         "受持区別・受持警察官別の進捗を見る"
     )
@@ -35,8 +35,8 @@ def test_the_chief_sees_his_stations_coverage_and_overdue(world, login, figures)
 
 def test_hq_sees_each_station(world, login, figures):
     found = panel(login(world.overall_manager).get(HOME).content.decode())
-    assert "中央警察署 ：実施率 42.9%" in found
-    assert "北警察署 ：実施率 100.0%" in found
+    assert "中央警察署：実施率 42.9%" in found
+    assert "北警察署：実施率 100.0%" in found
 
 
 @pytest.mark.parametrize("persona", ["beat_officer", "supervisor", "staff", "auditor", "no_role"])

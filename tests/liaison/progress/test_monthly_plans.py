@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from liaison.planning.models import MonthlyPlan
+from tests.html import field_error
 
 from .conftest import second_officer
 from .helpers import row_cells, text
@@ -137,7 +138,7 @@ def test_mistakes_are_said_at_the_field(world, login, second, field, value, mess
     response = login(world.chief).post(url(world.station_a), plan_data(second, **{field: value}))
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<p class="field__error" id="id_{field}_error">エラー：{message}</p>' in html
+    assert field_error(html, name=field) == f"エラー：{message}"
     assert 'aria-invalid="true"' in html
     assert not MonthlyPlan.objects.exists()
 

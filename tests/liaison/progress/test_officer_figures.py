@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from liaison.planning import services
+from tests.html import stat
 
 from .conftest import TODAY
 from .helpers import row_cells, section, text
@@ -38,16 +39,17 @@ def test_the_last_six_months_by_default(world, login, figures):
     response = login(world.chief).get(url(world.station_a, world.beat_officer))
     assert response.status_code == 200
     html = response.content.decode()
-    totals = text(section(html, "officer-totals"))
+    figures = section(html, "officer-totals")
+    totals = text(figures)
     assert "2026年6月1日から2026年11月20日まで" in totals
     # July 1, October 15, November 10, 11 (absent), 12 (night)
-    assert "5 巡回連絡" in totals
-    assert "1 うち夜間" in totals
-    assert "1 うち専従日" in totals
+    assert stat(figures, "巡回連絡") == "5"
+    assert stat(figures, "うち夜間") == "1"
+    assert stat(figures, "うち専従日") == "1"
     # Raised on October 15 (done since) and November 10 (still open).
-    assert "2 対応を要する事項（期間中）" in totals
-    assert "1 未了の対応" in totals
-    assert "30 計画戸数の合計（2か月分）" in totals
+    assert stat(figures, "対応を要する事項（期間中）") == "2"
+    assert stat(figures, "未了の対応（本日現在）") == "1"
+    assert stat(figures, "計画戸数の合計（2か月分）") == "30"
     months = section(html, "officer-months")
     assert row_cells(months, "2026年6月") == ["未設定", "", "0件", "0件"]
     assert row_cells(months, "2026年7月") == ["未設定", "", "1件", "1件"]
@@ -61,12 +63,13 @@ def test_a_chosen_period(world, login, figures):
         .get(url(world.station_a, world.beat_officer, **{"from": "2026-10-01", "to": "2026-11-10"}))
         .content.decode()
     )
-    totals = text(section(html, "officer-totals"))
+    figures = section(html, "officer-totals")
+    totals = text(figures)
     assert "2026年10月1日から2026年11月10日まで" in totals
-    assert "2 巡回連絡" in totals
-    assert "0 うち夜間" in totals
-    assert "1 うち専従日" in totals
-    assert "2026年7月" not in section(html, "officer-months")
+    assert stat(figures, "巡回連絡") == "2"
+    assert stat(figures, "うち夜間") == "0"
+    assert stat(figures, "うち専従日") == "1"
+    assert "2026年7月" not in text(section(html, "officer-months"))
 
 
 @pytest.mark.parametrize(
@@ -92,7 +95,7 @@ def test_invalid_dates_are_form_errors(world, login, figures, period, message):
 def test_hq_sees_an_officer_of_station_b(world, login, figures):
     response = login(world.overall_manager).get(url(world.station_b, world.other_officer))
     assert response.status_code == 200
-    assert "1 巡回連絡" in text(section(response.content.decode(), "officer-totals"))
+    assert stat(section(response, "officer-totals"), "巡回連絡") == "1"
 
 
 def test_an_officer_not_of_this_station_is_404(world, login, figures):

@@ -37,7 +37,7 @@ def test_it_lists_exactly_the_overdue_cards_never_visited_first(world, login, fi
     assert "<strong>3件</strong>" in html
     page = text(html)
     assert "2026年7月1日" in page  # care_old's last visit
-    assert "2026年9月29日 （52日超過・周期90日）" in page  # its due date
+    assert "2026年9月29日（52日超過・周期90日）" in page  # its due date
     assert "一人暮らしの高齢者" in page
     assert "笠原町1-2" in page
 

@@ -1,89 +1,17 @@
 """Helpers for the card page tests: post a card form as the browser would.
 
-`form_fields(html)` reads the first form with method=post from a page the way a browser
-submits it (inputs, checked boxes, selected options, textareas; nothing inside a <template>,
-which is what card_form.js clones). Tests change what an officer would type and post it.
+`form_fields(html)` (tests/html.py) reads the first form with method=post from a page the way
+a browser submits it (nothing inside a <template>, which is what card_form.js clones). Tests
+change what an officer would type and post it.
 """
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from typing import Any
 
+from tests.html import form_fields
 
-class _FormReader(HTMLParser):
-    def __init__(self, form_id: str | None):
-        super().__init__()
-        self.form_id = form_id
-        self.fields: list[tuple[str, str]] = []
-        self.in_form = False
-        self.done = False
-        self.template_depth = 0
-        self.select: str | None = None
-        self.select_options: list[tuple[str, bool]] = []
-        self.option_value: str | None = None
-        self.textarea: str | None = None
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "template":
-            self.template_depth += 1
-        if self.template_depth or self.done:
-            return
-        if tag == "form" and not self.in_form:
-            if (a.get("method") or "").lower() == "post" and (
-                self.form_id is None or a.get("id") == self.form_id
-            ):
-                self.in_form = True
-            return
-        if not self.in_form:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = (a.get("type") or "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
-                return
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.fields.append((name, a.get("value") or "on"))
-                return
-            self.fields.append((name, a.get("value") or ""))
-        elif tag == "select" and name:
-            self.select, self.select_options = name, []
-        elif tag == "option" and self.select is not None:
-            self.option_value = a.get("value", "")
-            self.select_options.append((self.option_value, "selected" in a))
-        elif tag == "textarea" and name:
-            self.textarea, self.text = name, []
-
-    def handle_endtag(self, tag):
-        if tag == "template":
-            self.template_depth -= 1
-            return
-        if self.template_depth or not self.in_form:
-            return
-        if tag == "form":
-            self.in_form, self.done = False, True
-        elif tag == "select" and self.select is not None:
-            chosen = [v for v, selected in self.select_options if selected]
-            first = self.select_options[0][0] if self.select_options else ""
-            self.fields.append((self.select, chosen[0] if chosen else first))
-            self.select = None
-        elif tag == "textarea" and self.textarea is not None:
-            value = "".join(self.text)
-            self.fields.append((self.textarea, value[1:] if value.startswith("\n") else value))
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.text.append(data)
-
-
-def form_fields(html: str, form_id: str | None = None) -> dict[str, Any]:
-    reader = _FormReader(form_id)
-    reader.feed(html)
-    return dict(reader.fields)
+__all__ = ["form_fields", "formset_rows", "household_post", "page"]
 
 
 def page(response) -> str:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from accounts.models import AccessEvent
 from liaison.cards.models import LiaisonCard
 from liaison.filing import services
+from tests.html import rows as table_rows
+from tests.html import soup
 from tests.liaison.conftest import MEMBERS, make_business, make_household
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +36,8 @@ def names(response) -> list[str]:
 
 def rows(response) -> list[str]:
     """The card table's rows as text, in page order."""
-    html = response.content.decode()
-    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
-    return [re.sub(r"<[^>]+>", " ", r) for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    body = soup(response).find("tbody")
+    return [" ".join(cells) for cells in table_rows(body)] if body else []
 
 
 @pytest.fixture

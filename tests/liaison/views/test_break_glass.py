@@ -18,6 +18,7 @@ from accounts.models import AccessEvent, Notice
 from liaison.cards import selectors as cards_selectors
 from liaison.glass import selectors as glass_selectors
 from liaison.glass.models import BreakGlassAccess
+from tests.html import field_errors as errors_shown_at
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +37,8 @@ def detail_url(card) -> str:
 
 
 def field_errors(html: str, name: str) -> list[str]:
-    """The error lines shown inside the field block of the input called `name`."""
-    blocks = re.findall(r'<div class="form-field field[^"]*">(.*?)</div>', html, re.S)
-    block = next(b for b in blocks if f'name="{name}"' in b)
-    return re.findall(r'<p class="field-error field__error">([^<]+)</p>', block)
+    """The error lines shown at the input called `name`."""
+    return errors_shown_at(html, name=name)
 
 
 @pytest.fixture

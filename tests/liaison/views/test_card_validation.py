@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from liaison.cards.models import LiaisonCard
+from tests.html import field_errors
 from tests.liaison.views import THREE_MEMBERS, household_post, page
 from tests.liaison.views.test_card_create import new_url
 
@@ -17,14 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def errors_at(text: str, html_name: str) -> list[str]:
-    """The error messages inside the field block of one input."""
-    block = re.search(
-        rf'<div class="field[^"]*" id="field-{re.escape(html_name)}">(.*?)</div>\s*</div>',
-        text,
-        re.S,
-    )
-    assert block, html_name
-    return re.findall(r'class="field__error">エラー：([^<]*)<', block.group(1))
+    """The error messages shown at one input (by the name it is posted under)."""
+    return field_errors(text, name=html_name)
 
 
 def post(world, login, **changes):

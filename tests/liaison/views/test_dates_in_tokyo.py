@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 import time_machine
@@ -12,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import AccessEvent, AccessLogCheck
 from liaison.visits.models import Visit, VisitOutcome
+from tests.html import text
 from tests.liaison.conftest import MEMBERS, make_household
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ FILED = dt.datetime(2026, 12, 4, 15, 59, tzinfo=dt.UTC)
 
 def page_text(response) -> str:
     assert response.status_code == 200
-    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", response.content.decode()))
+    return text(response).replace(" ", "")
 
 
 def test_the_card_history_shows_the_tokyo_date_of_filing(world, login):

@@ -16,6 +16,17 @@ from django.urls import reverse
 from accounts.models import Notice
 from liaison.night import services
 from liaison.night.models import NightVisitRequest
+from tests.html import (
+    all_by_role,
+    by_label,
+    by_role,
+    form_fields,
+    forms,
+    links,
+    name_of,
+    rows,
+    text,
+)
 from tests.liaison.views import page
 
 from .conftest import DAY, approve_night, ask_night, at, detail_url, field_html, night_post
@@ -52,12 +63,12 @@ def test_the_form_starts_at_today_from_1700_to_2000(world, login):
     response = login(world.beat_officer).get(reverse(CREATE))
     assert response.status_code == 200
     html = page(response)
-    assert 'name="date" value="2026-11-30"' in html
-    assert 'name="planned_start" value="17:00"' in html
-    assert 'name="planned_end" value="20:00"' in html
-    assert "理由" in html
+    assert by_label(html, "実施日")["value"] == "2026-11-30"
+    assert by_label(html, "開始予定")["value"] == "17:00"
+    assert by_label(html, "終了予定")["value"] == "20:00"
+    assert by_label(html, "理由").name == "textarea"
     # One beat only: nothing to choose.
-    assert 'name="beats"' not in html
+    assert not all_by_role(html, "group", "受持区（任意）")
 
 
 def test_an_officer_of_two_beats_may_name_them(world, login, second_officer):
@@ -68,8 +79,8 @@ def test_an_officer_of_two_beats_may_name_them(world, login, second_officer):
     )
     client = login(second_officer)
     html = page(client.get(reverse(CREATE)))
-    assert html.count('type="checkbox" name="beats"') == 2
-    assert "駅前交番 第1受持区" in html and "駅前交番 第2受持区" in html
+    beats = all_by_role(by_label(html, "受持区（任意）"), "checkbox")
+    assert [name_of(box) for box in beats] == ["駅前交番 第1受持区", "駅前交番 第2受持区"]
     client.post(reverse(CREATE), night_post(beats=[world.beat_a1_2.pk]))
     assert list(NightVisitRequest.objects.get().beats.all()) == [world.beat_a1_2]
 
@@ -93,9 +104,9 @@ def test_the_officer_asks_and_the_chief_is_told(world, login):
 
 def test_a_date_from_a_refused_visit_is_carried_to_the_form(world, login):
     html = page(login(world.beat_officer).get(reverse(CREATE) + "?date=2026-12-02"))
-    assert 'name="date" value="2026-12-02"' in html
+    assert by_label(html, "実施日")["value"] == "2026-12-02"
     html = page(login(world.beat_officer).get(reverse(CREATE) + "?date=yesterday"))
-    assert 'name="date" value="2026-11-30"' in html
+    assert by_label(html, "実施日")["value"] == "2026-11-30"
 
 
 @pytest.mark.parametrize(
@@ -138,7 +149,7 @@ def test_the_officer_withdraws_after_confirming(world, login):
     confirm = client.post(withdraw_url(night))
     assert confirm.status_code == 200
     assert "この申請を取り下げます。" in page(confirm)
-    assert 'name="confirm" value="yes"' in page(confirm)
+    assert any(form_fields(form).get("confirm") == "yes" for form in forms(confirm))
     assert status_of(night) == Status.PENDING  # nothing happens before the confirmation
     response = client.post(withdraw_url(night), {"confirm": "yes"})
     assert response["Location"] == detail_url(night)
@@ -303,7 +314,8 @@ def test_the_list_is_paged(world, login):
     first = page(client.get(reverse(LIST)))
     assert "27件" in first and "1 / 2ページ" in first
     second = page(client.get(reverse(LIST) + "?page=2"))
-    assert "2 / 2ページ" in second and second.count("承認待ち</span>") == 2
+    assert "2 / 2ページ" in text(second)
+    assert len([cells for cells in rows(second) if "承認待ち" in cells]) == 2
 
 
 @pytest.mark.parametrize(
@@ -319,8 +331,9 @@ def test_the_list_is_paged(world, login):
     ],
 )
 def test_the_menu_entry(world, login, persona, shown):
-    html = page(login(getattr(world, persona)).get(reverse("accounts:home")))
-    assert (f'<a href="{reverse(LIST)}"' in html) is shown
+    home = login(getattr(world, persona)).get(reverse("accounts:home"))
+    menu = by_role(home, "navigation", "メインメニュー")
+    assert (reverse(LIST) in [href for _, href in links(menu)]) is shown
 
 
 def _many_requests(world, count: int) -> None:
@@ -362,5 +375,5 @@ def test_the_home_panel_costs_the_same_whatever_waits(world, login):
         ask_night(world, day=DAY + dt.timedelta(days=days))
     assert cost() == one
     html = page(client.get(reverse("accounts:home")))
-    assert html.count("beat_officer 職員</td>") == 10
+    assert sum(cells.count("beat_officer 職員") for cells in rows(html)) == 10
     assert "承認待ちの申請をすべて見る" in html

@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.models import AccessEvent
 from liaison.cards.models import LiaisonCard
 from liaison.visits.models import Visit, VisitOutcome
+from tests.html import all_by_role, by_label, form_fields, name_of
 from tests.liaison.views import page
 
 from .conftest import DAY, approve_night, at, field_html, visit_post
@@ -55,19 +56,19 @@ def test_the_form_starts_at_today_and_now_with_the_five_topics(world, login, hou
     response = login(world.beat_officer).get(url(household))
     assert response.status_code == 200
     html = page(response)
-    assert 'name="date" value="2026-11-30"' in html
-    assert 'name="started_at" value="21:30"' in html and 'name="ended_at" value="21:30"' in html
+    fields = form_fields(html, "visit-form", blanks=True)
+    assert fields["date"] == "2026-11-30"
+    assert fields["started_at"] == "21:30" and fields["ended_at"] == "21:30"
+    outcomes = [name_of(box) for box in all_by_role(by_label(html, "結果"), "radio")]
     for label in ("面接", "不在", "拒否", "カード手交（後日回収）", "補正のみ"):
-        assert f"{label}</label>" in html, label
+        assert label in outcomes, label
     # Each topic in the directive's own words, with what was done on it.
-    for name, label in zip(TOPIC_FIELDS, DIRECTIVE_TOPICS, strict=True):
-        topic = field_html(html, name)
-        assert f'<legend class="field__label">{label}</legend>' in topic, label
-        for way in ("なし", "指導連絡", "情報提供", "通報依頼"):
-            assert f"{way}</label>" in topic, (label, way)
-        assert topic.count(f'type="radio" name="{name}"') == 4
-    assert 'type="radio" name="outcome"' in html
-    assert 'name="topics"' not in html
+    for label in DIRECTIVE_TOPICS:
+        topic = by_label(html, label)
+        assert topic.name == "fieldset", label
+        ways = [name_of(box) for box in all_by_role(topic, "radio")]
+        assert ways == ["なし", "指導連絡", "情報提供", "通報依頼"], label
+    assert "topics" not in fields
     assert "対応すべき部署" in html and "笠原町1-2-3" in html
     # The form shows the card's address: the opening is logged, without names.
     event = AccessEvent.objects.get(user=world.beat_officer, action=AccessEvent.Action.VIEW)

@@ -15,6 +15,7 @@ from accounts.models import Role
 from liaison.visits import services
 from liaison.visits.models import VisitOutcome
 from tests.factories import UserFactory
+from tests.html import all_by_role, links
 from tests.liaison.conftest import MEMBERS, make_household
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -79,5 +80,10 @@ def new_officer_on_a1_1(world, name: str = "新任 職員"):
 
 
 def rows_of(html: str) -> list[str]:
-    """The addresses of a card table, in the order shown."""
-    return re.findall(r'<td><a href="/liaison/cards/\d+/">([^<]+)</a></td>', html)
+    """The addresses of a card table (its links to cards), in the order shown."""
+    return [
+        name
+        for table in all_by_role(html, "table")
+        for name, href in links(table)
+        if re.fullmatch(r"/liaison/cards/\d+/", href)
+    ]

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
 from liaison.cards import services
 from liaison.cards.models import CardKind
+from tests.html import heading, link, text
 from tests.liaison.conftest import MEMBERS
 
 from .conftest import household, visit
@@ -23,17 +23,9 @@ pytestmark = pytest.mark.django_db
 HOME = reverse("accounts:home")
 
 
-def panel(html: str, title: str) -> BeautifulSoup:
-    soup = BeautifulSoup(html, "html.parser")
-    heading = soup.find(["h2", "h3"], string=lambda text: text and title in text)
-    assert heading is not None, f"no panel {title}"
-    return heading.find_parent("section")
-
-
-def link_to(section: BeautifulSoup, href: str) -> str:
-    link = section.find("a", href=href)
-    assert link is not None, f"no link to {href}"
-    return " ".join(link.get_text().split())
+def panel(page, title: str):
+    """The home panel under the heading that names it."""
+    return heading(page, title, exact=False).find_parent("section")
 
 
 @pytest.fixture
@@ -54,11 +46,11 @@ def morning(world):
 
 
 def test_the_officer_sees_todays_round_each_figure_a_link(world, login, morning):
-    section = panel(login(world.beat_officer).get(HOME).content.decode(), "巡回連絡の予定")
+    section = panel(login(world.beat_officer).get(HOME), "巡回連絡の予定")
     worklist = reverse("liaison:worklist")
-    assert link_to(section, worklist) == "3件 本日の要訪問"
-    assert link_to(section, f"{worklist}?overdue=on") == "2件 うち期限超過"
-    assert link_to(section, reverse("liaison:follow_up_list")) == "2件 未対応の事項"
+    assert link(section, "3件 本日の要訪問")["href"] == worklist
+    assert link(section, "2件 うち期限超過")["href"] == f"{worklist}?overdue=on"
+    assert link(section, "2件 未対応の事項")["href"] == reverse("liaison:follow_up_list")
 
 
 def test_the_overdue_link_shows_the_overdue_cards_only(world, login, morning):
@@ -74,10 +66,10 @@ def test_the_overdue_link_shows_the_overdue_cards_only(world, login, morning):
 def test_the_follow_up_link_lists_them_oldest_first_with_a_way_to_each(world, login, morning):
     client = login(world.beat_officer)
     response = client.get(reverse("liaison:follow_up_list"))
-    text = " ".join(BeautifulSoup(response.content, "html.parser").get_text().split())
-    assert "2件" in text
-    assert text.index("カーブミラー") < text.index("防犯灯")
-    assert "交通課" in text and "生活安全課" in text
+    shown = text(response)
+    assert "2件" in shown
+    assert shown.index("カーブミラー") < shown.index("防犯灯")
+    assert "交通課" in shown and "生活安全課" in shown
     assert "no-store" in response["Cache-Control"]
 
 
@@ -96,7 +88,7 @@ def test_the_books_on_the_home_page_are_links(world, login):
     html = login(world.supervisor).get(HOME).content.decode()
     section = panel(html, "担当する巡回連絡簿")
     for beat in (world.beat_a1_1, world.beat_a1_2):
-        assert link_to(section, reverse("liaison:book_detail", args=[beat.pk])) == beat.name
+        assert link(section, beat.name)["href"] == reverse("liaison:book_detail", args=[beat.pk])
 
 
 def test_the_chief_sees_submitted_cards_waiting_with_their_age(world, login, time_machine):
@@ -114,15 +106,15 @@ def test_the_chief_sees_submitted_cards_waiting_with_their_age(world, login, tim
         time_machine.move_to(timezone.now() + dt.timedelta(days=days))
     html = login(world.chief).get(HOME).content.decode()
     section = panel(html, "受持区の指定を待つカード")
-    text = " ".join(section.get_text().split())
-    assert "2件" in text
-    assert text.index(f"No.{waited[5].pk}") < text.index(f"No.{waited[1].pk}")
-    assert "5日" in text and "1日" in text
-    assert link_to(section, reverse("liaison:card_assign", args=[waited[5].pk])) == (
-        f"No.{waited[5].pk}"
+    shown = text(section)
+    assert "2件" in shown
+    assert shown.index(f"No.{waited[5].pk}") < shown.index(f"No.{waited[1].pk}")
+    assert "5日" in shown and "1日" in shown
+    assert link(section, f"No.{waited[5].pk}")["href"] == (
+        reverse("liaison:card_assign", args=[waited[5].pk])
     )
     # Who and where of the resident stay off the home page.
-    assert "山田" not in text and "笠原町" not in text
+    assert "山田" not in shown and "笠原町" not in shown
 
 
 def test_the_officer_has_no_panel_of_cards_waiting(world, login):

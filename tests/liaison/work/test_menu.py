@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
+
+from tests.html import by_role, links
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +16,8 @@ POLICY = "実施頻度"
 
 
 def menu(login, user) -> list[str]:
-    html = login(user).get(reverse("accounts:home")).content.decode()
-    nav = html.split('aria-label="メインメニュー"')[1].split("</nav>")[0]
-    return re.findall(r">([^<>]+)</a></li>", nav)
+    home = login(user).get(reverse("accounts:home"))
+    return [name for name, _ in links(by_role(home, "navigation", "メインメニュー"))]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts import services as accounts_services
 from accounts.models import AccessEvent, Notice, Role
 from liaison.takeover.models import Takeover
+from tests.html import stat
 
 from .conftest import DAY, household, new_officer_on_a1_1, person, rows_of, visit
 
@@ -50,9 +51,9 @@ def test_the_new_officer_sees_what_his_predecessor_did(world, login, handover):
     html = response.content.decode()
     assert "beat_officer 職員" in html  # the predecessor
     assert "2026年11月30日まで" in html
-    assert '<span class="stat-list__value">3</span>対象のカード' in html
-    assert '<span class="stat-list__value">66.7%</span>実施率' in html
-    assert '<span class="stat-list__value">1</span>期限超過' in html
+    assert stat(html, "対象のカード") == "3"
+    assert stat(html, "実施率") == "66.7%"
+    assert stat(html, "期限超過") == "1"
     assert rows_of(html.split('id="overdue-title"')[1].split("</section>")[0]) == ["笠原町1-1"]
     assert "生活安全課" in html
     assert "不審な勧誘電話について生活安全課へ連絡" in html

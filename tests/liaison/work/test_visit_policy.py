@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from liaison.planning.models import VisitPolicy
+from tests.html import by_role, rows, terms, text
 from tests.liaison.conftest import make_business
 
 from .conftest import household, rows_of, visit
@@ -79,8 +80,8 @@ def test_the_regional_director_sets_it_and_is_named_in_its_history(world, login)
     assert policy.elderly_alone_cycle_days == 180
     assert policy.changed_by == world.regional_director
     html = login(world.overall_manager).get(URL).content.decode()
-    assert "<dt>一人暮らしの高齢者（日）</dt><dd>180日</dd>" in html
-    assert world.regional_director.full_name in html.split('id="history-title"')[1]
+    assert ("一人暮らしの高齢者（日）", "180日") in terms(html)
+    assert world.regional_director.full_name in text(by_role(html, "region", "変更の履歴"))
 
 
 def test_a_change_needs_a_reason(world, login):
@@ -135,22 +136,20 @@ def test_a_change_is_kept_in_the_history_with_who_why_and_what(world, login):
     assert response.status_code == 302
 
     html = login(world.beat_officer).get(URL).content.decode()
-    assert "<dt>一人暮らしの高齢者（日）</dt><dd>180日</dd>" in html
-    assert "<dt>事業所・官公署を対象とする</dt><dd>対象外</dd>" in html
-    history = html.split('id="history-title"')[1]
+    assert ("一人暮らしの高齢者（日）", "180日") in terms(html)
+    assert ("事業所・官公署を対象とする", "対象外") in terms(html)
+    history = by_role(html, "region", "変更の履歴")
+    shown = text(history)
     # Newest first: the second change, then the first.
-    assert history.index("事業所は別の施策で把握するため") < history.index(
+    assert shown.index("事業所は別の施策で把握するため") < shown.index(
         "高齢者の単身世帯への訪問を増やすため"
     )
-    assert (
-        '<span class="change-list__label">事業所・官公署を対象とする</span>：'
-        "<del>対象</del> → <ins>対象外</ins>" in history
-    )
-    assert "regional_director 職員" in history
-    assert '<span class="change-list__label">一人暮らしの高齢者（日）</span>：180日' in history
-    # The second entry lists only what changed in it.
-    second = history.split("<tr>")[2]
-    assert "一人暮らしの高齢者" not in second
+    assert "事業所・官公署を対象とする：対象 → 対象外" in shown
+    assert "regional_director 職員" in shown
+    assert "一人暮らしの高齢者（日）：180日" in shown
+    # The second entry (the newest row) lists only what changed in it.
+    newest = rows(history)[1]
+    assert not any("一人暮らしの高齢者" in cell for cell in newest)
 
 
 def test_changing_the_policy_changes_what_is_due(world, login):

@@ -13,6 +13,7 @@ from accounts.models import AccessEvent
 from liaison.filing import services as filing_services
 from liaison.planning import services as planning_services
 from liaison.visits import services as visits_services
+from tests.html import by_label
 from tests.liaison.conftest import make_business
 
 from .conftest import DAY, at, household, rows_of, visit
@@ -114,7 +115,7 @@ def test_an_officer_with_several_beats_can_show_one(world, login):
 
     html = page(client)
     assert rows_of(html) == ["笠原町1-1", "笠原町2-2"]
-    assert '<label class="field__label" for="id_beat">受持区</label>' in html
+    assert by_label(html, "受持区").name == "select"
     assert "<td>第2受持区</td>" in html
 
     html = page(client, f"{URL}?beat={world.beat_a1_2.pk}")
