@@ -13,8 +13,10 @@ personal data.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import TypeGuard, TypeVar, cast
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import CharField, Model, Q, QuerySet, Value
 from guardian.shortcuts import (
     assign_perm,
@@ -28,6 +30,7 @@ from guardian.shortcuts import (
 from .exceptions import PermissionDenied
 from .models import (
     HQ_ROLES,
+    AnomalyCase,
     Appointment,
     Beat,
     BeatGroupObjectPermission,
@@ -40,7 +43,17 @@ from .models import (
     RoleGroup,
     Station,
     StationGroupObjectPermission,
+    User,
 )
+
+# What a question may be asked about: a signed-in user, or request.user before sign-in (every
+# question answers no for the anonymous and the inactive).
+AnyUser = User | AnonymousUser
+# The units an appointment or a role group is held in.
+Unit = Headquarters | Station | Post
+# The models guardian guards here with direct foreign-key tables.
+Guarded = Headquarters | Station | Post | Beat
+_M = TypeVar("_M", bound=Model)
 
 BEAT_READ = ["view_beat_cards"]
 BEAT_PRINT = ["view_beat_cards", "export_beat_cards", "print_beat_cards"]
@@ -109,7 +122,15 @@ ASSIGNMENT_GRANTS = ["view_beat_cards", "change_beat_cards", "print_beat_cards",
 DEPARTMENT_ROLES = frozenset({Role.CHIEF})
 
 # guardian's direct foreign-key group tables, by the model they guard.
-_GROUP_TABLES = {
+_GROUP_TABLES: dict[
+    type[Guarded],
+    type[
+        HeadquartersGroupObjectPermission
+        | StationGroupObjectPermission
+        | PostGroupObjectPermission
+        | BeatGroupObjectPermission
+    ],
+] = {
     Headquarters: HeadquartersGroupObjectPermission,
     Station: StationGroupObjectPermission,
     Post: PostGroupObjectPermission,
@@ -120,7 +141,7 @@ _GROUP_TABLES = {
 # --- Granting (called by accounts.services only) ----------------------------------------
 
 
-def _beats_under(unit: Model, department_id: int | None = None) -> QuerySet[Beat]:
+def _beats_under(unit: Unit, department_id: int | None = None) -> QuerySet[Beat]:
     if isinstance(unit, Headquarters):
         beats = Beat.objects.filter(post__station__headquarters=unit)
     elif isinstance(unit, Station):
@@ -134,7 +155,7 @@ def _beats_under(unit: Model, department_id: int | None = None) -> QuerySet[Beat
 
 
 def _grant_targets(
-    role: str, unit: Model, department_id: int | None = None
+    role: str, unit: Unit, department_id: int | None = None
 ) -> list[tuple[str, QuerySet | Model]]:
     grants = ROLE_GRANTS.get(role, {})
     targets: list[tuple[str, QuerySet | Model]] = []
@@ -142,9 +163,11 @@ def _grant_targets(
         if kind == "headquarters":
             objs: QuerySet | Model = unit
         elif kind == "stations":
-            objs = Station.objects.filter(headquarters=unit)
+            # Granted at HQ only: the stations under it.
+            objs = Station.objects.filter(headquarters=unit)  # type: ignore[misc]
         elif kind == "station":
-            objs = unit if isinstance(unit, Station) else unit.station  # type: ignore[attr-defined]
+            # Station duties are held at a station or a post, never at HQ.
+            objs = unit if isinstance(unit, Station) else unit.station  # type: ignore[union-attr]
         elif kind == "post":
             objs = unit
         else:
@@ -158,7 +181,7 @@ def group_department(role: str, department: Department | None) -> Department | N
     return department if role in DEPARTMENT_ROLES else None
 
 
-def role_group_for(role: str, unit: Model, department: Department | None = None) -> Group:
+def role_group_for(role: str, unit: Unit, department: Department | None = None) -> Group:
     """The group carrying `role` on `unit` (and, for a 管理主任者, his 地域課), created and
     granted on first use."""
     level_field = {Headquarters: "headquarters", Station: "station", Post: "post"}[type(unit)]
@@ -182,7 +205,7 @@ def role_group_sync(role_group: RoleGroup) -> None:
     """Make the group's grants exactly what its role carries on its unit: missing ones
     added, any beyond it removed (a post moved to another 地域課, a narrowed policy).
     Idempotent; a few queries per guarded model."""
-    wanted: dict[type, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    wanted: dict[type[Model], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for perm, objs in _grant_targets(role_group.role, role_group.unit, role_group.department_id):
         if isinstance(objs, QuerySet):
             wanted[objs.model][perm].update(objs.values_list("pk", flat=True))
@@ -205,7 +228,9 @@ def role_group_sync(role_group: RoleGroup) -> None:
                 ).delete()
             missing = want.get(perm, set()) - have[perm]
             if missing:
-                assign_perm(perm, group, model.objects.filter(pk__in=missing))
+                # guardian annotates obj as `Model | None`; it takes a queryset (its docstring).
+                to_grant = model.objects.filter(pk__in=missing)
+                assign_perm(perm, group, to_grant)  # type: ignore[arg-type]
 
 
 def role_groups_sync_for_beat(beat: Beat) -> None:
@@ -246,12 +271,12 @@ def role_groups_sync_all() -> int:
     return count
 
 
-def grant_assignment(user, beat: Beat) -> None:
+def grant_assignment(user: User, beat: Beat) -> None:
     for perm in ASSIGNMENT_GRANTS:
         assign_perm(perm, user, beat)
 
 
-def revoke_assignment(user, beat: Beat) -> None:
+def revoke_assignment(user: User, beat: Beat) -> None:
     for perm in ASSIGNMENT_GRANTS:
         remove_perm(perm, user, beat)
 
@@ -259,11 +284,12 @@ def revoke_assignment(user, beat: Beat) -> None:
 # --- Asking --------------------------------------------------------------------------
 
 
-def _usable(user) -> bool:
+def _usable(user: AnyUser | None) -> TypeGuard[User]:
+    """A signed-in, active user: the only kind that holds anything."""
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def perms_on(user, obj: Model) -> frozenset[str]:
+def perms_on(user: AnyUser, obj: Model) -> frozenset[str]:
     """Codenames the user holds on obj (direct and through groups), cached per user object."""
     if not _usable(user):
         return frozenset()
@@ -274,21 +300,27 @@ def perms_on(user, obj: Model) -> frozenset[str]:
     return cache[key]
 
 
-def has_perm(user, perm: str, obj: Model) -> bool:
+def has_perm(user: AnyUser, perm: str, obj: Model) -> bool:
     return perm in perms_on(user, obj)
 
 
-def require(user, perm: str, obj: Model) -> None:
+def require(user: AnyUser, perm: str, obj: Model) -> None:
     """403 for an object in scope that the user may not act on."""
     if not has_perm(user, perm, obj):
         raise PermissionDenied("この操作を行う権限がありません。")
 
 
-def objects_for(user, perms: str | list[str], klass, *, any_perm: bool = False) -> QuerySet:
+def objects_for(
+    user: AnyUser,
+    perms: str | list[str],
+    klass: type[_M] | QuerySet[_M],
+    *,
+    any_perm: bool = False,
+) -> QuerySet[_M]:
     """Objects of klass on which the user holds perms; model-wide grants never widen it."""
     if not _usable(user):
         model = klass.model if isinstance(klass, QuerySet) else klass
-        return model.objects.none()
+        return model._default_manager.none()
     return get_objects_for_user(
         user,
         perms,
@@ -300,15 +332,15 @@ def objects_for(user, perms: str | list[str], klass, *, any_perm: bool = False) 
     )
 
 
-def beats_for(user, perm: str = "view_beat_cards") -> QuerySet[Beat]:
+def beats_for(user: AnyUser, perm: str = "view_beat_cards") -> QuerySet[Beat]:
     return objects_for(user, perm, Beat)
 
 
-def stations_for(user, perm: str) -> QuerySet[Station]:
+def stations_for(user: AnyUser, perm: str) -> QuerySet[Station]:
     return objects_for(user, perm, Station)
 
 
-def _held(user) -> frozenset[tuple[str, str]]:
+def _held(user: User) -> frozenset[tuple[str, str]]:
     """Every (model label, codename) the user holds on some object, directly or through his
     groups: one UNION query per request, however many menu entries and panels ask."""
     cache = user.__dict__
@@ -326,7 +358,7 @@ def _held(user) -> frozenset[tuple[str, str]]:
             (Beat, models.BeatUserObjectPermission, models.BeatGroupObjectPermission),
         ]
         groups = user.groups.values("pk")
-        queries = []
+        queries: list[QuerySet[Model, tuple[str, str]]] = []
         for klass, direct, grouped in pairs:
             label = Value(klass._meta.label, output_field=CharField())
             queries.append(
@@ -344,7 +376,7 @@ def _held(user) -> frozenset[tuple[str, str]]:
     return cache["_held_perms"]
 
 
-def holds_anywhere(user, perm: str, klass) -> bool:
+def holds_anywhere(user: AnyUser, perm: str, klass: type[Model]) -> bool:
     """Whether the user holds perm on any object of klass. Rows of the object-permission
     tables exist only for live objects and active appointments, so a row is the answer."""
     if not _usable(user):
@@ -352,25 +384,25 @@ def holds_anywhere(user, perm: str, klass) -> bool:
     return (klass._meta.label, perm) in _held(user)
 
 
-def has_hq_perm(user, perm: str) -> bool:
+def has_hq_perm(user: AnyUser, perm: str) -> bool:
     return holds_anywhere(user, perm, Headquarters)
 
 
-def can_manage_appointments(user) -> bool:
+def can_manage_appointments(user: AnyUser) -> bool:
     return has_hq_perm(user, "manage_appointments")
 
 
-def can_audit(user) -> bool:
+def can_audit(user: AnyUser) -> bool:
     """HQ auditors: the access log, anomaly cases and change history (never card contents)."""
     return has_hq_perm(user, "audit_access")
 
 
-def can_view_audit_report(user) -> bool:
+def can_view_audit_report(user: AnyUser) -> bool:
     """The audit report: HQ auditors and the 統括管理責任者."""
     return can_audit(user) or has_hq_perm(user, "oversee_cards")
 
 
-def may_review_anomaly(user, case) -> bool:
+def may_review_anomaly(user: AnyUser, case: AnomalyCase) -> bool:
     """HQ auditors review every case; a break-the-glass case also its beat's 取扱責任者."""
     if can_audit(user):
         return True
@@ -380,30 +412,35 @@ def may_review_anomaly(user, case) -> bool:
     return post_id is not None and has_perm(user, "supervise_post", Post(pk=post_id))
 
 
-def may_list_anomaly_cases(user) -> bool:
+def may_list_anomaly_cases(user: AnyUser) -> bool:
     """HQ auditors, and the 取扱責任者 of a post (for its break-the-glass cases)."""
     return can_audit(user) or holds_anywhere(user, "supervise_post", Post)
 
 
-def anomaly_beats_for(user) -> QuerySet[Beat]:
+def anomaly_beats_for(user: AnyUser) -> QuerySet[Beat]:
     """Beats whose break-the-glass cases this user reviews as their 取扱責任者."""
     posts = objects_for(user, "supervise_post", Post).values("pk")
     return Beat.objects.filter(post__in=posts)
 
 
-def users_with_perm(obj: Model, perm: str) -> list:
+def users_with_perm(obj: Model, perm: str) -> list[User]:
     """Active people holding perm on obj (directly or through a role group): whom to tell."""
-    users = get_users_with_perms(
-        obj, with_group_users=True, only_with_perms_in=[perm], with_superusers=False
+    # guardian annotates its result as `Any | list[str]`; without attach_perms it is a
+    # queryset of users.
+    users = cast(
+        "QuerySet[User]",
+        get_users_with_perms(
+            obj, with_group_users=True, only_with_perms_in=[perm], with_superusers=False
+        ),
     )
     return [u for u in users if u.is_active]
 
 
-def users_with_station_perm(station: Station, perm: str) -> list:
+def users_with_station_perm(station: Station, perm: str) -> list[User]:
     return users_with_perm(station, perm)
 
 
-def users_with_post_perm_for_beat(beat_id: int | None, perm: str) -> list:
+def users_with_post_perm_for_beat(beat_id: int | None, perm: str) -> list[User]:
     """E.g. the 取扱責任者 of the post a beat belongs to."""
     if beat_id is None:
         return []
@@ -411,26 +448,26 @@ def users_with_post_perm_for_beat(beat_id: int | None, perm: str) -> list:
     return users_with_perm(post, perm) if post else []
 
 
-def may_break_glass(user, station: Station) -> bool:
+def may_break_glass(user: AnyUser, station: Station) -> bool:
     return has_perm(user, "break_glass", station)
 
 
-def may_submit_cards(user) -> bool:
+def may_submit_cards(user: AnyUser) -> bool:
     return holds_anywhere(user, "submit_cards", Station)
 
 
-def in_community_department(user, station: Station) -> bool:
+def in_community_department(user: AnyUser, station: Station) -> bool:
     """Whether one of the user's current appointments at the station is in a 地域課: staff
     elsewhere (生活安全課, 窓口 …) may make cards only for residents of the 管内 (第6-2(1)イ)."""
     return any(
-        a.department_id is not None
+        a.department is not None
         and a.department.is_community
         and a.department.station_id == station.pk
         for a in active_appointments(user)
     )
 
 
-def remit_beats(user, station: Station | int | None = None) -> QuerySet[Beat]:
+def remit_beats(user: AnyUser, station: Station | int | None = None) -> QuerySet[Beat]:
     """The beats within the user's remit for station duties (night approval, submitted
     cards, progress, guidance), of one station if given: a 地域課長等 appointed with his 地域課
     has that department's posts' beats; the 署長 and the 統括管理責任者 every beat they read;
@@ -442,7 +479,9 @@ def remit_beats(user, station: Station | int | None = None) -> QuerySet[Beat]:
     return beats
 
 
-def station_people_over(station: Station, perm: str, beat_ids=None) -> list:
+def station_people_over(
+    station: Station, perm: str, beat_ids: Iterable[int] | None = None
+) -> list[User]:
     """Whom to tell: holders of a station duty (`perm`: assign_submitted_cards,
     approve_night_visits …), only those whose remit holds one of `beat_ids` when given (a
     地域課長等 of one 地域課 hears of his posts' beats only)."""
@@ -458,7 +497,7 @@ def station_people_over(station: Station, perm: str, beat_ids=None) -> list:
 # --- Roles, for display, sign-in rules and the access log -----------------------------------
 
 
-def active_appointments(user) -> list[Appointment]:
+def active_appointments(user: AnyUser) -> list[Appointment]:
     if not _usable(user):
         return []
     cache = user.__dict__.get("_active_appointments")
@@ -472,16 +511,16 @@ def active_appointments(user) -> list[Appointment]:
     return cache
 
 
-def active_roles(user) -> set[str]:
+def active_roles(user: AnyUser) -> set[str]:
     return {a.role for a in active_appointments(user)}
 
 
-def acting_role(user) -> str:
+def acting_role(user: AnyUser) -> str:
     """The roles a user acted in, as recorded on access events (e.g. 'chief,supervisor')."""
     return ",".join(sorted(active_roles(user)))
 
 
-def home_station(user) -> Station | None:
+def home_station(user: AnyUser) -> Station | None:
     """The station of the user's first station-level appointment, for the access log."""
     for appointment in active_appointments(user):
         station = appointment.unit_station
@@ -490,7 +529,7 @@ def home_station(user) -> Station | None:
     return None
 
 
-def requires_two_factor(user, *, required_for_all: bool) -> bool:
+def requires_two_factor(user: AnyUser, *, required_for_all: bool) -> bool:
     if not _usable(user):
         return False
     if required_for_all:

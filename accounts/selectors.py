@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Model, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from . import dates, permissions
@@ -181,7 +182,7 @@ def user_page(*, user: User, query: str = "", page_number: str | int | None = 1)
     people = list(page.object_list)
     locked = user_locked_numbers(employee_numbers=[p.employee_number for p in people])
     for person in people:
-        person.is_locked = person.employee_number in locked  # type: ignore[attr-defined]
+        person.is_locked = person.employee_number in locked
     page.object_list = people
     return page
 
@@ -222,8 +223,8 @@ _ASSIGNMENT_FIELDS = ["beat", "starts_on", "ends_on", "granted_at", "revoked_at"
 _USER_FIELDS = ["employee_number", "full_name", "full_name_kana", "email", "is_active", "is_staff"]
 
 
-def _names(model, ids: set[int]) -> dict[int, str]:
-    ids.discard(None)  # type: ignore[arg-type]
+def _names(model: type[Model], ids: set[int | None]) -> dict[int, str]:
+    ids.discard(None)
     if not ids:
         return {}
     if model is Post:
@@ -237,22 +238,30 @@ def _names(model, ids: set[int]) -> dict[int, str]:
             for b in Beat.objects.filter(pk__in=ids).select_related("post")
         }
     return {
-        pk: str(name) for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name")
+        pk: str(name)
+        for pk, name in model._default_manager.filter(pk__in=ids).values_list("pk", "name")
     }
 
 
-def _history_entries(records: list, fields: list[str], subject, model) -> list[HistoryEntry]:
+def _history_entries(
+    records: list[Any],
+    fields: list[str],
+    subject: Callable[[Any], str],
+    model: type[Model],
+) -> list[HistoryEntry]:
     """Pair each historical row with the one before it (same object) and list what moved."""
-    meta = model._meta
+    # Every name in `fields` is a concrete field of the model.
+    concrete = {f.name: f for f in model._meta.concrete_fields}
     lookups: dict[str, dict[int, str]] = {}
     for name in fields:
-        field = meta.get_field(name)
+        field = concrete[name]
         if field.is_relation:
             ids = {getattr(r, field.attname) for r in records}
-            lookups[name] = _names(field.related_model, ids)
+            # A concrete relation's model is resolved when the apps load.
+            lookups[name] = _names(cast("type[Model]", field.related_model), ids)
 
-    def shown(name: str, record) -> object:
-        field = meta.get_field(name)
+    def shown(name: str, record: Any) -> object:
+        field = concrete[name]
         if field.is_relation:
             value = getattr(record, field.attname)
             return lookups[name].get(value, "") if value else ""
@@ -276,7 +285,7 @@ def _history_entries(records: list, fields: list[str], subject, model) -> list[H
             new = shown(name, record)
             old = shown(name, before) if before is not None else ""
             if new != old:
-                changes.append(HistoryChange(str(meta.get_field(name).verbose_name), old, new))
+                changes.append(HistoryChange(str(concrete[name].verbose_name), old, new))
         previous[record.id] = record
         reason = record.history_change_reason or ""
         if not changes and not reason:
@@ -373,7 +382,7 @@ def person_detail_get(*, user: User, pk: int) -> PersonDetail:
     )
 
 
-def notice_get(*, user, pk: int):
+def notice_get(*, user: User, pk: int) -> Notice:
     """One of the user's own notices; anyone else's is not found (a 404)."""
     from .exceptions import OutOfScope
     from .models import Notice

@@ -69,7 +69,7 @@ CARD_PANEL_ACTIONS = (
 _MICRO = dt.timedelta(microseconds=1)
 
 
-def _require_auditor(user) -> None:
+def _require_auditor(user: User) -> None:
     if not permissions.can_audit(user):
         raise PermissionDenied("閲覧記録の監査は本部の監査担当者のみが行えます。")
 

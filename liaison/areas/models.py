@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Beat
+from accounts.models import Beat, User
 
 
 class BeatArea(models.Model):
@@ -35,6 +35,9 @@ class BeatArea(models.Model):
     set_at = models.DateTimeField("設定日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "受持区の区域"

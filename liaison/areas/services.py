@@ -12,11 +12,11 @@ from accounts.models import Beat, User
 from liaison.areas.models import BeatArea
 from liaison.cards.models import CardStatus, LiaisonCard
 
-from .matching import parse_area_lines
+from .matching import AreaLine, parse_area_lines
 from .selectors import beat_for_address
 
 
-def _overlaps(beat: Beat, lines) -> list[str]:
+def _overlaps(beat: Beat, lines: list[AreaLine]) -> list[str]:
     """Lines already covered by another beat of the station: the same 丁目, or a whole town
     against any of its 丁目 (an address would then propose two beats)."""
     others = list(

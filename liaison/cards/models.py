@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.inputs import free_text_field, validate_kana
-from accounts.models import Beat, Station
+from accounts.models import Beat, Station, User
 from accounts.prefectures import PREFECTURE_CHOICES
 
 postal_code_validator = RegexValidator(
@@ -300,6 +300,9 @@ class LiaisonCard(models.Model):
             "proposed_book",
         ]
     )
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "巡回連絡カード"
@@ -405,6 +408,9 @@ class CardMember(models.Model):
     card_version = models.PositiveIntegerField("カードの版", default=1, editable=False)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "世帯員"
@@ -428,6 +434,9 @@ class CardVehicle(models.Model):
     card_version = models.PositiveIntegerField("カードの版", default=1, editable=False)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "車両"

@@ -69,7 +69,7 @@ def _save(card: LiaisonCard, *, actor: User | None, reason: str, bump: bool = Tr
     card.save()
 
 
-def _log(actor: User | None, action: str, card: LiaisonCard, summary: str, **extra) -> None:
+def _log(actor: User | None, action: str, card: LiaisonCard, summary: str, **extra: Any) -> None:
     access_event_record(
         user=actor,
         action=action,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.exceptions import OutOfScope
-from accounts.models import Station, User
+from accounts.models import AccessEvent, Station, User
 from liaison.books.selectors import search_filter
 from liaison.cards.models import (
     BOOK_STATUSES,
@@ -95,7 +95,9 @@ def break_glass_card_get(*, user: User, pk: int) -> LiaisonCard:
 BREAK_GLASS_SLACK = dt.timedelta(minutes=1)
 
 
-def break_glass_reason_map(*, card: LiaisonCard, events) -> dict[int, BreakGlassAccess]:
+def break_glass_reason_map(
+    *, card: LiaisonCard, events: list[AccessEvent]
+) -> dict[int, BreakGlassAccess]:
     """The break-the-glass grant behind each flagged access event of this card: same user,
     granted_at <= occurred_at <= expires_at (a minute's slack). One query for them all."""
     flagged = [e for e in events if e.break_glass and e.user_id is not None]

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts import dates
 from accounts.inputs import free_text_field
-from accounts.models import Station
+from accounts.models import Station, User
 
 
 class OfficerNote(models.Model):
@@ -46,6 +46,9 @@ class OfficerNote(models.Model):
     written_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "指導・評価の記録"

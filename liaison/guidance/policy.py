@@ -10,14 +10,14 @@ from accounts.models import Station, User
 from liaison.guidance.models import OfficerNote
 
 # Which permission each kind of note needs, and who holds it, for the refusal.
-KIND_PERMS = {
+KIND_PERMS: dict[str, tuple[str, str]] = {
     OfficerNote.Kind.GUIDANCE: ("guide_officers", "具体的な指導を記録できるのは地域課長等です。"),
     OfficerNote.Kind.EVALUATION: ("evaluate_officers", "評価を記録できるのは警察署長です。"),
     OfficerNote.Kind.COMMENDATION: ("evaluate_officers", "賞揚を記録できるのは警察署長です。"),
 }
 
-GUIDANCE = [OfficerNote.Kind.GUIDANCE]
-EVALUATION = [OfficerNote.Kind.EVALUATION, OfficerNote.Kind.COMMENDATION]
+GUIDANCE: list[str] = [OfficerNote.Kind.GUIDANCE]
+EVALUATION: list[str] = [OfficerNote.Kind.EVALUATION, OfficerNote.Kind.COMMENDATION]
 
 
 def note_kinds_for(user: User, station: Station, kind: str) -> list[str]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.inputs import free_text_field
-from accounts.models import Station
+from accounts.models import Station, User
 from liaison.cards.models import LiaisonBook, LiaisonCard, validate_banchi, validate_not_future
 
 
@@ -69,6 +69,9 @@ class CardHandout(models.Model):
     created_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "巡回連絡カードの手交"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.inputs import free_text_field
-from accounts.models import Station
+from accounts.models import Station, User
 from liaison.cards.models import LiaisonCard
 
 
@@ -55,6 +55,9 @@ class StationInstruction(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[cards])
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "署長指示（巡回連絡の対象）"

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts import dates
 from accounts.inputs import free_text_field
-from accounts.models import Beat, Station
+from accounts.models import Beat, Station, User
 
 OPEN_PER_DATE = "liaison_nightvisitrequest_one_open_per_date"
 # A request that still counts for its date: waiting, or approved.
@@ -58,6 +58,9 @@ class NightVisitRequest(models.Model):
     withdrawn_at = models.DateTimeField("取下げ日時", null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[beats])
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "夜間巡回連絡の承認申請"

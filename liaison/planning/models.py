@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts import dates
 from accounts.inputs import free_text_field
-from accounts.models import Headquarters, Station
+from accounts.models import Headquarters, Station, User
 from liaison.cards.models import CardKind, LiaisonCard
 
 
@@ -58,6 +58,9 @@ class VisitPolicy(models.Model):
     changed_at = models.DateTimeField("変更日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "巡回連絡の実施頻度"
@@ -162,6 +165,9 @@ class MonthlyPlan(models.Model):
     updated_at = models.DateTimeField("更新日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "巡回連絡の月間計画"

@@ -282,7 +282,9 @@ WORK_COLUMNS = (
 NO_FIGURES = {"to_visit": 0, "visited": 0, "due": 0, "overdue": 0}
 
 
-def _work_scope(user: User, today: dt.date, beat_id: int | None):
+def _work_scope(
+    user: User, today: dt.date, beat_id: int | None
+) -> tuple[list[int], DueRule | None]:
     """The ids of the officer's beats (or of one of them) and the rule of their stations."""
     beats = permissions.beats_for(user, "record_visits")
     if beat_id is not None:
@@ -355,7 +357,7 @@ def station_officer_list(*, station: Station, user: User | None = None) -> list[
     return list(User.objects.filter(pk__in=ids).order_by("employee_number"))
 
 
-def headquarters_get(user) -> Headquarters:
+def headquarters_get(user: User) -> Headquarters:
     """The HQ whose policy the user works under: the one he sets it for, the HQ of his
     station, or the only HQ there is."""
     managed = permissions.objects_for(user, "set_visit_policy", Headquarters).first()
@@ -363,8 +365,8 @@ def headquarters_get(user) -> Headquarters:
         return managed
     station = permissions.home_station(user)
     if station is None:
-        station = permissions.beats_for(user).select_related("post__station").first()
-        station = station.post.station if station else None
+        beat = permissions.beats_for(user).select_related("post__station").first()
+        station = beat.post.station if beat else None
     if station is not None:
         return Headquarters.objects.get(pk=station.headquarters_id)
     rows = list(Headquarters.objects.all()[:2])
@@ -400,6 +402,8 @@ def visit_policy_history(headquarters: Headquarters) -> list[PolicyChange]:
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
+    # POLICY_FIELDS are concrete fields of the policy.
+    labels = {f.name: str(f.verbose_name) for f in VisitPolicy._meta.concrete_fields}
     entries: list[PolicyChange] = []
     previous = None
     for record in records:
@@ -410,7 +414,7 @@ def visit_policy_history(headquarters: Headquarters) -> list[PolicyChange]:
             if previous is None or before != after:
                 changes.append(
                     (
-                        str(VisitPolicy._meta.get_field(name).verbose_name),
+                        labels[name],
                         _policy_value(name, before) if previous is not None else "",
                         _policy_value(name, after),
                     )
@@ -430,7 +434,7 @@ def visit_policy_history(headquarters: Headquarters) -> list[PolicyChange]:
     return entries
 
 
-def dedicated_day_get(user, pk: int) -> DedicatedDay:
+def dedicated_day_get(user: User, pk: int) -> DedicatedDay:
     day = (
         DedicatedDay.objects.select_related("officer", "station", "set_by")
         .filter(pk=pk, station__in=review_station_list(user=user))

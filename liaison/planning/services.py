@@ -7,19 +7,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from accounts import permissions
 from accounts.exceptions import PermissionDenied
-from accounts.models import Station, User
+from accounts.models import Beat, Headquarters, Station, User
 from liaison.planning.models import DedicatedDay, MonthlyPlan, VisitPolicy
 from liaison.visits.models import Visit
 
 
 # --- 実施頻度・専従日・計画 ---------------------------------------------------------------------
 @transaction.atomic
-def visit_policy_set(*, actor: User, headquarters, reason: str, **values: Any) -> VisitPolicy:
+def visit_policy_set(
+    *, actor: User, headquarters: Headquarters, reason: str, **values: Any
+) -> VisitPolicy:
     """The 地域部長 sets the cycles (要領 第5-2); the previous values stay in the policy's
     history."""
     if not permissions.has_perm(actor, "set_visit_policy", headquarters):
@@ -57,7 +60,7 @@ def _station_officer_check(actor: User, station: Station, officer: User, perm: s
     _remit_check(actor, station, beats)
 
 
-def _remit_check(actor: User, station: Station, officer_beats) -> None:
+def _remit_check(actor: User, station: Station, officer_beats: QuerySet[Beat]) -> None:
     """要領 第3-2(4): a 地域課長等 acts for his own 地域課's officers (an officer who holds
     no beat of the station now is nobody's in particular)."""
     if (

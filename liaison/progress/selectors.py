@@ -73,7 +73,9 @@ class Progress:
             self.planned = (self.planned or 0) + other.planned
 
 
-def _visit_figures(visits: QuerySet, start: dt.datetime, end: dt.datetime, group: str | None):
+def _visit_figures(
+    visits: QuerySet[Visit], start: dt.datetime, end: dt.datetime, group: str | None
+) -> dict[Any, Any]:
     in_period = Q(started_at__gte=start, started_at__lt=end)
     aggregates = {
         "visits": Count("pk", filter=in_period),

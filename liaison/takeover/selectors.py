@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -22,7 +21,7 @@ from liaison.visits.selectors import _reviewed_with_cards
 
 @dataclass
 class TakeoverSummary:
-    assignment: Any
+    assignment: BeatAssignment
     predecessor: User | None
     predecessor_until: dt.date | None
     progress: Progress
@@ -35,7 +34,9 @@ class TakeoverSummary:
 TAKEOVER_LIST_LIMIT = 50
 
 
-def takeover_summary_get(*, assignment, today: dt.date | None = None) -> TakeoverSummary:
+def takeover_summary_get(
+    *, assignment: BeatAssignment, today: dt.date | None = None
+) -> TakeoverSummary:
     """What the predecessor on this beat did (要領 第5-5): the beat's coverage and overdue
     cards now, its open follow-ups, and the concerns heard on his last visits."""
     from accounts.models import BeatAssignment
@@ -89,7 +90,7 @@ def takeover_summary_get(*, assignment, today: dt.date | None = None) -> Takeove
     )
 
 
-def takeover_assignment_get(*, user: User, pk: int):
+def takeover_assignment_get(*, user: User, pk: int) -> BeatAssignment:
     """A beat assignment whose takeover the user may read, else a 404: a current one (granted,
     not ended), and either his own on a beat he still holds, or one of a beat he supervises or
     reviews and whose cards he reads (its post's 取扱責任者, the station's 地域課長等・署長, not
@@ -160,7 +161,7 @@ def takeover_predecessor_ids(assignments: list[BeatAssignment]) -> set[int]:
 
 # Home panel: a takeover waiting for the officer's confirmation, and for the 取扱責任者 those
 # of his post. One query per request, shared by the panel's predicate and its context.
-def takeover_pending_list(user) -> list[BeatAssignment]:
+def takeover_pending_list(user: User) -> list[BeatAssignment]:
     cache = user.__dict__
     if "_pending_takeovers" not in cache:
         posts = permissions.objects_for(user, "supervise_post", Post).values("pk")

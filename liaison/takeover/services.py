@@ -7,13 +7,13 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.exceptions import PermissionDenied, TransitionError
-from accounts.models import User
+from accounts.models import BeatAssignment, User
 from accounts.services import notice_send
 from liaison.takeover.models import Takeover
 
 
 @transaction.atomic
-def takeover_confirm(*, actor: User, assignment, note: str = "") -> Takeover:
+def takeover_confirm(*, actor: User, assignment: BeatAssignment, note: str = "") -> Takeover:
     """The new officer has read what his predecessor did (要領 第5-5); the figures he saw
     are kept with his confirmation and his supervisor is told."""
     from liaison.takeover.selectors import takeover_summary_get

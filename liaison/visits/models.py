@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts import dates
 from accounts.inputs import free_text_field
-from accounts.models import Station
+from accounts.models import Station, User
 from liaison.cards.models import LiaisonBook, LiaisonCard
 from liaison.night.models import NightVisitRequest
 
@@ -146,6 +146,9 @@ class Visit(models.Model):
     recorded_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "巡回連絡"

@@ -108,7 +108,10 @@ def visit_record(
         notice_send(
             # The 地域課長等 over this beat (of its 地域課 where a station has several).
             recipients=permissions.station_people_over(
-                Station(pk=card.station_id), "approve_night_visits", beat_ids=[card.book_id]
+                Station(pk=card.station_id),
+                "approve_night_visits",
+                # visit_record_check let only a card in a book through.
+                beat_ids=[card.book_id],  # type: ignore[list-item]
             ),
             title=f"時間外の巡回連絡が記録されました（{actor.full_name}、{text.date_ja(day)}）",
             url=reverse("liaison:visit_hours_list"),
@@ -125,7 +128,13 @@ def _handout_for_visit(actor: User, card: LiaisonCard, day: dt.date) -> None:
     from liaison.handouts.services import handout_record
 
     if not CardHandout.objects.filter(card=card, status=CardHandout.Status.OPEN).exists():
-        handout_record(actor=actor, book=card.book, card=card, handed_on=day)
+        # visit_record_check let only a card in a book through.
+        handout_record(
+            actor=actor,
+            book=card.book,  # type: ignore[arg-type]
+            card=card,
+            handed_on=day,
+        )
 
 
 def visit_absent(*, actor: User, card: LiaisonCard, at: dt.datetime | None = None) -> Visit:
