@@ -33,7 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 
-from .. import dates
+from ..utils import dates
 from . import registry
 from .registry import HistorySource
 

@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation_context",
             ],
-            # Every page writes dates through accounts.dates (Tokyo time, 2026年12月5日, 和暦):
+            # Every page writes dates through accounts.utils.dates (Tokyo time, 2026年12月5日, 和暦):
             # its filters load everywhere, so no template reaches for Django's |date.
             "builtins": ["accounts.templatetags.dates_ja"],
         },

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts import dates
+from accounts.utils import dates
 from liaison import text
 from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,

@@ -27,6 +27,7 @@ from accounts.exceptions import (
 )
 from accounts.inputs import parse_id
 from accounts.models import AccessEvent
+from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
 from liaison import text
 from liaison.audit import BOOK, CARD
 from liaison.books import selectors as books_selectors
@@ -49,7 +50,6 @@ from liaison.filing.forms import VersionForm
 from liaison.glass import selectors as glass_selectors
 from liaison.handouts import selectors as handout_selectors
 from liaison.handouts import services as handout_services
-from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 from liaison.visits import selectors as visits_selectors
 
 HISTORY_ON_CARD = 20

@@ -19,6 +19,7 @@ from accounts.exceptions import (
 )
 from accounts.models import AccessEvent
 from accounts.services import access_event_record
+from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.areas import selectors as area_selectors
 from liaison.books import selectors as books_selectors
 from liaison.cards import selectors as cards_selectors
@@ -30,7 +31,6 @@ from liaison.cards.views import _card_title, _record_view, _success, _to_card, _
 from liaison.filing import selectors as filing_selectors
 from liaison.filing import services as filing_services
 from liaison.filing.forms import AssignForm, CloseForm, MoveForm, SubmittedFilterForm
-from liaison.viewkit import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 
 SUBMITTED_PER_PAGE = 25
 

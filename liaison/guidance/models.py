@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import Station
+from accounts.utils import dates
 
 
 class OfficerNote(models.Model):

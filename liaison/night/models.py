@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import Beat, Station
+from accounts.utils import dates
 
 OPEN_PER_DATE = "liaison_nightvisitrequest_one_open_per_date"
 # A request that still counts for its date: waiting, or approved.

@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import Headquarters, Station
+from accounts.utils import dates
 from liaison.cards.models import CardKind, LiaisonCard
 
 

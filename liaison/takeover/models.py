@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import BeatAssignment
+from accounts.utils import dates
 
 
 class Takeover(models.Model):

@@ -14,18 +14,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import dates, permissions
+from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
+from accounts.utils import dates
+from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison import text
 from liaison.cards import selectors as cards_selectors
 from liaison.cards import services as cards_services
 from liaison.cards.models import CardStatus, LiaisonCard
 from liaison.cards.views import _card_title
 from liaison.glass import selectors as glass_selectors
-from liaison.viewkit import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.visits import hours as visits_hours
 from liaison.visits import selectors, services
 from liaison.visits import selectors as visits_selectors
