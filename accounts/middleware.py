@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import permissions
 from .context import client_ip_var, request_id_var
@@ -142,16 +143,10 @@ def _timestamp(value: object) -> float | None:
     return float(value)
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _to_page(request: HttpRequest, url: str) -> HttpResponse:
     """A redirect that also works for an htmx request (which would swap the page in)."""
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
     return redirect(url)
 
 
@@ -212,7 +207,7 @@ class SessionLifetimeMiddleware:
         # here: the reason travels in the new, empty session to the sign-in page.
         request.session[SIGNED_OUT_REASON_KEY] = reason
         login_url = reverse(settings.LOGIN_URL)
-        if request.method == "GET" and not _is_htmx(request):
+        if request.method == "GET" and not request.htmx:
             login_url = f"{login_url}?{urlencode({'next': request.get_full_path()})}"
         return _to_page(request, login_url)
 
@@ -243,7 +238,7 @@ class TwoFactorRequiredMiddleware:
                 }
                 if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                     url = reverse("accounts:otp_verify")
-                    if request.method == "GET" and not _is_htmx(request):
+                    if request.method == "GET" and not request.htmx:
                         url = f"{url}?{urlencode({'next': request.get_full_path()})}"
                     return _to_page(request, url)
         return self.get_response(request)

@@ -14,9 +14,9 @@ from django.utils.crypto import salted_hmac
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from . import dates
 from .inputs import free_text_field
-from .names import search_key
+from .utils import dates
+from .utils.names import search_key
 
 
 class Role(models.TextChoices):

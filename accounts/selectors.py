@@ -14,15 +14,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from . import dates, permissions
+from . import permissions
 from .exceptions import OutOfScope
 from .models import AccessEvent, Appointment, Beat, BeatAssignment, Notice, Post, Role, User
-from .names import fold_name
+from .utils import dates
+from .utils.names import fold_name
 
 
 def user_name_filter(term: str) -> Q:
     """Users whose 氏名 or フリガナ contains the term, compared as every name search compares
-    (accounts.names.fold_name: kana width, hiragana/katakana, spaces, variant kanji), so
+    (accounts.utils.names.fold_name: kana width, hiragana/katakana, spaces, variant kanji), so
     that 「高橋 徳子」, 「たかはし」 and 「髙橋德子」 find the same person. The people pages
     and both audit searches use this one filter. An empty term matches nobody."""
     folded = fold_name(term)

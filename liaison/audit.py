@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts import dates, permissions
+from accounts import permissions
 from accounts.audit.registry import AuditedKind, HistorySource, register_history, register_kind
 from accounts.inputs import parse_ids
+from accounts.utils import dates
 from liaison.areas.models import BeatArea
 from liaison.books.selectors import search_filter
 from liaison.cards.models import CardMember, CardVehicle, LiaisonCard

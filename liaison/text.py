@@ -2,7 +2,7 @@
 
 Residents write full- or half-width, hiragana or katakana, 1-2-3 or 一丁目2番3号; the
 search columns and sort keys hold one form so that any of those finds the card. Names are
-searched through the one normaliser of every search, accounts.names.fold_name (variant
+searched through the one normaliser of every search, accounts.utils.names.fold_name (variant
 kanji folded too). Rules per field from ../shared/ECOSYSTEM.md: names as stored keep the
 resident's exact kanji; フリガナ NFKC then
 katakana; phone and postal numbers NFKC then digits only (jaconv.normalize turns a
@@ -16,9 +16,9 @@ import unicodedata
 
 import jaconv
 
-# Dates are written by accounts.dates (Tokyo time, one format for every app); the name
+# Dates are written by accounts.utils.dates (Tokyo time, one format for every app); the name
 # stays here for the liaison modules that call text.date_ja.
-from accounts.dates import date_ja as date_ja
+from accounts.utils.dates import date_ja as date_ja
 
 _SPACES = re.compile(r"\s+")
 _NON_DIGITS = re.compile(r"\D")

@@ -27,10 +27,11 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import dates, permissions
+from .. import permissions
 from ..exceptions import PermissionDenied
 from ..models import AccessEvent, AnomalyCase, User
 from ..services import notice_send
+from ..utils import dates
 from . import registry
 from .services import auditors
 

@@ -33,12 +33,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 
-from .. import dates
+from ..utils import dates
+from ..utils.history import EMPTY, KINDS, field_changes, is_empty, who
 from . import registry
 from .registry import HistorySource
-
-KINDS = {"+": "作成", "~": "変更", "-": "削除"}
-EMPTY = "（なし）"
 
 # Columns of every simple-history table that are bookkeeping, not content.
 GENERIC_HIDDEN = frozenset(
@@ -52,10 +50,6 @@ GENERIC_HIDDEN = frozenset(
         "history_relation",
     }
 )
-
-
-def _empty(value: Any) -> bool:
-    return value in (None, "", [], {})
 
 
 # --- Entries -------------------------------------------------------------------------------
@@ -150,26 +144,6 @@ def _records_with_predecessors(source: HistorySource, history_ids: list[int]) ->
     return {r.history_id: r for r in rows}
 
 
-def _raw_changes(
-    fields: list[Field], old: Any, new: Any, kind: str
-) -> list[tuple[Field, Any, Any]]:
-    """(field, before, after) of each field that differs; a creation lists what it holds."""
-    if kind == "-":
-        return []
-    changes = []
-    for f in fields:
-        after = getattr(new, f.attname, None)
-        if old is None:
-            if _empty(after) or after is False:
-                continue  # a new record lists what it holds, not every unticked box
-            changes.append((f, None, after))
-            continue
-        before = getattr(old, f.attname, None)
-        if before != after and not (_empty(before) and _empty(after)):
-            changes.append((f, before, after))
-    return changes
-
-
 def _fk_model(f: Field) -> type[Model] | None:
     remote = getattr(f, "remote_field", None)
     return remote.model if remote is not None and f.many_to_one else None
@@ -220,7 +194,7 @@ def display(
 ) -> str:
     """A value as an officer reads it: choices by their label, dates in Japanese, a list of
     field names (回答拒否の項目) by the fields' labels."""
-    if _empty(value):
+    if is_empty(value):
         return EMPTY
     if formats and f.name in formats:
         return formats[f.name](value)
@@ -247,13 +221,6 @@ def _field_label(model: type[Model], name: Any) -> str:
         return str(model._meta.get_field(str(name)).verbose_name)
     except FieldDoesNotExist:
         return str(name)
-
-
-def _who(record: Any) -> str:
-    user = record.history_user
-    if user is None:
-        return "システム"
-    return f"{user.full_name}（{user.employee_number}）"
 
 
 def entries_for(user: Any, wanted: list[tuple[str, int]]) -> list[Entry]:
@@ -290,7 +257,7 @@ def entries_for(user: Any, wanted: list[tuple[str, int]]) -> list[Entry]:
             previous = records.get(record.prev_id) if record.prev_id else None
             kind = record.history_type
             older_removed = kind == "~" and previous is None
-            raw = [] if older_removed else _raw_changes(fields, previous, record, kind)
+            raw = [] if older_removed else field_changes(previous, record, fields)
             shown = object_id in visible
             if shown:
                 for f, before, after in raw:
@@ -304,7 +271,7 @@ def entries_for(user: Any, wanted: list[tuple[str, int]]) -> list[Entry]:
                 history_id=record.history_id,
                 object_id=object_id,
                 when=record.history_date,
-                who=_who(record),
+                who=who(record),
                 reason=record.history_change_reason or "",
                 kind=KINDS.get(kind, kind),
                 values_shown=shown,

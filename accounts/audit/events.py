@@ -19,7 +19,6 @@ which builds on these.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -30,14 +29,12 @@ from django.db.models import Q, QuerySet
 
 from ..inputs import parse_id, parse_ids
 from ..models import AccessEvent, Role, Station
+from ..utils.cursors import keyset_after, keyset_decode, keyset_encode
 from . import registry
 
 CARD = "liaison.liaisoncard"
 STATION = "accounts.station"
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICRO = dt.timedelta(microseconds=1)
-_CURSOR = re.compile(r"^(\d{1,17})-(\d{1,19})$")
 _ROLE_LABELS = dict(Role.choices)
 
 # --- Cursor ----------------------------------------------------------------------------------
@@ -51,28 +48,19 @@ class Cursor:
     pk: int
 
     def encode(self) -> str:
-        micros = (self.occurred_at - _EPOCH) // _MICRO
-        return f"{micros}-{self.pk}"
+        return keyset_encode(self.occurred_at, self.pk)
 
     @classmethod
     def decode(cls, text: str) -> Cursor | None:
         """None for anything that is not a cursor this module wrote."""
-        match = _CURSOR.match(text.strip())
-        if match is None:
+        decoded = keyset_decode(text, int)
+        if decoded is None:
             return None
-        pk = int(match.group(2))
-        if pk >= 2**63:  # beyond a bigint: PostgreSQL would refuse the query
-            return None
-        try:
-            occurred_at = _EPOCH + int(match.group(1)) * _MICRO
-        except OverflowError:
-            return None
-        return cls(occurred_at=occurred_at, pk=pk)
+        occurred_at, (pk,) = decoded
+        return cls(occurred_at=occurred_at, pk=int(pk))
 
     def condition(self) -> Q:
-        return Q(occurred_at__lte=self.occurred_at) & (
-            Q(occurred_at__lt=self.occurred_at) | Q(pk__lt=self.pk)
-        )
+        return keyset_after("occurred_at", self.occurred_at, Q(pk__lt=self.pk))
 
 
 # --- Filters ---------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..forms.months import parse_month
 from ..forms.people import DateInput
 from ..inputs import validate_date_range
 from ..models import AccessEvent, AnomalyCase, Station
+from ..utils.dates import parse_month
 from . import registry
 from .cases import NOTE_REQUIRED
 from .events import Cursor

@@ -6,7 +6,6 @@ accounts.audit.changes.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from ..selectors import employee_number_of, user_name_filter
+from ..utils.cursors import keyset_after, keyset_decode, keyset_encode
 from . import registry
 from .changes import Entry, entries_for, history_model, object_pk_name
 from .registry import HistorySource
@@ -37,22 +37,16 @@ class Cursor:
     history_id: int
 
     def encode(self) -> str:
-        micros = (self.when - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(
-            microseconds=1
-        )
-        raw = f"{micros}.{self.key}.{self.history_id}".encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return keyset_encode(self.when, self.key, self.history_id)
 
     @classmethod
     def decode(cls, text: str) -> Cursor | None:
         """None for anything that is not a cursor this page made."""
-        try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            micros, key, history_id = raw.split(".")
-            when = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))
-            return cls(when=when, key=key, history_id=int(history_id))
-        except (ValueError, UnicodeDecodeError, OverflowError):
+        decoded = keyset_decode(text, str, int)
+        if decoded is None:
             return None
+        when, (key, history_id) = decoded
+        return cls(when=when, key=str(key), history_id=int(history_id))
 
 
 @dataclass(frozen=True)
@@ -129,11 +123,8 @@ def _after(rank: int, cursor_rank: int, cursor: Cursor) -> Q:
         return Q(history_date__lte=cursor.when)
     if rank > cursor_rank:
         return Q(history_date__lt=cursor.when)
-    # The redundant `<=` gives the planner a range on the history_date index; the OR
-    # alone reads the whole table.
-    return Q(history_date__lte=cursor.when) & (
-        Q(history_date__lt=cursor.when)
-        | Q(history_date=cursor.when, history_id__lt=cursor.history_id)
+    return keyset_after(
+        "history_date", cursor.when, Q(history_date=cursor.when, history_id__lt=cursor.history_id)
     )
 
 

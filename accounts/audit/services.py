@@ -7,9 +7,10 @@ import logging
 
 from django.urls import reverse
 
-from .. import dates, permissions
+from .. import permissions
 from ..models import AccessLogCheck, Headquarters, User
 from ..services import notice_send
+from ..utils import dates
 from . import chain
 
 logger = logging.getLogger(__name__)

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.utils.http import add_errors
+
 from ..models import (
     Appointment,
     Beat,
@@ -214,12 +216,3 @@ class BeatAssignmentForm(forms.Form):
         if beat is None:
             raise ValidationError("受持区を一覧から選んでください。")
         return beat
-
-
-def add_errors(form: forms.Form, exc: ValidationError, *, default_field: str | None = None):
-    """Put a service's or model's ValidationError where the user will look for it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, exc.messages)

@@ -1,10 +1,10 @@
-"""User.search_name: 氏名 and フリガナ folded by accounts.names.fold_name (kana width,
+"""User.search_name: 氏名 and フリガナ folded by accounts.utils.names.fold_name (kana width,
 hiragana/katakana, spaces, variant kanji), the column every people search compares.
 Filled here for existing users; save() keeps it from now on."""
 
 from django.db import migrations, models
 
-from accounts.names import search_key
+from accounts.utils.names import search_key
 
 BATCH = 500
 

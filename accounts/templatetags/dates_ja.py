@@ -1,4 +1,4 @@
-"""Template filters over accounts.dates, loaded in every template (settings: builtins).
+"""Template filters over accounts.utils.dates, loaded in every template (settings: builtins).
 
     {{ card.filed_at|datetime_ja }}        2026年12月5日 00:59 (Tokyo time)
     {{ night.date|date_ja:"曜日" }}        2026年12月5日（土）
@@ -16,7 +16,7 @@ from typing import Any
 
 from django import template
 
-from .. import dates
+from ..utils import dates
 
 register = template.Library()
 

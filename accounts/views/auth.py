@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,6 +33,7 @@ from ..middleware import SIGNED_OUT_REASON_KEY, SessionLifetimeMiddleware, durat
 from ..models import AccessEvent, User
 from ..services import access_event_record
 from ..signals import PENDING_LOGIN_KEY
+from ..utils.http import GET_POST, POST_ONLY
 
 OTP_DEVICE_NAME = "認証アプリ"
 
@@ -118,7 +118,7 @@ def _sign_in_complete(request: HttpRequest) -> None:
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.user.is_authenticated and request.method == "GET":
@@ -154,7 +154,7 @@ def lockout_response(
     )
 
 
-@require_POST
+@POST_ONLY
 def logout_view(request: HttpRequest) -> HttpResponse:
     was_signed_in = request.user.is_authenticated
     logout(request)
@@ -175,7 +175,7 @@ def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
 @sensitive_post_parameters("token")
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def otp_verify(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.user.is_verified():
@@ -207,7 +207,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("token")
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def otp_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     next_url = _safe_next(request)
@@ -265,7 +265,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @login_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
     if form.is_valid():

@@ -13,11 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
-from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..inputs import is_local_path
 from ..models import Notice, User
+from ..utils.http import POST_ONLY
 
 PANEL_LIMIT = 10
 
@@ -40,7 +40,7 @@ def notices_panel(user: User) -> dict[str, Any]:
     return {"notices": unread[:PANEL_LIMIT], "more": len(unread) > PANEL_LIMIT}
 
 
-@require_POST
+@POST_ONLY
 @login_required
 def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
     # Someone else's notice is not found, as any object outside one's scope.

@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import permissions, selectors, services
 from ..exceptions import DomainError, PermissionDenied
@@ -27,14 +26,10 @@ from ..forms.people import (
     EndForm,
     ReasonForm,
     UserCreateForm,
-    add_errors,
 )
 from ..inputs import query_text
 from ..models import AccessEvent
-
-# Method checks come first: a wrong method is a 405 for everyone, signed in or not.
-GET_POST = require_http_methods(["GET", "POST"])
-GET_ONLY = require_http_methods(["GET"])
+from ..utils.http import GET_ONLY, GET_POST, POST_ONLY, refused
 
 
 def manager_required(view: Callable) -> Callable:
@@ -47,14 +42,6 @@ def manager_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
-
-
-def _refused(form, exc: DomainError | ValidationError, *, default_field: str | None = None):
-    """A service said no: show why at the field, or above the form."""
-    if isinstance(exc, ValidationError):
-        add_errors(form, exc, default_field=default_field)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # --- People ------------------------------------------------------------------------------
@@ -85,7 +72,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             person = services.user_create(actor=request.user, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
             # Without a field name the error can only be the password validators'.
-            _refused(form, exc, default_field="password")
+            refused(form, exc, default_field="password")
         else:
             messages.success(request, f"{person.full_name}さんを登録しました。")
             return redirect("accounts:user_detail", pk=person.pk)
@@ -106,7 +93,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@POST_ONLY
 @login_required
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.user_get(user=request.user, pk=pk)
@@ -124,14 +111,14 @@ def user_disable(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.user_disable(actor=request.user, user=person, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            _refused(form, exc)
+            refused(form, exc)
         else:
             messages.success(request, f"{person.full_name}さんのアカウントを無効にしました。")
             return redirect("accounts:user_detail", pk=person.pk)
     return render(request, "accounts/people/user_disable.html", {"person": person, "form": form})
 
 
-@require_POST
+@POST_ONLY
 @login_required
 def user_enable(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.user_get(user=request.user, pk=pk)
@@ -160,7 +147,7 @@ def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, user=person, **form.service_kwargs()
             )
         except (DomainError, ValidationError) as exc:
-            _refused(form, exc)
+            refused(form, exc)
         else:
             messages.success(
                 request,
@@ -184,7 +171,7 @@ def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, appointment=appointment, **form.cleaned_data
             )
         except (DomainError, ValidationError) as exc:
-            _refused(form, exc)
+            refused(form, exc)
         else:
             messages.success(
                 request,
@@ -213,7 +200,7 @@ def beat_assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, officer=person, **form.cleaned_data
             )
         except (DomainError, ValidationError) as exc:
-            _refused(form, exc)
+            refused(form, exc)
         else:
             messages.success(
                 request, f"{person.full_name}さんを{assignment.beat}の受持警察官に指定しました。"
@@ -235,7 +222,7 @@ def beat_assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, assignment=assignment, **form.cleaned_data
             )
         except (DomainError, ValidationError) as exc:
-            _refused(form, exc)
+            refused(form, exc)
         else:
             messages.success(
                 request,

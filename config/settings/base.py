@@ -65,13 +65,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.htmx, read by the session timeout below.
+    "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees every credential check made by the views above it.
@@ -94,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation_context",
             ],
-            # Every page writes dates through accounts.dates (Tokyo time, 2026年12月5日, 和暦):
+            # Every page writes dates through accounts.utils.dates (Tokyo time, 2026年12月5日, 和暦):
             # its filters load everywhere, so no template reaches for Django's |date.
             "builtins": ["accounts.templatetags.dates_ja"],
         },

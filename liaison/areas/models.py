@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Beat, User
+from accounts.utils.fields import actor_field
 
 
 class BeatArea(models.Model):
@@ -25,13 +25,7 @@ class BeatArea(models.Model):
     )
     # The town as addresses are compared (liaison.areas.town_key), kept by the service.
     town_key = models.CharField("町字（照合用）", max_length=60, editable=False)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="設定者",
-        editable=False,
-    )
+    set_by = actor_field("設定者")
     set_at = models.DateTimeField("設定日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import Beat
+from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
 from liaison.areas import selectors, services
 from liaison.areas.forms import BeatAreaForm
-from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 BEATS_PER_PAGE = 50
 

@@ -2,25 +2,17 @@
 station of 50,000 cards is exported in constant memory.
 
 Cards are read with a server-side cursor in chunks of CHUNK_SIZE, and each chunk's members
-in one more query (QuerySet.iterator with prefetch_related). CSV goes out as the rows are
-made (StreamingHttpResponse); Excel is written by openpyxl's write-only workbook, which keeps
-nothing but the current row, into a temporary file that is then streamed (FileResponse).
+in one more query (QuerySet.iterator with prefetch_related). The files themselves are written
+by accounts.utils.exports (CSV streamed, Excel from a write-only workbook).
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import tempfile
-from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from accounts import dates
 from liaison import text
 from liaison.cards.models import CardMember, LiaisonCard
 
@@ -47,11 +39,6 @@ COLUMNS = (
     "最終巡回連絡日",
     "廃止日",
 )
-
-
-# A cell that starts with one of these is read as a formula by Excel and LibreOffice, even
-# from CSV: a resident's "=HYPERLINK(…)" must stay text (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 _CARD_FIELDS = (
@@ -125,58 +112,3 @@ def card_rows(cards: QuerySet[LiaisonCard]) -> Iterator[list[Any]]:
             card.last_visit_on,
             card.closed_on,
         ]
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-class _Line:
-    """csv.writer writes into this and gets the line back, so nothing accumulates."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_stream(rows: Iterable[list[Any]]) -> Iterator[bytes]:
-    """UTF-8 with a BOM (Excel then reads it as UTF-8, not Shift_JIS) and CRLF line ends."""
-    writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield "\ufeff".encode() + writer.writerow(COLUMNS).encode()
-    for row in rows:
-        values = [
-            dates.date_iso(v) if isinstance(v, dt.date) else "" if v is None else _text(v)
-            for v in row
-        ]
-        yield writer.writerow(values).encode()
-
-
-def xlsx_file(rows: Iterable[list[Any]], *, title: str) -> IO[bytes]:
-    """An Excel workbook of the rows in a temporary file, rewound for reading. The file has
-    no name on disk and disappears when closed (FileResponse closes it when done)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str) and value.startswith("="):
-                # openpyxl would write it as a formula; it is what the resident wrote.
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook.save(output)
-    output.seek(0)
-    return output

@@ -20,7 +20,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from accounts import dates
+from accounts.utils import dates
 from liaison import text
 from liaison.cards.contents import items_for
 from liaison.cards.models import (

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.exceptions import OutOfScope
 from accounts.models import User
-from accounts.names import fold_name
+from accounts.utils.names import fold_name
 from liaison import text
 from liaison.cards.models import (
     BOOK_STATUSES,

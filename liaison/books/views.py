@@ -3,22 +3,22 @@ Excel) and printed cards."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from accounts import permissions
 from accounts.exceptions import OutOfScope, PermissionDenied
 from accounts.models import AccessEvent, Post, Station
 from accounts.services import access_event_record
+from accounts.utils.exports import csv_response, safe_filename, xlsx_response
+from accounts.utils.http import GET_ONLY, page_number
 from liaison import text
 from liaison.books import exports, printing, selectors, services
 from liaison.books.filters import BookFilterSet
@@ -28,7 +28,6 @@ from liaison.cards.models import CardKind, CardStatus, LiaisonBook, LiaisonCard
 from liaison.cards.policy import card_actions
 from liaison.cards.selectors import card_get, card_member_list, card_vehicle_list
 from liaison.cards.services import card_record_access
-from liaison.viewkit import GET_ONLY, page_number
 
 BOOK_LIST_PAGE_SIZE = 50
 
@@ -37,12 +36,6 @@ BOOK_PAGE_SIZE = 50
 
 
 SEARCH_PAGE_SIZE = 50
-
-
-EXPORT_CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 EXPORT_LABELS = {"csv": "CSV", "xlsx": "Excel"}
@@ -241,7 +234,6 @@ def card_search(request: HttpRequest) -> HttpResponse:
 
 
 # --- 出力 ------------------------------------------------------------------------------------
-_UNSAFE_IN_FILENAME = re.compile(r"[\s/\\:*?\"<>|]+")
 
 
 def _export_response(
@@ -264,32 +256,19 @@ def _export_response(
         object_type=target[0],
         object_id=target[1],
     )
-    safe_name = _UNSAFE_IN_FILENAME.sub("_", name)
+    safe_name = safe_filename(name)
     filename = f"巡回連絡簿_{safe_name}_{timezone.localdate():%Y%m%d}.{fmt}"
     rows = exports.card_rows(cards)
-    response: HttpResponse
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_stream(rows), content_type=EXPORT_CONTENT_TYPES["csv"]
-        )
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    else:
-        response = FileResponse(
-            exports.xlsx_file(rows, title=safe_name),
-            as_attachment=True,
-            filename=filename,
-            content_type=EXPORT_CONTENT_TYPES["xlsx"],
-        )
-    # Personal data: no cache on the way or in the browser keeps a copy.
-    response["Cache-Control"] = "no-store"
-    return response
+        return csv_response(exports.COLUMNS, rows, filename=filename)
+    return xlsx_response(exports.COLUMNS, rows, filename=filename, title=safe_name)
 
 
 @GET_ONLY
 @login_required
 def book_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     book = selectors.book_get(user=request.user, pk=pk)
-    if fmt not in EXPORT_CONTENT_TYPES:
+    if fmt not in EXPORT_LABELS:
         raise Http404("この形式では出力できません。")
     beat = book.beat
     permissions.require(request.user, "export_beat_cards", beat)
@@ -313,7 +292,7 @@ def station_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     first = books.select_related("beat__post__station").first()
     if first is None:
         raise OutOfScope("accounts.station", str(pk))
-    if fmt not in EXPORT_CONTENT_TYPES:
+    if fmt not in EXPORT_LABELS:
         raise Http404("この形式では出力できません。")
     station = first.beat.post.station
     return _export_response(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts import permissions
 from accounts.models import Station, User
-from accounts.names import search_key
+from accounts.utils.names import search_key
 from liaison import text
 from liaison.cards.models import (
     APARTMENT_ITEMS,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts import dates
+from accounts.utils import dates
 from liaison import text
 from liaison.cards.models import (
     MEMBER_OPTIONAL_FIELDS,

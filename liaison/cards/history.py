@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts import dates
+from accounts.utils import dates
+from accounts.utils.history import EMPTY, KINDS, field_changes, is_empty, who
 from liaison import text
 from liaison.cards.models import (
     CARD_OPTIONAL_FIELDS,
@@ -64,8 +65,8 @@ _HIDDEN = {
 
 
 def _display(model, name: str, value: Any) -> str:
-    if value in (None, "", []):
-        return "（なし）"
+    if is_empty(value):
+        return EMPTY
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if name == "declined":
@@ -85,27 +86,20 @@ def _display(model, name: str, value: Any) -> str:
 
 
 def _diff(model, old, new) -> list[FieldChange]:
-    changes = []
-    for f in model._meta.concrete_fields:
-        if f.name in _HIDDEN or f.name.endswith("_id"):
-            continue
-        before = getattr(old, f.attname, None) if old is not None else None
-        after = getattr(new, f.attname, None) if new is not None else None
-        if old is None and after in (None, "", [], False):
-            continue  # a new record lists what it holds, not every unticked box
-        if before != after and not (before in (None, "", []) and after in (None, "", [])):
-            changes.append(
-                FieldChange(
-                    field=f.name,
-                    label=str(f.verbose_name),
-                    old=_display(model, f.name, before),
-                    new=_display(model, f.name, after),
-                )
-            )
-    return changes
-
-
-_KINDS = {"+": "作成", "~": "変更", "-": "削除"}
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in _HIDDEN and not f.name.endswith("_id")
+    ]
+    return [
+        FieldChange(
+            field=f.name,
+            label=str(f.verbose_name),
+            old=_display(model, f.name, before),
+            new=_display(model, f.name, after),
+        )
+        for f, before, after in field_changes(old, new, fields)
+    ]
 
 
 def _entries(records, model, subject) -> list[HistoryEntry]:
@@ -113,18 +107,17 @@ def _entries(records, model, subject) -> list[HistoryEntry]:
     entries = []
     previous = None
     for record in records:
-        changes = _diff(model, previous, record) if record.history_type != "-" else []
+        changes = _diff(model, previous, record)
         if record.history_type == "~" and not changes and not record.history_change_reason:
             previous = record
             continue
-        user = record.history_user
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=f"{user.full_name}（{user.employee_number}）" if user else "システム",
+                who=who(record),
                 reason=record.history_change_reason or "",
                 subject=subject(record),
-                kind=_KINDS[record.history_type],
+                kind=KINDS[record.history_type],
                 changes=changes,
             )
         )

@@ -1,13 +1,15 @@
 """What a card allows in which state, and who may do it: the life-cycle table (action ->
-from status -> to status), the permission each action needs on the card's book (its beat)
-or station, and `card_actions`, that table ∩ what the user holds. The buttons (the card
-page's context), the views (`card_check`) and the services (`_transition`) all ask here, so
-they never drift apart. Whether a user holds a permission on an object is
-accounts.permissions' question.
+from status -> to status), the rules of each action by status (RULES: the permissions it
+needs on the card's book, its station or the beat it is for, and whether only its maker
+may), and `card_actions`, those rules ∩ what the user holds. The buttons (the card page's
+context), the views (`card_check`) and the services (`_transition`) all ask here, so they
+never drift apart. Whether a user holds a permission on an object is accounts.permissions'
+question.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from accounts import permissions
@@ -36,62 +38,95 @@ ACTION_LABELS = {
     "move": "受持区の変更",
 }
 
-# A card in its book: each action by status, and the permission it needs on the card's beat.
-BOOK_ACTIONS: dict[str, dict[str, str]] = {
+
+@dataclass(frozen=True)
+class Rule:
+    """One way to be allowed an action: the permissions it needs, each on the card's book
+    ("beat"), its station, or the beat it is for ("target": assigned, or proposed by its
+    address; needed only when one is known); and whether only the card's maker may, and
+    whether the card must have a book (True) or must not (False)."""
+
+    needs: tuple[tuple[str, str], ...] = ()
+    own: bool = False
+    book: bool | None = None
+
+
+# Each status: each action and the rules that allow it (any one will do).
+RULES: dict[str, dict[str, tuple[Rule, ...]]] = {
+    # A draft is its maker's: made by other staff, it goes to the station (submit); made by
+    # an officer who writes the book, he files it himself.
+    CardStatus.DRAFT: {
+        "view": (Rule(own=True),),
+        "edit": (Rule(own=True),),
+        "file": (Rule(own=True, book=True, needs=(("beat", "change_beat_cards"),)),),
+        "submit": (Rule(own=True, book=False, needs=(("station", "submit_cards"),)),),
+    },
+    # The 地域課長等 over the beat the card is for assigns it (要領 第3-2(4), each over his own
+    # posts; any of the station's when no beat is known); that beat's officers file it.
+    CardStatus.SUBMITTED: {
+        "assign": (
+            Rule(needs=(("station", "assign_submitted_cards"), ("target", "change_beat_cards"))),
+        ),
+        "file": (Rule(book=True, needs=(("beat", "change_beat_cards"),)),),
+    },
     CardStatus.FILED: {
-        "view": "view_beat_cards",
-        "correct": "change_beat_cards",
-        "close": "change_beat_cards",
-        "move": "change_beat_cards",
-        "print": "print_beat_cards",
-        "export": "export_beat_cards",
+        "view": (Rule(needs=(("beat", "view_beat_cards"),)),),
+        "correct": (Rule(needs=(("beat", "change_beat_cards"),)),),
+        "close": (Rule(needs=(("beat", "change_beat_cards"),)),),
+        "move": (Rule(needs=(("beat", "change_beat_cards"),)),),
+        "print": (Rule(needs=(("beat", "print_beat_cards"),)),),
+        "export": (Rule(needs=(("beat", "export_beat_cards"),)),),
     },
     CardStatus.CLOSED: {
-        "view": "view_beat_cards",
-        "move": "change_beat_cards",
-        "print": "print_beat_cards",
-        "export": "export_beat_cards",
+        "view": (Rule(needs=(("beat", "view_beat_cards"),)),),
+        "move": (Rule(needs=(("beat", "change_beat_cards"),)),),
+        "print": (Rule(needs=(("beat", "print_beat_cards"),)),),
+        "export": (Rule(needs=(("beat", "export_beat_cards"),)),),
     },
 }
 
 
 def card_actions(user: User, card: LiaisonCard) -> frozenset[str]:
-    """What `user` may do with `card` now: the buttons its page offers."""
+    """What `user` may do with `card` now (RULES ∩ what he holds): the buttons its page offers."""
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
-    actions: set[str] = set()
-    beat_perms = permissions.perms_on(user, Beat(pk=card.book_id)) if card.book_id else frozenset()
-    station_perms = permissions.perms_on(user, Station(pk=card.station_id))
+    held: dict[str, frozenset[str]] = {
+        "beat": permissions.perms_on(user, Beat(pk=card.book_id)) if card.book_id else frozenset(),
+        "station": permissions.perms_on(user, Station(pk=card.station_id)),
+    }
+    target = card.book_id or getattr(card, "proposed_book_id", None)
     own = card.created_by_id == user.pk
-    if card.status == CardStatus.DRAFT:
-        # A draft is its maker's: made by other staff, it goes to the station (submit);
-        # made by an officer who writes the book, he files it himself.
-        if own:
-            actions |= {"view", "edit"}
-            if card.book_id and "change_beat_cards" in beat_perms:
-                actions.add("file")
-            if not card.book_id and "submit_cards" in station_perms:
-                actions.add("submit")
-    elif card.status == CardStatus.SUBMITTED:
-        if own:
-            actions.add("view")
-        # The 地域課長等 over the beat the card is for (assigned, or proposed by its address:
-        # 要領 第3-2(4), each over his own posts); any of the station's when neither is known.
-        target = card.book_id or getattr(card, "proposed_book_id", None)
-        if "assign_submitted_cards" in station_perms and (
-            target is None or "change_beat_cards" in permissions.perms_on(user, Beat(pk=target))
-        ):
-            actions |= {"view", "assign"}
-        if card.book_id and "change_beat_cards" in beat_perms:
-            actions |= {"view", "file"}
-    else:
-        for action, perm in BOOK_ACTIONS.get(card.status, {}).items():
-            if perm in beat_perms:
-                actions.add(action)
-        if "view" not in actions and "break_glass" in station_perms:
+
+    def perms(scope: str) -> frozenset[str] | None:
+        if scope == "target":
+            if target is None:
+                return None  # no beat known: the station's permission decides alone
+            if "target" not in held:
+                held["target"] = permissions.perms_on(user, Beat(pk=target))
+        return held[scope]
+
+    def allows(rule: Rule) -> bool:
+        if (rule.own and not own) or (rule.book is not None and rule.book != bool(card.book_id)):
+            return False
+        for scope, perm in rule.needs:
+            scope_perms = perms(scope)
+            if scope_perms is not None and perm not in scope_perms:
+                return False
+        return True
+
+    actions = {
+        action
+        for action, rules in RULES.get(card.status, {}).items()
+        if any(allows(rule) for rule in rules)
+    }
+    # Whoever may act on a submitted card may open it, and its maker may still read it.
+    if card.status == CardStatus.SUBMITTED and (own or actions):
+        actions.add("view")
+    if card.status in (CardStatus.FILED, CardStatus.CLOSED):
+        if "view" not in actions and "break_glass" in held["station"]:
             actions.add("break_glass")
         # 管理主任者 and above see who opened, printed or exported the card.
-        if "view" in actions and "review_progress" in station_perms:
+        if "view" in actions and "review_progress" in held["station"]:
             actions.add("access_history")
     return frozenset(actions)
 

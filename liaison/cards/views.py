@@ -23,10 +23,9 @@ from accounts.exceptions import (
     DomainError,
     PermissionDenied,
     StaleEditError,
-    TransitionError,
 )
 from accounts.inputs import parse_id
-from accounts.models import AccessEvent
+from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
 from liaison import text
 from liaison.audit import BOOK, CARD
 from liaison.books import selectors as books_selectors
@@ -44,12 +43,16 @@ from liaison.cards.models import (
     LiaisonCard,
     postal_code_validator,
 )
-from liaison.cards.policy import card_actions, card_check
-from liaison.filing.forms import VersionForm
+from liaison.cards.policy import card_actions
+from liaison.cards.steps import (
+    card_done,
+    card_step,
+    card_title,
+    card_view_record,
+)
 from liaison.glass import selectors as glass_selectors
 from liaison.handouts import selectors as handout_selectors
 from liaison.handouts import services as handout_services
-from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 from liaison.visits import selectors as visits_selectors
 
 HISTORY_ON_CARD = 20
@@ -72,27 +75,6 @@ KIND_CHOICES = [
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-def _to_card(request: HttpRequest, card: LiaisonCard, exc: DomainError | ValidationError):
-    """A refused step on a button of the card page: say why there, and go back."""
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, exc.message)
-    return redirect("liaison:card_detail", pk=card.pk)
-
-
-def _record_view(user, card: LiaisonCard, summary: str, *, glass: bool = False) -> None:
-    cards_services.card_record_access(
-        actor=user, card=card, action=AccessEvent.Action.VIEW, summary=summary, break_glass=glass
-    )
-
-
-def _version(request: HttpRequest) -> int | None:
-    form = VersionForm(request.POST)
-    return form.cleaned_data.get("version") if form.is_valid() else None
-
-
 def _kind_from(request: HttpRequest) -> str | None:
     kind = request.GET.get("kind", "")
     return kind if kind in CardKind.values else None
@@ -116,15 +98,6 @@ def _access_history(card: LiaisonCard) -> list[tuple[Any, Any]]:
         card=card, events=[row.event for row in page.rows]
     )
     return [(row, reasons.get(row.event.pk)) for row in page.rows]
-
-
-def _card_title(card: LiaisonCard) -> str:
-    return f"{card.get_kind_display()}「{card.head_name or '（名前未記入）'}」"
-
-
-def _success(request: HttpRequest, card: LiaisonCard, verb: str) -> HttpResponse:
-    messages.success(request, f"{_card_title(card)}を{verb}しました。")
-    return redirect("liaison:card_detail", pk=card.pk)
 
 
 def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -194,7 +167,7 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
         except (DomainError, ValidationError) as exc:
             refused(editor.form, exc)
         else:
-            return _success(request, card, "下書きとして保存" if draft else "作成して編てつ")
+            return card_done(request, card, "下書きとして保存" if draft else "作成して編てつ")
     return _form_page(
         request,
         {
@@ -252,7 +225,7 @@ def card_create(request: HttpRequest) -> HttpResponse:
         except (DomainError, ValidationError) as exc:
             refused(editor.form, exc)
         else:
-            return _success(request, card, "下書きとして保存" if draft else "作成して提出")
+            return card_done(request, card, "下書きとして保存" if draft else "作成して提出")
     return _form_page(
         request,
         {
@@ -274,7 +247,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     glass = glass_selectors.break_glass_active_get(user=request.user, card=card)
     # Break-the-glass is for reading only: no button that writes.
     actions = frozenset() if glass else card_actions(request.user, card)
-    _record_view(request.user, card, "カードの閲覧", glass=glass is not None)
+    card_view_record(request.user, card, "カードの閲覧", glass=glass is not None)
     members = cards_selectors.card_member_list(card=card) if card.kind == CardKind.HOUSEHOLD else []
     vehicles = (
         cards_selectors.card_vehicle_list(card=card) if card.kind != CardKind.APARTMENT else []
@@ -309,7 +282,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "card": card,
             "book": card.book,
-            "here": _card_title(card),
+            "here": card_title(card),
             "actions": actions,
             "glass": glass,
             "items": items,
@@ -335,7 +308,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def card_history(request: HttpRequest, pk: int) -> HttpResponse:
     card = cards_selectors.card_get(user=request.user, pk=pk)
     glass = glass_selectors.break_glass_active_get(user=request.user, card=card)
-    _record_view(request.user, card, "カードの変更履歴の閲覧", glass=glass is not None)
+    card_view_record(request.user, card, "カードの変更履歴の閲覧", glass=glass is not None)
     page = Paginator(cards_history.card_history_list(card=card), HISTORY_PER_PAGE).get_page(
         page_number(request)
     )
@@ -345,7 +318,7 @@ def card_history(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "card": card,
             "book": card.book,
-            "card_title": _card_title(card),
+            "card_title": card_title(card),
             "page": page,
             "here": "変更履歴",
             "glass": glass,
@@ -356,15 +329,11 @@ def card_history(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Editing and correcting -------------------------------------------------------------------
 @GET_POST
 @login_required
-def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@card_step(lambda card: "edit" if card.status == CardStatus.DRAFT else "correct")
+def card_edit(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     """A draft is edited by its maker; a filed card is corrected (補正) with a reason. A save
     over someone else's newer save is refused (409) with the user's input kept."""
-    card = cards_selectors.card_get(user=request.user, pk=pk)
     action = "edit" if card.status == CardStatus.DRAFT else "correct"
-    try:
-        card_check(request.user, card, action)
-    except TransitionError as exc:
-        return _to_card(request, card, exc)
     members = cards_selectors.card_member_list(card=card) if card.kind == CardKind.HOUSEHOLD else []
     vehicles = (
         cards_selectors.card_vehicle_list(card=card) if card.kind != CardKind.APARTMENT else []
@@ -380,7 +349,7 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     changes = None
     if request.method == "GET":
-        _record_view(request.user, card, "カードの編集画面")
+        card_view_record(request.user, card, "カードの編集画面")
     elif editor.is_valid():
         try:
             saved = cards_services.card_update(
@@ -395,20 +364,20 @@ def card_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # over the version now current, once the user has seen the difference.
             editor.form.add_error(None, exc.message)
             changes = getattr(exc, "changes", [])
-            card = cards_selectors.card_get(user=request.user, pk=pk)
+            card = cards_selectors.card_get(user=request.user, pk=card.pk)
             editor.form.data = editor.form.data.copy()
             editor.form.data["version"] = str(card.version)
             status = 409
         except (DomainError, ValidationError) as exc:
             refused(editor.form, exc)
         else:
-            return _success(request, saved, "補正" if action == "correct" else "保存")
+            return card_done(request, saved, "補正" if action == "correct" else "保存")
     return _form_page(
         request,
         {
             "card": card,
             "book": card.book,
-            "card_title": _card_title(card),
+            "card_title": card_title(card),
             "here": "補正" if action == "correct" else "下書きの編集",
             "editor": editor,
             "form": editor.form,

@@ -19,18 +19,21 @@ from accounts.exceptions import (
 )
 from accounts.models import AccessEvent
 from accounts.services import access_event_record
+from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.areas import selectors as area_selectors
 from liaison.books import selectors as books_selectors
-from liaison.cards import selectors as cards_selectors
-from liaison.cards.models import (
-    CardStatus,
+from liaison.cards.models import CardStatus, LiaisonCard
+from liaison.cards.steps import (
+    back_to_card,
+    card_done,
+    card_step,
+    card_title,
+    card_view_record,
+    posted_version,
 )
-from liaison.cards.policy import card_check
-from liaison.cards.views import _card_title, _record_view, _success, _to_card, _version
 from liaison.filing import selectors as filing_selectors
 from liaison.filing import services as filing_services
 from liaison.filing.forms import AssignForm, CloseForm, MoveForm, SubmittedFilterForm
-from liaison.viewkit import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 
 SUBMITTED_PER_PAGE = 25
 
@@ -38,29 +41,31 @@ SUBMITTED_PER_PAGE = 25
 # --- Life-cycle steps -------------------------------------------------------------------------
 @POST_ONLY
 @login_required
-def card_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    card = cards_selectors.card_get(user=request.user, pk=pk)
+@card_step("submit")
+def card_submit(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     try:
-        card_check(request.user, card, "submit")
-        card = filing_services.card_submit(actor=request.user, card=card, version=_version(request))
+        card = filing_services.card_submit(
+            actor=request.user, card=card, version=posted_version(request)
+        )
     except (TransitionError, StaleEditError, ValidationError) as exc:
-        return _to_card(request, card, exc)
+        return back_to_card(request, card, exc)
     messages.success(
-        request, f"{_card_title(card)}を提出しました。地域課長等が受持区を指定し、編てつします。"
+        request, f"{card_title(card)}を提出しました。地域課長等が受持区を指定し、編てつします。"
     )
     return redirect("liaison:card_detail", pk=card.pk)
 
 
 @POST_ONLY
 @login_required
-def card_file(request: HttpRequest, pk: int) -> HttpResponse:
-    card = cards_selectors.card_get(user=request.user, pk=pk)
+@card_step("file")
+def card_file(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     try:
-        card_check(request.user, card, "file")
-        card = filing_services.card_file(actor=request.user, card=card, version=_version(request))
+        card = filing_services.card_file(
+            actor=request.user, card=card, version=posted_version(request)
+        )
     except (TransitionError, StaleEditError, ValidationError) as exc:
-        return _to_card(request, card, exc)
-    return _success(request, card, f"{card.book.beat}の巡回連絡簿に編てつ")
+        return back_to_card(request, card, exc)
+    return card_done(request, card, f"{card.book.beat}の巡回連絡簿に編てつ")
 
 
 def _step_page(request, card, template: str, form, here: str, **extra):
@@ -70,7 +75,7 @@ def _step_page(request, card, template: str, form, here: str, **extra):
         {
             "card": card,
             "book": card.book,
-            "card_title": _card_title(card),
+            "card_title": card_title(card),
             "form": form,
             "here": here,
             **extra,
@@ -80,13 +85,9 @@ def _step_page(request, card, template: str, form, here: str, **extra):
 
 @GET_POST
 @login_required
-def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
+@card_step("assign")
+def card_assign(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     """The 地域課長等 names the beat whose officer files a submitted card (第6-2(3)ウ)."""
-    card = cards_selectors.card_get(user=request.user, pk=pk)
-    try:
-        card_check(request.user, card, "assign")
-    except TransitionError as exc:
-        return _to_card(request, card, exc)
     # The one the address lies in comes preselected.
     books = filing_selectors.assign_book_list(user=request.user, card=card)
     proposal = area_selectors.beat_for_address(
@@ -97,7 +98,7 @@ def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"book": card.book_id or (proposal.beat.pk if proposal else None)}
     form = AssignForm(request.POST or None, books=books, initial=initial)
     if request.method == "GET":
-        _record_view(request.user, card, "受持区の指定画面")
+        card_view_record(request.user, card, "受持区の指定画面")
     elif form.is_valid():
         try:
             card = filing_services.card_assign(
@@ -108,7 +109,7 @@ def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{_card_title(card)}の受持区を{card.book.beat}に指定しました。"
+                f"{card_title(card)}の受持区を{card.book.beat}に指定しました。"
                 "受持警察官に編てつを依頼しました。",
             )
             return redirect("liaison:card_detail", pk=card.pk)
@@ -119,16 +120,12 @@ def card_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 @login_required
-def card_close(request: HttpRequest, pk: int) -> HttpResponse:
+@card_step("close")
+def card_close(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     """転出・廃業: the card is closed with reason and date, never deleted."""
-    card = cards_selectors.card_get(user=request.user, pk=pk)
-    try:
-        card_check(request.user, card, "close")
-    except TransitionError as exc:
-        return _to_card(request, card, exc)
     form = CloseForm(request.POST or None, initial={"version": card.version})
     if request.method == "GET":
-        _record_view(request.user, card, "廃止の確認画面")
+        card_view_record(request.user, card, "廃止の確認画面")
     elif form.is_valid():
         try:
             card = filing_services.card_close(
@@ -140,27 +137,23 @@ def card_close(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except StaleEditError as exc:
-            return _to_card(request, card, exc)
+            return back_to_card(request, card, exc)
         except (DomainError, ValidationError) as exc:
             refused(form, exc)
         else:
-            return _success(request, card, "廃止")
+            return card_done(request, card, "廃止")
     return _step_page(request, card, "liaison/filing/close.html", form, "廃止")
 
 
 @GET_POST
 @login_required
-def card_move(request: HttpRequest, pk: int) -> HttpResponse:
+@card_step("move")
+def card_move(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     """A boundary change: the card (and an apartment's units) goes to another beat's book."""
-    card = cards_selectors.card_get(user=request.user, pk=pk)
-    try:
-        card_check(request.user, card, "move")
-    except TransitionError as exc:
-        return _to_card(request, card, exc)
     books = filing_selectors.move_book_list(user=request.user, card=card)
     form = MoveForm(request.POST or None, books=books, initial={"version": card.version})
     if request.method == "GET":
-        _record_view(request.user, card, "受持区の変更画面")
+        card_view_record(request.user, card, "受持区の変更画面")
     elif form.is_valid():
         try:
             card = filing_services.card_move(
@@ -171,12 +164,12 @@ def card_move(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data.get("version"),
             )
         except StaleEditError as exc:
-            return _to_card(request, card, exc)
+            return back_to_card(request, card, exc)
         except (DomainError, ValidationError) as exc:
             refused(form, exc)
         else:
             messages.success(
-                request, f"{_card_title(card)}を{form.cleaned_data['book'].beat}に移しました。"
+                request, f"{card_title(card)}を{form.cleaned_data['book'].beat}に移しました。"
             )
             return redirect("liaison:card_detail", pk=card.pk)
     return _step_page(request, card, "liaison/filing/move.html", form, "受持区の変更")

@@ -15,12 +15,12 @@ from accounts import permissions
 from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
+from accounts.utils.http import GET_POST, POST_ONLY, refused
 from liaison.audit import CARD
 from liaison.cards.policy import card_actions
 from liaison.glass import selectors, services
 from liaison.glass.forms import BreakGlassForm
 from liaison.glass.models import BreakGlassPurpose
-from liaison.viewkit import GET_POST, POST_ONLY, refused
 
 TEMPLATE = "liaison/glass/break_glass.html"
 

@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import Station, User
+from accounts.utils import dates
+from accounts.utils.fields import actor_field
 
 
 class OfficerNote(models.Model):
@@ -36,13 +37,7 @@ class OfficerNote(models.Model):
     body = free_text_field("内容")
     period_from = models.DateField("対象期間（から）", null=True, blank=True)
     period_to = models.DateField("対象期間（まで）", null=True, blank=True)
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="記録者",
-        editable=False,
-    )
+    written_by = actor_field("記録者")
     written_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()

@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import Station, User
+from accounts.utils import dates
+from accounts.utils.http import GET_ONLY, POST_ONLY, refused
 from liaison import text
 from liaison.guidance import services
 from liaison.guidance.forms import OfficerNoteForm
@@ -26,8 +28,6 @@ from liaison.guidance.selectors import officer_page_get
 from liaison.planning.models import MonthlyPlan
 from liaison.progress import selectors as progress_selectors
 from liaison.progress.forms import PeriodForm
-from liaison.progress.months import month_first, month_label, months_add
-from liaison.viewkit import GET_ONLY, POST_ONLY, refused
 
 NOTES_PER_PAGE = 20
 
@@ -53,7 +53,7 @@ def officer_page(
     today = timezone.localdate()
     form = PeriodForm(
         request.GET,
-        default_start=months_add(month_first(today), 1 - EVALUATION_MONTHS),
+        default_start=dates.months_add(dates.month_first(today), 1 - EVALUATION_MONTHS),
         default_end=today,
     )
     context: dict[str, Any] = {
@@ -73,25 +73,28 @@ def officer_page(
         plans = {
             plan.month: plan
             for plan in MonthlyPlan.objects.filter(
-                officer=officer, station=station, month__gte=month_first(start), month__lte=end
+                officer=officer,
+                station=station,
+                month__gte=dates.month_first(start),
+                month__lte=end,
             )
         }
         found = {month: (visits, met) for month, visits, met in by_month}
         months = []
-        month = month_first(start)
+        month = dates.month_first(start)
         while month <= end:
             visits, met = found.get(month, (0, 0))
             plan = plans.get(month)
             months.append(
                 {
-                    "label": month_label(month),
+                    "label": dates.month_ja(month),
                     "planned": plan.planned_households if plan else None,
                     "areas": plan.areas if plan else "",
                     "visits": visits,
                     "met": met,
                 }
             )
-            month = months_add(month, 1)
+            month = dates.months_add(month, 1)
         context.update(
             totals=totals,
             months=months,

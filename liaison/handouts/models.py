@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.inputs import free_text_field
 from accounts.models import Station, User
+from accounts.utils.fields import actor_field
 from liaison.cards.models import LiaisonBook, LiaisonCard, validate_banchi, validate_not_future
 
 
@@ -56,15 +57,7 @@ class CardHandout(models.Model):
         "状態", max_length=12, choices=Status.choices, default=Status.OPEN, editable=False
     )
     closed_at = models.DateTimeField("回収・断念の日時", null=True, blank=True, editable=False)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="回収・断念した職員",
-        editable=False,
-    )
+    closed_by = actor_field("回収・断念した職員", optional=True)
     give_up_reason = free_text_field("断念の理由", blank=True)
     created_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)
 

@@ -19,6 +19,7 @@ from accounts.exceptions import BadInput, DomainError, PermissionDenied, Transit
 from accounts.inputs import parse_id
 from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
+from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
 from liaison import text
 from liaison.cards import selectors
 from liaison.cards.models import CardStatus, LiaisonBook
@@ -26,7 +27,6 @@ from liaison.handouts import selectors as handout_selectors
 from liaison.handouts import services
 from liaison.handouts.forms import HandoutFilterForm, HandoutForm, HandoutGiveUpForm
 from liaison.handouts.models import CardHandout
-from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 OBJECT = "liaison.cardhandout"
 

@@ -3,7 +3,6 @@ cards for a period."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.inputs import free_text_field
 from accounts.models import Station, User
+from accounts.utils.fields import actor_field
 from liaison.cards.models import LiaisonCard
 
 
@@ -34,25 +34,11 @@ class StationInstruction(models.Model):
     reason = free_text_field("理由")
     starts_on = models.DateField("開始日")
     ends_on = models.DateField("終了日")
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="指示した署長",
-        editable=False,
-    )
+    issued_by = actor_field("指示した署長")
     issued_at = models.DateTimeField("指示日時", default=timezone.now, editable=False)
     # Ended before its end date: in force no more, kept for the record.
     ended_at = models.DateTimeField("終了日時", null=True, blank=True, editable=False)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="終了した職員",
-        editable=False,
-    )
+    ended_by = actor_field("終了した職員", optional=True)
 
     history = HistoricalRecords(m2m_fields=[cards])
     # Set by the services before save(); simple-history writes them to the history row.

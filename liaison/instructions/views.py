@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
+from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
 from liaison import text
 from liaison.instructions import selectors as instructions_selectors
 from liaison.instructions import services
@@ -22,7 +23,6 @@ from liaison.instructions.forms import StationInstructionForm
 from liaison.instructions.models import StationInstruction
 from liaison.instructions.policy import ISSUER_ONLY, instruction_issue_require
 from liaison.planning import selectors as progress_selectors
-from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 PER_PAGE = 25
 

@@ -1,11 +1,11 @@
-"""Cards' search_names again, now folded by accounts.names.fold_name, which also folds
+"""Cards' search_names again, now folded by accounts.utils.names.fold_name, which also folds
 variant kanji (髙→高, 𠮷→吉 …): cards saved before searched 髙橋 and 高橋 apart. The exact
 names on the cards and members are untouched."""
 
 from django.db import migrations
 from django.db.models import Prefetch
 
-from accounts.names import search_key
+from accounts.utils.names import search_key
 
 BATCH = 1000
 

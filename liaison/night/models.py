@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import Beat, Station, User
+from accounts.utils import dates
+from accounts.utils.fields import actor_field
 
 OPEN_PER_DATE = "liaison_nightvisitrequest_one_open_per_date"
 # A request that still counts for its date: waiting, or approved.
@@ -44,15 +45,7 @@ class NightVisitRequest(models.Model):
         "状態", max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
     )
     requested_at = models.DateTimeField("申請日時", default=timezone.now, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="決裁者",
-        editable=False,
-    )
+    decided_by = actor_field("決裁者", optional=True)
     decided_at = models.DateTimeField("決裁日時", null=True, blank=True, editable=False)
     decision_comment = free_text_field("決裁の意見", blank=True, editable=False)
     withdrawn_at = models.DateTimeField("取下げ日時", null=True, blank=True, editable=False)

@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import dates, permissions
+from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import Beat, Station, User
 from accounts.services import notice_send
+from accounts.utils import dates
 from liaison.night.models import OPEN_PER_DATE, OPEN_STATUSES, NightVisitRequest
 from liaison.night.policy import (
     TRANSITIONS,

@@ -14,15 +14,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts import dates, permissions
+from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import Beat, Station, User
+from accounts.utils import dates
+from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.night import selectors as night_selectors
 from liaison.night import services as night_services
 from liaison.night.forms import NightDecideForm, NightFilterForm, NightRequestForm
 from liaison.night.models import NightVisitRequest
 from liaison.night.policy import night_may_decide
-from liaison.viewkit import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.visits.views import _say
 
 NIGHT_PER_PAGE = 25

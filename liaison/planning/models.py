@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import Headquarters, Station, User
+from accounts.utils import dates
+from accounts.utils.fields import actor_field
 from liaison.cards.models import CardKind, LiaisonCard
 
 
@@ -46,15 +47,7 @@ class VisitPolicy(models.Model):
         help_text="各室の世帯は世帯として数えます。建物自体（管理人等）も訪問する場合に選びます。",
     )
     reason = models.CharField("変更の理由", max_length=200, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="変更者",
-        editable=False,
-    )
+    changed_by = actor_field("変更者", optional=True)
     changed_at = models.DateTimeField("変更日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()
@@ -115,13 +108,7 @@ class DedicatedDay(models.Model):
         verbose_name="受持警察官",
     )
     date = models.DateField("専従日")
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="設定者",
-        editable=False,
-    )
+    set_by = actor_field("設定者")
     set_at = models.DateTimeField("設定日時", default=timezone.now, editable=False)
 
     class Meta:
@@ -155,13 +142,7 @@ class MonthlyPlan(models.Model):
     planned_households = models.PositiveIntegerField("計画戸数")
     areas = models.CharField("重点地域", max_length=200, blank=True)
     note = free_text_field("備考", blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="作成者",
-        editable=False,
-    )
+    set_by = actor_field("作成者")
     updated_at = models.DateTimeField("更新日時", default=timezone.now, editable=False)
 
     history = HistoricalRecords()

@@ -16,11 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import dates, permissions
+from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
-from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Beat, Station
 from accounts.services import access_event_record
+from accounts.utils import dates
+from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
 from liaison import text
 from liaison.books import printing
 from liaison.handouts import views as handouts
@@ -43,7 +44,6 @@ from liaison.planning.selectors import (
     headquarters_get,
     visit_policy_history,
 )
-from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 WORKLIST_PER_PAGE = 50
 
@@ -334,7 +334,7 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
     station = _dedicated_station(request.user, pk)
     today = timezone.localdate()
     asked = request.GET.get("month")
-    month = parse_month(asked)
+    month = dates.parse_month(asked)
     if asked and month is None:
         messages.warning(request, "月の指定が正しくないため、今月を表示しています。")
     month = month or today.replace(day=1)

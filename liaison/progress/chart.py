@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from liaison.progress.months import month_label
+from accounts.utils import dates
 
 # --- The trend chart: a server-drawn SVG (no script, no inline style) ----------------------
 CHART_WIDTH, CHART_HEIGHT = 720, 260
@@ -88,7 +88,7 @@ def _trend_chart(rows: list[tuple[dt.date, int, int]]) -> dict[str, Any]:
         "bar_width": round(bar, 1),
         "bars": bars,
         "ticks": ticks,
-        "period": f"{month_label(first)}から{month_label(last)}まで" if first else "",
+        "period": f"{dates.month_ja(first)}から{dates.month_ja(last)}まで" if first else "",
         "total_visits": sum(visits for _, visits, _ in rows),
         "total_night": sum(night for _, _, night in rows),
     }

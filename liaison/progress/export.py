@@ -1,9 +1,8 @@
-"""The CSV of a station's progress figures, safe against spreadsheet formulas."""
+"""The rows of a station's progress figures as CSV (written by accounts.utils.exports)."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from typing import Any
 
 from liaison.planning.models import MonthlyPlan
@@ -27,15 +26,6 @@ CSV_HEADER = [
 ]
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A name that starts like a formula must stay text in Excel.
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _figures(progress) -> list[Any]:
     return [
         progress.to_visit,
@@ -50,27 +40,19 @@ def _figures(progress) -> list[Any]:
     ]
 
 
-def progress_csv(figures, plans: dict[int, MonthlyPlan]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+def progress_rows(figures, plans: dict[int, MonthlyPlan]) -> Iterator[list[Any]]:
+    """Per beat, the station's total, then per officer, in CSV_HEADER order."""
     for beat, progress in figures.beats:
-        writer.writerow(
-            ["受持区", _cell(beat.post.name), _cell(beat.name), "", "", *_figures(progress)]
-        )
-    total = figures.total
+        yield ["受持区", beat.post.name, beat.name, "", "", *_figures(progress)]
     planned = sum(plan.planned_households for plan in plans.values())
-    writer.writerow(["合計", "", "", "", planned if plans else "", *_figures(total)])
+    yield ["合計", "", "", "", planned if plans else "", *_figures(figures.total)]
     for officer, progress in figures.officers:
         plan = plans.get(officer.pk)
-        writer.writerow(
-            [
-                "受持警察官",
-                "",
-                _cell(officer.full_name),
-                _cell(officer.employee_number),
-                plan.planned_households if plan else "",
-                *_figures(progress),
-            ]
-        )
-    return "\ufeff" + out.getvalue()
+        yield [
+            "受持警察官",
+            "",
+            officer.full_name,
+            officer.employee_number,
+            plan.planned_households if plan else "",
+            *_figures(progress),
+        ]

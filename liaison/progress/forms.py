@@ -8,8 +8,8 @@ import datetime as dt
 
 from django import forms
 
-from accounts.forms.months import parse_month
 from accounts.forms.people import DateInput
+from accounts.utils import dates
 
 MONTH_INVALID = "月は「2026-04」のように、西暦4桁と月で入力してください。"
 
@@ -22,10 +22,6 @@ PERIOD_MAX_DAYS = 366 * 3
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
-def month_value(month: dt.date) -> str:
-    return f"{month:%Y-%m}"
-
-
 class MonthInput(forms.TextInput):
     """<input type="month">: a month picker on a tablet, 'YYYY-MM' as text elsewhere."""
 
@@ -33,7 +29,7 @@ class MonthInput(forms.TextInput):
 
     def format_value(self, value):
         if isinstance(value, dt.date):
-            return month_value(value)
+            return dates.month_value(value)
         return super().format_value(value)
 
 
@@ -46,7 +42,7 @@ class MonthField(forms.Field):
             return value.replace(day=1)
         if value in self.empty_values:
             return None
-        month = parse_month(str(value))
+        month = dates.parse_month(str(value))
         if month is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return month

@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import Beat, Station, User
 from accounts.navigation import HomePanel, NavEntry, register_nav, register_panel
+from accounts.utils import dates
 from liaison.progress import selectors as progress_selectors
-from liaison.progress.months import month_first, month_label
 
 # Above this many stations the home panel shows the sum and a link, not a row per station.
 PANEL_STATION_ROWS = 3
@@ -22,7 +22,9 @@ def progress_panel(user: User) -> dict[str, Any]:
     """「巡回連絡の進捗」 on a reviewer's home page: this month's coverage and overdue of his
     stations, grouped by station in the selector's fixed four queries."""
     today = timezone.localdate()
-    rows = progress_selectors.hq_progress_get(user=user, month=month_first(today), today=today)
+    rows = progress_selectors.hq_progress_get(
+        user=user, month=dates.month_first(today), today=today
+    )
     total = progress_selectors.Progress()
     for _, progress in rows:
         total.add(progress)
@@ -30,7 +32,7 @@ def progress_panel(user: User) -> dict[str, Any]:
         "rows": rows if len(rows) <= PANEL_STATION_ROWS else [],
         "station_count": len(rows),
         "total": total,
-        "month_label": month_label(month_first(today)),
+        "month_label": dates.month_ja(dates.month_first(today)),
     }
 
 

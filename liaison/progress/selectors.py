@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
-from accounts import dates, permissions
+from accounts import permissions
 from accounts.exceptions import OutOfScope
 from accounts.models import Station, User
+from accounts.utils import dates
 from liaison.cards.models import LiaisonBook, LiaisonCard
 from liaison.cards.selectors import card_list
 from liaison.planning.models import MonthlyPlan, VisitPolicy
@@ -112,26 +112,6 @@ def _progress(cards: dict | None, visits: dict | None) -> Progress:
     )
 
 
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[first instant, first instant of the next month) in Tokyo time."""
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(first, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(following, dt.time.min, tzinfo=tz),
-    )
-
-
-def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start 00:00, the day after end 00:00) in Tokyo time."""
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
-
-
 @dataclass
 class StationProgress:
     station: Station
@@ -155,7 +135,7 @@ def station_progress_get(
     from accounts.models import Beat, BeatAssignment
 
     rule = station_due_rule_get(station=station, today=today)
-    start, end = month_bounds(month)
+    start, end = dates.month_bounds(month)
     beats_in = (
         permissions.remit_beats(user, station)
         if user is not None
@@ -226,7 +206,7 @@ def hq_progress_get(
         return []
     ids = [s.pk for s in stations]
     rule = due_rule_get(headquarters_id=stations[0].headquarters_id, station_ids=ids, today=today)
-    start, end = month_bounds(month)
+    start, end = dates.month_bounds(month)
     remit = permissions.remit_beats(user).values("pk")
     cards = card_due_count(
         cards=LiaisonCard.objects.filter(station_id__in=ids, book_id__in=remit),
@@ -248,13 +228,13 @@ def visit_trend_get(
     starts = [first]
     for _ in range(months - 1):
         starts.insert(0, (starts[0] - dt.timedelta(days=1)).replace(day=1))
-    start, _ = month_bounds(starts[0])
-    _, end = month_bounds(first)
+    start, _ = dates.month_bounds(starts[0])
+    _, end = dates.month_bounds(first)
     # One pass with a FILTER per month: range comparisons on the indexed column instead of
     # truncating every row's time in Tokyo time (several times faster on a year of visits).
     aggregates: dict[str, Count] = {}
     for index, month in enumerate(starts):
-        lo, hi = month_bounds(month)
+        lo, hi = dates.month_bounds(month)
         in_month = Q(started_at__gte=lo, started_at__lt=hi)
         aggregates[f"v{index}"] = Count("pk", filter=in_month)
         aggregates[f"n{index}"] = Count("pk", filter=in_month & Q(night_request__isnull=False))
@@ -278,7 +258,7 @@ def officer_figures_get(
 ) -> tuple[Progress, list[tuple[dt.date, int, int]]]:
     """評価の参考: an officer's visits over a period (total, night, dedicated, follow-ups
     opened) and per month."""
-    lo, hi = period_bounds(start, end)
+    lo, hi = dates.period_bounds(start, end)
     visits = Visit.objects.filter(officer=officer, station=station)
     totals = _visit_figures(visits, lo, hi, group=None)
     progress = _progress(None, totals)

@@ -14,13 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
-from accounts.forms.months import parse_month
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import access_event_record
+from accounts.utils import dates
+from accounts.utils.exports import csv_response
+from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
 from liaison import text
 from liaison.books import selectors as books_selectors
 from liaison.cards.models import CardKind
@@ -30,12 +31,10 @@ from liaison.planning import services
 from liaison.planning.models import MonthlyPlan, VisitPolicy
 from liaison.progress import selectors as progress_selectors
 from liaison.progress.chart import _trend_chart
-from liaison.progress.export import progress_csv
-from liaison.progress.forms import MonthlyPlanForm, month_value
-from liaison.progress.months import month_first, month_label, months_add
+from liaison.progress.export import CSV_HEADER, progress_rows
+from liaison.progress.forms import MonthlyPlanForm
 from liaison.progress.policy import plan_officer_check
 from liaison.progress.selectors import PlanScope, plan_scope_get
-from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 OVERDUE_PAGE_SIZE = 50
 
@@ -48,15 +47,15 @@ _KIND_LABELS = dict(CardKind.choices)
 
 def _month_from(request: HttpRequest, *, say: bool = True) -> dt.date:
     """?month=YYYY-MM, else this month; a wrong value is said (on a page), not a 500."""
-    this_month = month_first(timezone.localdate())
+    this_month = dates.month_first(timezone.localdate())
     raw = request.GET.get("month", "").strip()
     if not raw:
         return this_month
-    month = parse_month(raw)
+    month = dates.parse_month(raw)
     if month is None and say:
         messages.warning(
             request,
-            f"月の指定「{raw[:20]}」が正しくないため、{month_label(this_month)}を表示しています"
+            f"月の指定「{raw[:20]}」が正しくないため、{dates.month_ja(this_month)}を表示しています"
             "（「2026-04」のように指定します）。",
         )
     return month or this_month
@@ -65,19 +64,19 @@ def _month_from(request: HttpRequest, *, say: bool = True) -> dt.date:
 def _month_nav(url: str, month: dt.date, *, future: bool = False) -> dict[str, Any]:
     """The month picker and the previous / next month links (figure pages stop at this
     month; the plan page goes on, since a plan is set before its month)."""
-    this_month = month_first(timezone.localdate())
-    previous, following = months_add(month, -1), months_add(month, 1)
+    this_month = dates.month_first(timezone.localdate())
+    previous, following = dates.months_add(month, -1), dates.months_add(month, 1)
     return {
         "action": url,
         "month": month,
-        "value": month_value(month),
-        "label": month_label(month),
-        "previous_url": f"{url}?month={month_value(previous)}",
-        "previous_label": month_label(previous),
-        "next_url": f"{url}?month={month_value(following)}"
+        "value": dates.month_value(month),
+        "label": dates.month_ja(month),
+        "previous_url": f"{url}?month={dates.month_value(previous)}",
+        "previous_label": dates.month_ja(previous),
+        "next_url": f"{url}?month={dates.month_value(following)}"
         if future or following <= this_month
         else "",
-        "next_label": month_label(following),
+        "next_label": dates.month_ja(following),
         "is_current": month == this_month,
     }
 
@@ -103,9 +102,9 @@ def _policy_view(policy: VisitPolicy) -> dict[str, Any]:
 def _month_plans(*, station: Station, month: dt.date) -> dict[int, MonthlyPlan]:
     """The station's plans of the month by officer id: one query. (The figures' selector
     carries the planned households only; the pages also show the areas and who set it.)"""
-    plans = MonthlyPlan.objects.filter(station=station, month=month_first(month)).select_related(
-        "set_by"
-    )
+    plans = MonthlyPlan.objects.filter(
+        station=station, month=dates.month_first(month)
+    ).select_related("set_by")
     return {plan.officer_id: plan for plan in plans}
 
 
@@ -126,7 +125,7 @@ def progress_home(request: HttpRequest) -> HttpResponse:
     month = _month_from(request)
     if len(stations) == 1:
         url = reverse("liaison:station_progress", kwargs={"pk": stations[0].pk})
-        return redirect(f"{url}?month={month_value(month)}")
+        return redirect(f"{url}?month={dates.month_value(month)}")
     today = timezone.localdate()
     rows = progress_selectors.hq_progress_get(user=request.user, month=month, today=today)
     total = progress_selectors.Progress()
@@ -142,7 +141,7 @@ def progress_home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": total,
             "month_nav": _month_nav(reverse("liaison:progress_home"), month),
-            "month_label": month_label(month),
+            "month_label": dates.month_ja(month),
             "chart": _trend_chart(trend),
             "today": today,
         },
@@ -164,7 +163,7 @@ def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
     trend = progress_selectors.visit_trend_get(
         station_ids=[station.pk], months=TREND_MONTHS, today=month
     )
-    month_query = f"?month={month_value(month)}"
+    month_query = f"?month={dates.month_value(month)}"
     # The overdue cards are listed to those who read the books: a reviewer who reads cards
     # reads the whole station's (ROLE_GRANTS); the 地域部長 reads none. The drill-down checks
     # again; asked of the permissions the menu has loaded, this costs no query.
@@ -202,7 +201,7 @@ def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "officers": officers,
             "planned_total": sum(p.planned_households for p in plans.values()) if plans else None,
             "policy": _policy_view(figures.policy),
-            "month_label": month_label(month),
+            "month_label": dates.month_ja(month),
             "month_nav": _month_nav(
                 reverse("liaison:station_progress", kwargs={"pk": station.pk}), month
             ),
@@ -288,21 +287,16 @@ def station_progress_export(request: HttpRequest, pk: int) -> HttpResponse:
         station=station, month=month, today=timezone.localdate(), user=request.user
     )
     plans = _month_plans(station=station, month=month)
-    body = progress_csv(figures, plans)
     access_event_record(
         user=request.user,
         action=AccessEvent.Action.EXPORT,
         obj=station,
         station=station,
-        summary=f"巡回連絡の進捗（{month_label(month)}）をCSVで出力 受持区{len(figures.beats)}件・"
+        summary=f"巡回連絡の進捗（{dates.month_ja(month)}）をCSVで出力 受持区{len(figures.beats)}件・"
         f"受持警察官{len(figures.officers)}件",
     )
     filename = f"巡回連絡の進捗_{station.name}_{month:%Y%m}.csv"
-    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    # Officers' names: no cache on the way or in the browser keeps a copy.
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(CSV_HEADER, progress_rows(figures, plans), filename=filename)
 
 
 @GET_POST
@@ -333,10 +327,10 @@ def monthly_plans(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{officer.full_name}の{month_label(data['month'])}の計画を保存しました。",
+                    f"{officer.full_name}の{dates.month_ja(data['month'])}の計画を保存しました。",
                 )
-                return redirect(f"{url}?month={month_value(data['month'])}")
-        month = form.cleaned_data.get("month") or month_first(timezone.localdate())
+                return redirect(f"{url}?month={dates.month_value(data['month'])}")
+        month = form.cleaned_data.get("month") or dates.month_first(timezone.localdate())
     else:
         month = _month_from(request)
     plans = _month_plans(station=station, month=month)
@@ -360,7 +354,7 @@ def monthly_plans(request: HttpRequest, pk: int) -> HttpResponse:
             "officer": officer,
             "plan": plans.get(officer.pk),
             "dedicated_days": [text.date_ja(day) for day in dedicated.get(officer.pk, [])],
-            "edit_url": f"{url}?month={month_value(month)}&officer={officer.pk}#plan-form"
+            "edit_url": f"{url}?month={dates.month_value(month)}&officer={officer.pk}#plan-form"
             if officer.pk in editable
             else "",
         }
@@ -374,9 +368,9 @@ def monthly_plans(request: HttpRequest, pk: int) -> HttpResponse:
             "scope": scope,
             "rows": rows,
             "form": form,
-            "month_label": month_label(month),
+            "month_label": dates.month_ja(month),
             "month_nav": _month_nav(url, month, future=True),
-            "month_query": f"?month={month_value(month)}",
+            "month_query": f"?month={dates.month_value(month)}",
         },
     )
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import BeatAssignment
+from accounts.utils import dates
+from accounts.utils.fields import actor_field
 
 
 class Takeover(models.Model):
@@ -20,14 +20,7 @@ class Takeover(models.Model):
         related_name="takeover",
         verbose_name="受持警察官の指定",
     )
-    predecessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="前任者",
-    )
+    predecessor = actor_field("前任者", optional=True, editable=True)
     coverage_percent = models.DecimalField("引継ぎ時の実施率（%）", max_digits=5, decimal_places=1)
     overdue_count = models.PositiveIntegerField("引継ぎ時の期限超過")
     open_follow_ups = models.PositiveIntegerField("引継ぎ時の未対応")

@@ -14,13 +14,13 @@ from django.utils import timezone
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import AccessEvent, BeatAssignment
 from accounts.services import access_event_record
+from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
 from liaison.planning.views import CARD_OBJECT
 from liaison.takeover import selectors as takeover_selectors
 from liaison.takeover import services as takeover_services
 from liaison.takeover.forms import TakeoverConfirmForm
 from liaison.takeover.panels import may_list_takeovers
 from liaison.takeover.selectors import takeover_predecessor_ids
-from liaison.viewkit import GET_ONLY, GET_POST, page_number, refused
 
 TAKEOVERS_PER_PAGE = 25
 

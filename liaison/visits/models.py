@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts import dates
 from accounts.inputs import free_text_field
 from accounts.models import Station, User
+from accounts.utils import dates
+from accounts.utils.fields import actor_field
 from liaison.cards.models import LiaisonBook, LiaisonCard
 from liaison.night.models import NightVisitRequest
 
@@ -111,14 +112,7 @@ class Visit(models.Model):
     )
     follow_up_note = free_text_field("対応の内容", blank=True)
     follow_up_done_at = models.DateTimeField("対応済み日時", null=True, blank=True)
-    follow_up_done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="対応済みにした職員",
-    )
+    follow_up_done_by = actor_field("対応済みにした職員", optional=True, editable=True)
     night_request = models.ForeignKey(
         NightVisitRequest,
         on_delete=models.PROTECT,
@@ -133,14 +127,7 @@ class Visit(models.Model):
     outside_hours = models.BooleanField("時間外", default=False)
     outside_hours_rule = models.CharField("時間外の内容", max_length=200, blank=True)
     outside_hours_reason = free_text_field("時間外に行った理由", blank=True)
-    hours_acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="時間外を確認した職員",
-    )
+    hours_acknowledged_by = actor_field("時間外を確認した職員", optional=True, editable=True)
     hours_acknowledged_at = models.DateTimeField("時間外の確認日時", null=True, blank=True)
     hours_acknowledgement_note = free_text_field("確認の意見", blank=True)
     recorded_at = models.DateTimeField("記録日時", default=timezone.now, editable=False)

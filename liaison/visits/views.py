@@ -14,18 +14,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import dates, permissions
+from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
+from accounts.utils import dates
+from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison import text
 from liaison.cards import selectors as cards_selectors
 from liaison.cards import services as cards_services
 from liaison.cards.models import CardStatus, LiaisonCard
-from liaison.cards.views import _card_title
+from liaison.cards.steps import (
+    card_title,
+)
 from liaison.glass import selectors as glass_selectors
-from liaison.viewkit import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.visits import hours as visits_hours
 from liaison.visits import selectors, services
 from liaison.visits import selectors as visits_selectors
@@ -93,7 +96,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{_card_title(card)}の巡回連絡（{visit.get_outcome_display()}、"
+                f"{card_title(card)}の巡回連絡（{visit.get_outcome_display()}、"
                 f"{_hm(visit.started_at)}〜{_hm(visit.ended_at)}）を記録しました。",
             )
             return redirect(back)
@@ -103,7 +106,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "card": card,
             "book": card.book,
-            "card_title": _card_title(card),
+            "card_title": card_title(card),
             "here": "巡回連絡の記録",
             "form": form,
             "next": _next(request),
@@ -139,7 +142,7 @@ def visit_absent(request: HttpRequest, pk: int) -> HttpResponse:
         _say(request, exc)
     else:
         messages.success(
-            request, f"{_card_title(card)}を不在として記録しました（{_hm(visit.started_at)}）。"
+            request, f"{card_title(card)}を不在として記録しました（{_hm(visit.started_at)}）。"
         )
     return redirect(_back(request, card))
 
@@ -173,7 +176,7 @@ def _visit_page(
             "visit": visit,
             "card": card,
             "book": card.book,
-            "card_title": _card_title(card),
+            "card_title": card_title(card),
             "here": f"巡回連絡（{text.date_ja(timezone.localdate(visit.started_at))}）",
             "glass": glass,
             "may_close": may_close,

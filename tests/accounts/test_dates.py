@@ -1,4 +1,4 @@
-"""accounts.dates: one way to write a date on every page, export and print — Tokyo time,
+"""accounts.utils.dates: one way to write a date on every page, export and print — Tokyo time,
 no zero padding, 和暦 where paper forms use it."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.template import engines
 from japanera import EraDate
 
-from accounts import dates
+from accounts.utils import dates
 
 UTC = dt.UTC
 # 00:59 on 5 December in Tokyo; still the 4th in UTC.
@@ -117,7 +117,7 @@ def test_the_template_filters_write_the_same():
 
 def test_no_template_formats_a_date_by_itself():
     """Django's |date and |time would pad or skip the one format: every page goes through
-    accounts.dates (its filters are built in)."""
+    accounts.utils.dates (its filters are built in)."""
     own = re.compile(r"\|\s*(date|time)\s*(:|}}|\|)")
     offenders = [
         str(path.relative_to(settings.BASE_DIR))

@@ -1,4 +1,4 @@
-"""accounts.names.fold_name: the one normaliser of every name search. Officers type the
+"""accounts.utils.names.fold_name: the one normaliser of every name search. Officers type the
 common form; residents' cards carry the exact one; both must fold to the same key."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from ja_itaiji import Itaiji
 
-from accounts.names import SUPPLEMENT, fold_name, search_key, variant_table
+from accounts.utils.names import SUPPLEMENT, fold_name, search_key, variant_table
 
 
 @pytest.mark.parametrize(

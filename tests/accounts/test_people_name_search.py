@@ -1,5 +1,5 @@
 """The three people searches (issue 10, point 3): the people pages, the auditor's person
-filter and the change history's person filter fold names alike (accounts.names): 髙橋 德子
+filter and the change history's person filter fold names alike (accounts.utils.names): 髙橋 德子
 is found by 高橋 徳子 and 𠮷田 太郎 by 吉田, and the other way round; pages show the name as
 written."""
 

@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
 
-from ... import dates, permissions, services
+from ... import permissions, services
 from ...exceptions import DomainError, PermissionDenied
-from ...forms.people import add_errors
 from ...models import AccessEvent, AnomalyCase
+from ...utils import dates
+from ...utils.http import GET_ONLY, GET_POST, add_errors
 from .. import cases
 from ..anomalies import EVENT_IDS_LIMIT, anomalies_detect
 from ..forms import (
@@ -30,10 +30,6 @@ from ..forms import (
     yesterday,
 )
 from .doors import cases_reader, detector, report_reader
-
-GET_POST = require_http_methods(["GET", "POST"])
-GET_ONLY = require_http_methods(["GET"])
-
 
 # --- Cases ---------------------------------------------------------------------------------
 

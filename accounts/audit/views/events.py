@@ -11,23 +11,21 @@ matches nobody was looked up all the same and is recorded as a search that found
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_http_methods
 
-from ... import dates, services
+from ... import services
 from ...models import AccessEvent
+from ...utils.exports import csv_response
+from ...utils.http import GET_ONLY
 from .. import selectors
 from ..forms import AccessEventFilterForm, AccessEventRangeForm
 from .doors import auditor_required
 
-GET_ONLY = require_http_methods(["GET"])
 LOG_TYPE = "accounts.accessevent"
 
 
@@ -97,12 +95,6 @@ def audit_event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "日時",
     "職員番号",
@@ -123,41 +115,27 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: object) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
-def _csv_lines(rows: Iterable[selectors.EventRow]) -> Iterator[bytes]:
-    """UTF-8 with a BOM (Excel then reads it as UTF-8) and CRLF line ends."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield "\ufeff".encode() + writer.writerow(CSV_COLUMNS).encode()
+def _csv_rows(rows: Iterable[selectors.EventRow]) -> Iterator[list[object]]:
     for row in rows:
         e = row.event
-        yield writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    dates.datetime_iso(e.occurred_at),
-                    e.user.employee_number if e.user else e.username,
-                    e.user.full_name if e.user else "",
-                    row.role_label,
-                    e.station.name if e.station else "",
-                    e.get_action_display(),
-                    e.object_type,
-                    e.object_id,
-                    row.target,
-                    e.get_outcome_display(),
-                    e.record_count,
-                    "○" if e.out_of_scope else "",
-                    "○" if e.break_glass else "",
-                    e.summary,
-                    e.client_ip,
-                    e.request_id,
-                )
-            ]
-        ).encode()
+        yield [
+            e.occurred_at,
+            e.user.employee_number if e.user else e.username,
+            e.user.full_name if e.user else "",
+            row.role_label,
+            e.station.name if e.station else "",
+            e.get_action_display(),
+            e.object_type,
+            e.object_id,
+            row.target,
+            e.get_outcome_display(),
+            e.record_count,
+            "○" if e.out_of_scope else "",
+            "○" if e.break_glass else "",
+            e.summary,
+            e.client_ip,
+            e.request_id,
+        ]
 
 
 @GET_ONLY
@@ -188,10 +166,8 @@ def audit_event_export(request: HttpRequest) -> HttpResponse:
         plan.count,
     )
     rows = selectors.access_event_export_rows(user=request.user, plan=plan)
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     filename = f"閲覧記録_{timezone.localtime():%Y%m%d_%H%M}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return csv_response(CSV_COLUMNS, _csv_rows(rows), filename=filename)
 
 
 # --- 職員別 -------------------------------------------------------------------------------------

@@ -8,16 +8,16 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
 
 from ... import services
 from ...models import AccessEvent
+from ...utils.http import GET_ONLY
 from .. import history, registry
 from ..forms import HistoryFilterForm
 from .doors import auditor_required
 
 
-@require_GET
+@GET_ONLY
 @auditor_required
 def audit_history_list(request: HttpRequest) -> HttpResponse:
     form = HistoryFilterForm(request.GET or None)
@@ -42,7 +42,7 @@ def audit_history_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/audit/history_list.html", {"form": form, "page": page})
 
 
-@require_GET
+@GET_ONLY
 @auditor_required
 def audit_history_object(request: HttpRequest, source: str, object_id: int) -> HttpResponse:
     found = registry.history_source(source)

@@ -8,14 +8,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_GET, require_POST
 
+from ...utils.http import GET_ONLY, POST_ONLY
 from .. import selectors
 from ..tasks import access_log_verify
 from .doors import auditor_required
 
 
-@require_GET
+@GET_ONLY
 @auditor_required
 def integrity(request: HttpRequest) -> HttpResponse:
     overview = selectors.integrity_overview(page_number=request.GET.get("page"))
@@ -32,7 +32,7 @@ def integrity(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@POST_ONLY
 @auditor_required
 def integrity_verify(request: HttpRequest) -> HttpResponse:
     transaction.on_commit(access_log_verify.delay)

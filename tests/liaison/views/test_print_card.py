@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import dates
 from accounts.models import AccessEvent
+from accounts.utils import dates
 from liaison.cards.policy import card_actions
 from liaison.filing import services as filing_services
 from liaison.glass import services as glass_services

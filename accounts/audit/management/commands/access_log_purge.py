@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.audit import retention
-from accounts.dates import date_ja, datetime_ja
+from accounts.utils.dates import date_ja, datetime_ja
 
 
 def _date(text: str) -> dt.date:

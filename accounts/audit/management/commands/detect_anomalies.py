@@ -9,9 +9,9 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from accounts import dates
 from accounts.audit.anomalies import anomalies_detect
 from accounts.models import AnomalyCase
+from accounts.utils import dates
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ eras here (tested against `japanera` in tests/accounts/test_dates.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -169,3 +170,49 @@ def datetime_iso(value: dt.datetime | None) -> str:
     if value is None or value == "":
         return ""
     return local(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- Months: progress, plans, reports ----------------------------------------------------------
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def month_first(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def months_add(month: dt.date, count: int) -> dt.date:
+    """The first of the month `count` months on (back when negative)."""
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_value(month: dt.date) -> str:
+    """「2026-04」: a month in a URL or a month picker."""
+    return f"{month:%Y-%m}"
+
+
+def parse_month(value: str | None) -> dt.date | None:
+    """'YYYY-MM' → the first of that month; None for anything else (year 2000–2100)."""
+    match = MONTH_PATTERN.match((value or "").strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return dt.date(year, month, 1)
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after end 00:00) in Tokyo time: the instants a query compares."""
+    tz = timezone.get_default_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[first instant, first instant of the next month) in Tokyo time."""
+    first = month_first(month)
+    return period_bounds(first, months_add(first, 1) - dt.timedelta(days=1))
