@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -98,7 +98,7 @@ def xlsx_file(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: st
     return output
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: HttpResponseBase) -> HttpResponseBase:
     # Personal data: no cache on the way or in the browser keeps a copy.
     response["Cache-Control"] = "no-store"
     return response
@@ -106,16 +106,16 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 def csv_response(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, filename: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """A CSV download streamed as the rows are read."""
     response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return _no_store(response)
 
 
 def xlsx_response(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, filename: str, title: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """An Excel download (one sheet named `title`)."""
     response = FileResponse(
         xlsx_file(header, rows, title=title),
