@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts import dates
-from accounts.audit.anomalies import anomalies_detect
+from accounts.audit.services import anomalies_detect
 from accounts.models import AnomalyCase
 
 
