@@ -7,7 +7,10 @@ A "card read" is a successful view or print of a 巡回連絡カード. The thre
 (AUDIT_*). Summaries and notices carry counts and card numbers, never a resident's name or
 a card's contents; a notice names no officer either (a title and a link only).
 
-The reviews of the cases (open → explained / escalated → closed) are in
+Here are the rules (RULES, one `find_*` per kind), each a read of the whole day that
+depends on no one's scope. Storing their findings as cases and announcing them is
+accounts.audit.services.anomalies_detect; the reviews of the cases (open → explained /
+escalated → closed) are accounts.audit.services.anomaly_case_review, by the table in
 accounts.audit.cases.
 """
 
@@ -17,23 +20,15 @@ import datetime as dt
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncDate
-from django.urls import reverse
 from django.utils import timezone
 
-from .. import permissions
-from ..exceptions import PermissionDenied
-from ..models import AccessEvent, AnomalyCase, User
-from ..services import notice_send
-from ..utils import dates
+from ..models import AccessEvent, AnomalyCase
 from . import registry
-from .services import auditors
 
 CARD = "liaison.liaisoncard"
 READ_ACTIONS = (AccessEvent.Action.VIEW, AccessEvent.Action.PRINT)
@@ -335,75 +330,3 @@ RULES = (
     find_large_exports,
     find_sensitive_reads,
 )
-
-
-# --- Detection -----------------------------------------------------------------------------
-
-
-def _new_cases(day: dt.date, findings: Iterable[Finding]) -> list[AnomalyCase]:
-    """Store the findings that are not cases yet; return the cases this run created.
-
-    The unique constraint (kind, subject, day, key) keeps a concurrent run from storing a
-    finding twice (ignore_conflicts); this run's cases are those with its found_at.
-    """
-    existing = set(AnomalyCase.objects.filter(day=day).values_list("kind", "subject_id", "key"))
-    found_at = timezone.now()
-    fresh = [
-        AnomalyCase(
-            kind=f.kind,
-            subject_id=f.subject_id,
-            station_id=f.station_id,
-            beat_id=f.beat_id,
-            day=day,
-            key=f.key,
-            summary=f.summary[:300],
-            figures=f.figures,
-            event_ids=f.event_ids,
-            found_at=found_at,
-        )
-        for f in findings
-        if (f.kind, f.subject_id, f.key) not in existing
-    ]
-    if not fresh:
-        return []
-    AnomalyCase.objects.bulk_create(fresh, ignore_conflicts=True)
-    return list(AnomalyCase.objects.filter(day=day, found_at=found_at).order_by("pk"))
-
-
-def _notify(day: dt.date, cases: list[AnomalyCase]) -> None:
-    """HQ auditors once per run; each beat's 取扱責任者 for a new break-the-glass case.
-    A title and a link: no officer, no card, no resident."""
-    when = dates.date_ja(day, year=False)
-    notice_send(
-        recipients=auditors(),
-        title=f"要確認事案が{len(cases)}件見つかりました（{when}の閲覧記録）",
-        url=f"{reverse('accounts:audit_case_list')}?status={AnomalyCase.Status.OPEN}",
-    )
-    for case in cases:
-        if case.kind != Kind.BREAK_GLASS or case.beat_id is None:
-            continue
-        supervisors = permissions.users_with_post_perm_for_beat(case.beat_id, "supervise_post")
-        notice_send(
-            recipients=[u for u in supervisors if u.pk != case.subject_id],
-            title=f"担当の受持区の緊急閲覧（{when}）について確認をお願いします",
-            url=reverse("accounts:audit_case_detail", kwargs={"pk": case.pk}),
-        )
-
-
-@transaction.atomic
-def anomalies_detect(*, actor: User | None, day: dt.date) -> dict[str, int]:
-    """Run every rule for `day` (Tokyo); store and announce the new cases. Returns the
-    number of NEW cases per kind (every kind present, zero included).
-
-    actor None: the daily task or the command. A person must be an HQ auditor.
-    """
-    if actor is not None and not permissions.can_audit(actor):
-        raise PermissionDenied("要確認事案の検出は本部の監査担当者のみが行えます。")
-    findings = [finding for rule in RULES for finding in rule(day)]
-    cases = _new_cases(day, findings)
-    counts = dict.fromkeys(Kind.values, 0)
-    for case in cases:
-        counts[case.kind] += 1
-    if cases:
-        _notify(day, cases)
-    return counts

@@ -2,9 +2,9 @@
 Celery its tasks (accounts.audit.management, accounts.audit.tasks).
 
 It has NO models: the audit's models (AccessEvent, AccessLogCheck, AnomalyCase …) stay in
-accounts/models.py with app_label `accounts`, their tables and migrations unchanged. A model
-class defined in a module under accounts/audit/ would take this app's label and need a
-migration of its own: keep them in accounts/models.py.
+accounts/models/ (access.py, cases.py) with app_label `accounts`, their tables and
+migrations unchanged. A model class defined in a module under accounts/audit/ would take this
+app's label and need a migration of its own: keep them in accounts/models/.
 """
 
 from django.apps import AppConfig

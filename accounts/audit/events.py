@@ -12,8 +12,8 @@ range with a LIMIT, and merged (`keyset_page`), so that people or cards with few
 not make PostgreSQL walk the whole time index.
 
 Auditors see events, never contents: objects are named by `registry.kind(...).describe`
-(「カード No.123（署 交番 受持区）」). Who may read is decided by accounts.audit.selectors,
-which builds on these.
+(「カード No.123（署 交番 受持区）」). Who may read is decided by the selectors that build
+on these: accounts.audit.selectors and accounts.audit.timeline_selectors.
 """
 
 from __future__ import annotations

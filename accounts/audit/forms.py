@@ -1,7 +1,7 @@
 """Forms of the HQ audit, input shape only: the access-log search and its period, the
 change-history search, the anomaly cases (filter, review step, detection day) and the month
 of the audit report. Names are turned into ids by selectors.event_filter_resolve; the rules
-(who may review, which move is allowed) are in accounts.audit.cases."""
+(which move is allowed, what its note must say) are in accounts.audit.cases."""
 
 from __future__ import annotations
 

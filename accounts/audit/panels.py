@@ -20,6 +20,7 @@ from .. import permissions
 from ..models import AccessEvent, AnomalyCase, User
 from ..navigation import HomePanel, NavEntry, register_nav, register_panel
 from . import cases
+from .case_selectors import anomaly_case_scope
 
 Status = AnomalyCase.Status
 WATCH_WINDOW = dt.timedelta(hours=24)
@@ -67,7 +68,7 @@ def audit_watch_panel(user: User) -> dict[str, Any]:
 
 def anomaly_cases_panel(user: User) -> dict:
     """Open and overdue cases in the user's scope: one aggregate query."""
-    counts = cases.anomaly_case_scope(user=user).aggregate(
+    counts = anomaly_case_scope(user=user).aggregate(
         open=Count("pk", filter=Q(status=Status.OPEN)),
         overdue=Count("pk", filter=cases.overdue_q()),
         escalated=Count("pk", filter=Q(status=Status.ESCALATED)),

@@ -1,26 +1,23 @@
-"""Reads of the access log that depend on who asks: the HQ auditors' search and CSV export,
-a person's timeline and activity summary, an object's access history (also for the card
-page's 「閲覧・印刷・出力の記録」 panel), and the 改ざん検知 overview.
+"""Reads of the access log that depend on who asks, for the search page of the HQ audit:
+the search (access_event_search_get: the names in the filters turned into ids, then one
+page of events) and the CSV export (access_event_export_get: the events it sends, fixed
+before the export is recorded, then their rows), and the 改ざん検知 overview. A person's
+timeline and one object's access history are accounts.audit.timeline_selectors.
 
-Each selector refuses anyone but an HQ auditor (object_access_history excepted: its caller
-decides). The building blocks (cursor, filter, rows, keyset paging) are in
-accounts.audit.events. A household's name is turned into card ids by the owning app's
-resolver, the names themselves never coming back.
+The search and the export refuse anyone but an HQ auditor (require_auditor); the 改ざん検知
+overview is behind its page's door. The building blocks (cursor, filter, rows, keyset
+paging) are in accounts.audit.events. A household's name is turned into card ids by the
+owning app's resolver, the names themselves never coming back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
-from django.http import Http404
-from django.utils import timezone
 
 from .. import permissions
 from ..exceptions import PermissionDenied
@@ -36,7 +33,6 @@ from ..selectors import employee_number_of, user_name_filter
 from . import registry
 from .events import (
     CARD,
-    STATION,
     Cursor,
     EventFilter,
     EventPage,
@@ -44,11 +40,8 @@ from .events import (
     FilterResolution,
     event_rows,
     keyset_page,
-    plain_label,
-    role_label,
 )
 
-TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 PAGE_SIZE = 50
 # An auditor's CSV carries at most this many events; a wider question needs narrower filters.
 EXPORT_MAX_ROWS = 100_000
@@ -57,19 +50,9 @@ PERSON_MATCH_LIMIT = 50
 # liaison.audit.NAME_MATCH_LIMIT: the resolver returns at most this many cards. Reaching it
 # means the name was too vague and the search covers only the first of them.
 NAME_MATCH_LIMIT = 200
-# The person page's summary when no period is given: the last 30 days.
-SUMMARY_DAYS = 30
-# The card page's panel: what was done with the card's contents.
-CARD_PANEL_ACTIONS = (
-    AccessEvent.Action.VIEW,
-    AccessEvent.Action.PRINT,
-    AccessEvent.Action.EXPORT,
-)
-
-_MICRO = dt.timedelta(microseconds=1)
 
 
-def _require_auditor(user: User) -> None:
+def require_auditor(user: User) -> None:
     if not permissions.can_audit(user):
         raise PermissionDenied("閲覧記録の監査は本部の監査担当者のみが行えます。")
 
@@ -111,7 +94,7 @@ def event_filter_resolve(
 ) -> FilterResolution:
     """The form's cleaned values → an EventFilter. A person or a household's name that
     matches nobody is an error at its field (there is nothing to search)."""
-    _require_auditor(user)
+    require_auditor(user)
     used: list[str] = []
     errors: dict[str, str] = {}
     notes: list[str] = []
@@ -185,14 +168,30 @@ def event_filter_resolve(
 # --- Search and export ---------------------------------------------------------------------
 
 
-def access_event_search(
-    *, user: User, filters: EventFilter, after: Cursor | None = None, limit: int = PAGE_SIZE
-) -> EventPage:
+def _search_page(filters: EventFilter, after: Cursor | None, limit: int) -> EventPage:
     """One page of events matching `filters`, newest first, after the cursor."""
-    _require_auditor(user)
     base, branches = filters.events()
     events, cursor = keyset_page(base, after=after, limit=limit, branches=branches)
     return EventPage(rows=event_rows(events), next_cursor=cursor, is_first=after is None)
+
+
+@dataclass(frozen=True)
+class EventSearch:
+    """The search page: how the filters' names resolved (errors and notes for the form), and
+    one page of events (None when the names left nothing to search)."""
+
+    resolution: FilterResolution
+    page: EventPage | None
+
+
+def access_event_search_get(
+    *, user: User, after: Cursor | None = None, limit: int = PAGE_SIZE, **criteria: Any
+) -> EventSearch:
+    """`criteria`: what event_filter_resolve takes (the form's resolve_kwargs)."""
+    resolution = event_filter_resolve(user=user, **criteria)
+    if resolution.filters is None:
+        return EventSearch(resolution=resolution, page=None)
+    return EventSearch(resolution=resolution, page=_search_page(resolution.filters, after, limit))
 
 
 @dataclass(frozen=True)
@@ -208,12 +207,11 @@ class ExportPlan:
         return len(self.keys)
 
 
-def access_event_export_plan(*, user: User, filters: EventFilter) -> ExportPlan:
+def _export_plan(filters: EventFilter) -> ExportPlan:
     """Below the cap every matching event goes out, so the keys are fetched unordered (bitmap
     scans of whichever indexes fit, cheap even for people or cards with few events among
     millions) and sorted here; beyond it only the newest are wanted, so PostgreSQL is asked
     for them in order."""
-    _require_auditor(user)
     cap = EXPORT_MAX_ROWS
     events = filters.apply(AccessEvent.objects.all())
     keys = list(events.order_by().values_list("occurred_at", "pk")[: cap + 1])
@@ -224,15 +222,10 @@ def access_event_export_plan(*, user: User, filters: EventFilter) -> ExportPlan:
     return ExportPlan(keys=list(newest), capped=True)
 
 
-def access_event_export_rows(*, user: User, plan: ExportPlan) -> Iterator[EventRow]:
+def _export_batches(plan: ExportPlan) -> Iterator[EventRow]:
     """The planned events, a batch of EXPORT_BATCH at a time by id, each batch's labels in
     one query per kind: memory bounded by the cap, and no server-side cursor held open while
     the client reads."""
-    _require_auditor(user)  # now, not when the first row is asked for
-    return _export_batches(plan)
-
-
-def _export_batches(plan: ExportPlan) -> Iterator[EventRow]:
     for index in range(0, plan.count, EXPORT_BATCH):
         batch = [pk for _, pk in plan.keys[index : index + EXPORT_BATCH]]
         found = list(
@@ -244,198 +237,25 @@ def _export_batches(plan: ExportPlan) -> Iterator[EventRow]:
         yield from event_rows(found)
 
 
-# --- A person's timeline ----------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
-class ActivitySummary:
-    start: dt.date
-    end: dt.date  # inclusive
-    by_action: list[tuple[str, int]]  # (label, count), most first
-    total: int
-    active_days: int
+class EventExport:
+    """The CSV export: how the filters' names resolved, the plan of the events it sends
+    (None when the names left nothing to export), and their rows, read only as the response
+    is streamed."""
+
+    resolution: FilterResolution
+    plan: ExportPlan | None
+    rows: Iterator[EventRow]
 
 
-def audit_person_get(*, user: User, pk: int) -> User:
-    _require_auditor(user)
-    person = User.objects.filter(pk=pk).first()
-    if person is None:
-        raise Http404("職員が見つかりません。")
-    return person
-
-
-def person_timeline(
-    *,
-    user: User,
-    person: User,
-    start: dt.datetime | None = None,
-    end: dt.datetime | None = None,
-    after: Cursor | None = None,
-    limit: int = PAGE_SIZE,
-) -> EventPage:
-    _require_auditor(user)
-    filters = EventFilter(user_ids=(person.pk,), start=start, end=end)
-    return access_event_search(user=user, filters=filters, after=after, limit=limit)
-
-
-def _summary_bounds(
-    start: dt.datetime | None, end: dt.datetime | None
-) -> tuple[dt.datetime, dt.datetime]:
-    """The period asked for, or the last SUMMARY_DAYS days up to the end of today."""
-    if end is None:
-        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        end = today + dt.timedelta(days=1)
-    if start is None:
-        start = end - dt.timedelta(days=SUMMARY_DAYS)
-    return start, end
-
-
-def person_activity_summary(
-    *, user: User, person: User, start: dt.datetime | None, end: dt.datetime | None
-) -> ActivitySummary:
-    """Counts by action and the days with any event, Tokyo days, in one grouped query; over
-    the period asked for, or (a bound not given) the last SUMMARY_DAYS days."""
-    _require_auditor(user)
-    start, end = _summary_bounds(start, end)
-    grouped = (
-        AccessEvent.objects.filter(user=person, occurred_at__gte=start, occurred_at__lt=end)
-        .annotate(day=TruncDate("occurred_at", tzinfo=TOKYO))
-        .values_list("day", "action")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    by_action: Counter[str] = Counter()
-    days = set()
-    for day, action, n in grouped:
-        by_action[action] += n
-        days.add(day)
-    labels = dict(AccessEvent.Action.choices)
-    order = {action: index for index, action in enumerate(labels)}
-    ranked = sorted(by_action.items(), key=lambda pair: (-pair[1], order.get(pair[0], 99)))
-    last = (end - _MICRO).astimezone(TOKYO).date()
-    return ActivitySummary(
-        start=start.astimezone(TOKYO).date(),
-        end=last,
-        by_action=[(labels.get(a, a), n) for a, n in ranked],
-        total=sum(by_action.values()),
-        active_days=len(days),
-    )
-
-
-# --- One object's history ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditObject:
-    """An object as the audit names it: its kind, id, label, and the containers whose exports
-    carried it."""
-
-    object_type: str
-    object_id: str
-    label: str
-    containers: list[tuple[str, str]]
-
-
-def audit_object_get(*, user: User, object_type: str, object_id: str) -> AuditObject:
-    """404 for a kind nobody registered or an id that names nothing."""
-    _require_auditor(user)
-    kind = registry.kind(object_type)
-    if kind is None or kind.describe is None:
-        raise Http404("対象が見つかりません。")
-    label = kind.describe([object_id]).get(object_id)
-    if not label:
-        raise Http404("対象が見つかりません。")
-    containers = kind.containers(object_id) if kind.containers is not None else []
-    return AuditObject(object_type, object_id, label, containers)
-
-
-def _object_events(
-    *,
-    object_type: str,
-    object_id: str,
-    containers: Collection[tuple[str, str]],
-    actions: Collection[str] | None,
-) -> QuerySet[AccessEvent]:
-    own = Q(object_type=object_type, object_id=object_id)
-    if actions is not None:
-        own &= Q(action__in=list(actions))
-    condition = own
-    # An export of the book or the station carried this card too; nothing else of theirs.
-    for container_type, container_id in containers:
-        condition |= Q(
-            object_type=container_type,
-            object_id=container_id,
-            action=AccessEvent.Action.EXPORT,
-        )
-    return AccessEvent.objects.filter(condition)
-
-
-def object_access_history(
-    *,
-    object_type: str,
-    object_id: str,
-    containers: Collection[tuple[str, str]],
-    limit: int,
-    actions: Collection[str] | None = None,
-    after: Cursor | None = None,
-    start: dt.datetime | None = None,
-    end: dt.datetime | None = None,
-) -> EventPage:
-    """Events of one object, and the exports of its containers, newest first.
-
-    Whoever calls decides who may see this (the audit pages: HQ auditors; the card page:
-    card_actions' "access_history"). One query, each OR branch an index range of
-    (object_type, object_id, -occurred_at).
-    """
-    events = _object_events(
-        object_type=object_type, object_id=object_id, containers=containers, actions=actions
-    )
-    if start is not None:
-        events = events.filter(occurred_at__gte=start)
-    if end is not None:
-        events = events.filter(occurred_at__lt=end)
-    found, cursor = keyset_page(events, after=after, limit=limit)
-    # The page names the object once, above the table; a container's export says which
-    # container it was by its kind alone (the object's own book or station): no query.
-    container_set = set(containers)
-    rows = [
-        EventRow(
-            event=e,
-            role_label=role_label(e.role),
-            target="",
-            via=_container_label(e.object_type)
-            if (e.object_type, e.object_id) in container_set
-            else "",
-        )
-        for e in found
-    ]
-    return EventPage(rows=rows, next_cursor=cursor, is_first=after is None)
-
-
-def _container_label(object_type: str) -> str:
-    kind = registry.kind(object_type)
-    name = kind.label if kind is not None else "警察署" if object_type == STATION else ""
-    return f"{name or plain_label(object_type, '')}ごとの出力"
-
-
-def audit_object_history(
-    *,
-    user: User,
-    obj: AuditObject,
-    after: Cursor | None = None,
-    start: dt.datetime | None = None,
-    end: dt.datetime | None = None,
-) -> EventPage:
-    _require_auditor(user)
-    return object_access_history(
-        object_type=obj.object_type,
-        object_id=obj.object_id,
-        containers=obj.containers,
-        limit=PAGE_SIZE,
-        after=after,
-        start=start,
-        end=end,
-    )
+def access_event_export_get(*, user: User, **criteria: Any) -> EventExport:
+    """`criteria`: what event_filter_resolve takes. The auditor is checked now, not when the
+    first row is asked for."""
+    resolution = event_filter_resolve(user=user, **criteria)
+    if resolution.filters is None:
+        return EventExport(resolution=resolution, plan=None, rows=iter(()))
+    plan = _export_plan(resolution.filters)
+    return EventExport(resolution=resolution, plan=plan, rows=_export_batches(plan))
 
 
 # --- 改ざん検知 -------------------------------------------------------------------------------

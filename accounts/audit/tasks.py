@@ -13,7 +13,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from . import anomalies, services
+from . import services
 
 
 @shared_task(name="accounts.tasks.access_log_verify")
@@ -27,4 +27,4 @@ def access_log_verify() -> dict[str, object]:
 def anomalies_detect(day: str | None = None) -> dict[str, int]:
     """Daily (for yesterday) and on demand: turn the day's access patterns into cases."""
     on = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
-    return anomalies.anomalies_detect(actor=None, day=on)
+    return services.anomalies_detect(actor=None, day=on)

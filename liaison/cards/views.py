@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from accounts import permissions
-from accounts.audit.selectors import CARD_PANEL_ACTIONS, object_access_history
+from accounts.audit.timeline_selectors import CARD_PANEL_ACTIONS, object_access_history
 from accounts.exceptions import (
     BadInput,
     DomainError,

@@ -3,7 +3,8 @@
 HQ auditors see and review every case and may run detection for a day; a 取扱責任者 sees
 and reviews the break-the-glass cases of his beats (another case's page is a 404 to him);
 anyone else gets 403 on the list. The report (counts only) is for HQ auditors and the
-統括管理責任者.
+統括管理責任者. Each page reads from one selector of accounts.audit.case_selectors; the
+writes are accounts.audit.services.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from ... import permissions, services
+from ... import permissions
 from ...exceptions import DomainError, PermissionDenied
 from ...models import AccessEvent, AnomalyCase
+from ...services import access_event_record
 from ...utils import dates
 from ...utils.http import GET_ONLY, GET_POST, add_errors
-from .. import cases
-from ..anomalies import EVENT_IDS_LIMIT, anomalies_detect
+from .. import case_selectors
+from ..anomalies import EVENT_IDS_LIMIT
 from ..forms import (
     CaseFilterForm,
     CaseReviewForm,
@@ -29,6 +31,7 @@ from ..forms import (
     ReportMonthForm,
     yesterday,
 )
+from ..services import anomalies_detect, anomaly_case_review
 from .doors import cases_reader, detector, report_reader
 
 # --- Cases ---------------------------------------------------------------------------------
@@ -38,17 +41,16 @@ from .doors import cases_reader, detector, report_reader
 @cases_reader
 def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    listing = case_selectors.anomaly_case_list_get(user=user)
     form = CaseFilterForm(
-        request.GET or None,
-        stations=cases.anomaly_case_stations(user=user),
-        overdue_label=cases.overdue_label(),
+        request.GET or None, stations=listing.stations, overdue_label=listing.overdue_label
     )
     if form.is_bound:
         form.is_valid()  # a wrong filter shows at its field; the valid ones still apply
     filters = form.filters()
-    page = cases.anomaly_case_page(user=user, page_number=request.GET.get("page"), **filters)
+    page = listing.page(page_number=request.GET.get("page"), **filters)
     # The list names officers: record the listing (counts, not the filters' values).
-    services.access_event_record(
+    access_event_record(
         user=user,
         action=AccessEvent.Action.LIST,
         object_type="accounts.anomalycase",
@@ -61,8 +63,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "overdue_label": cases.overdue_label(),
-            "review_period": cases.review_period(),
+            "overdue_label": listing.overdue_label,
+            "review_period": listing.review_period,
             "may_detect": permissions.can_audit(user),
             "filtered": any(filters.values()),
         },
@@ -71,22 +73,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _case_page(
     request: HttpRequest,
-    case: AnomalyCase,
+    detail: case_selectors.CaseDetail,
     form: CaseReviewForm | None = None,
-    *,
-    moves: list[tuple[str, str]],
 ) -> HttpResponse:
     return render(
         request,
         "accounts/audit/case_detail.html",
         {
-            "case": case,
-            "figures": cases.anomaly_case_figures(case),
-            "events": cases.anomaly_case_events(case=case, page_number=request.GET.get("page")),
-            "reviews": cases.anomaly_case_reviews(case=case),
-            "form": form or CaseReviewForm(moves=moves),
-            "moves": moves,
-            "overdue_label": cases.overdue_label(),
+            "case": detail.case,
+            "figures": detail.figures,
+            "events": detail.events,
+            "reviews": detail.reviews,
+            "form": form or CaseReviewForm(moves=detail.moves),
+            "moves": detail.moves,
+            "overdue_label": detail.overdue_label,
             # The audit search pages are the auditors'; a 取扱責任者 gets no dead links.
             "links": permissions.can_audit(request.user),
             "event_limit": EVENT_IDS_LIMIT,
@@ -100,16 +100,18 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case, its events and review history; POST records one review step after a
     confirmation page (the first POST shows it, the second, with confirm=yes, records)."""
     user = request.user
-    case = cases.anomaly_case_get(user=user, pk=pk)
-    moves = cases.anomaly_case_moves(user=user, case=case)
+    detail = case_selectors.anomaly_case_detail_get(
+        user=user, pk=pk, page_number=request.GET.get("page")
+    )
+    case, moves = detail.case, detail.moves
     if request.method == "GET":
-        services.access_event_record(user=user, action=AccessEvent.Action.VIEW, obj=case)
-        return _case_page(request, case, moves=moves)
+        access_event_record(user=user, action=AccessEvent.Action.VIEW, obj=case)
+        return _case_page(request, detail)
     if not moves:
         raise PermissionDenied("この事案を確認する権限がありません。")
     form = CaseReviewForm(request.POST, moves=moves)
     if not form.is_valid():
-        return _case_page(request, case, form, moves=moves)
+        return _case_page(request, detail, form)
     to_status = form.cleaned_data["to_status"]
     note = form.cleaned_data["note"].strip()
     if request.POST.get("confirm") != "yes":
@@ -120,16 +122,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "case": case,
                 "form": form,
                 "to_label": AnomalyCase.Status(to_status).label,
-                "move_label": cases.MOVE_LABELS[to_status],
+                "move_label": dict(moves)[to_status],
                 "note": note,
                 "here": "確認の記録",
             },
         )
     try:
-        case = cases.anomaly_case_review(actor=user, case=case, to_status=to_status, note=note)
+        case = anomaly_case_review(actor=user, case=case, to_status=to_status, note=note)
     except ValidationError as exc:
         add_errors(form, exc, default_field="note")
-        return _case_page(request, case, form, moves=moves)
+        return _case_page(request, detail, form)
     except PermissionDenied:
         raise
     except DomainError as exc:
@@ -184,18 +186,17 @@ def report(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     month = form.cleaned_data["month"]
-    report = cases.audit_report_get(user=request.user, month=month)
-    previous, following = cases.report_neighbours(month)
+    report = case_selectors.audit_report_get(user=request.user, month=month)
     return render(
         request,
         "accounts/audit/report.html",
         {
             "form": ReportMonthForm(initial={"month": month}),
             "report": report,
-            "previous": previous,
-            "following": following,
+            "previous": report.previous,
+            "following": report.following,
             "may_list_cases": permissions.can_audit(request.user),
-            "overdue_label": cases.overdue_label(),
+            "overdue_label": report.overdue_label,
         },
     )
 

@@ -7,6 +7,8 @@ contents: objects are shown by the labels their app gives (accounts.audit.regist
 Every page that shows events records one access event naming the filters used, never a
 name searched for. A malformed form searches nothing and records nothing; a name that
 matches nobody was looked up all the same and is recorded as a search that found nothing.
+Each page reads from one selector (accounts.audit.selectors for the search and the export,
+accounts.audit.timeline_selectors for a person and an object).
 """
 
 from __future__ import annotations
@@ -18,19 +20,21 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from ... import services
 from ...models import AccessEvent
+from ...services import access_event_record
 from ...utils.exports import csv_response
 from ...utils.http import GET_ONLY
-from .. import selectors
+from .. import selectors, timeline_selectors
+from ..events import EventPage, EventRow
 from ..forms import AccessEventFilterForm, AccessEventRangeForm
+from ..selectors import EventExport, EventSearch
 from .doors import auditor_required
 
 LOG_TYPE = "accounts.accessevent"
 
 
 def _record(request: HttpRequest, action: str, summary: str, count: int | None = None) -> None:
-    services.access_event_record(
+    access_event_record(
         user=request.user,
         action=action,
         object_type=LOG_TYPE,
@@ -39,57 +43,54 @@ def _record(request: HttpRequest, action: str, summary: str, count: int | None =
     )
 
 
-def _shown(page: selectors.EventPage) -> str:
+def _shown(page: EventPage) -> str:
     return f"{len(page.rows)}件表示{'' if page.is_first else '（続き）'}"
 
 
 # --- 検索 --------------------------------------------------------------------------------------
 
 
-def _search(request: HttpRequest):
-    """The form, and the resolution of its names when it is valid (else None)."""
-    form = AccessEventFilterForm(request.GET)
-    resolution = None
-    if form.is_valid():
-        resolution = selectors.event_filter_resolve(user=request.user, **form.resolve_kwargs())
-        for name, message in resolution.errors.items():
-            form.add_error(name, message)
-        if resolution.filters is None:
-            # A name that matched nobody was still looked up: the lookup is an event, with
-            # the kinds of filter used, never the name.
-            _record(
-                request,
-                AccessEvent.Action.SEARCH,
-                f"閲覧記録の検索（{resolution.used_label()}） 該当なし",
-                0,
-            )
-    return form, resolution
+def _unmatched_names(
+    request: HttpRequest, form: AccessEventFilterForm, found: EventSearch | EventExport
+) -> None:
+    """Put the names that matched nobody at their fields. Such a name was still looked up:
+    when nothing is left to search, the lookup is an event, with the kinds of filter used,
+    never the name."""
+    for name, message in found.resolution.errors.items():
+        form.add_error(name, message)
+    if found.resolution.filters is None:
+        _record(
+            request,
+            AccessEvent.Action.SEARCH,
+            f"閲覧記録の検索（{found.resolution.used_label()}） 該当なし",
+            0,
+        )
 
 
 @GET_ONLY
 @auditor_required
 def audit_event_list(request: HttpRequest) -> HttpResponse:
-    form, resolution = _search(request)
-    page = None
-    if resolution is not None and resolution.filters is not None:
-        page = selectors.access_event_search(
-            user=request.user,
-            filters=resolution.filters,
-            after=form.cleaned_data.get("after"),
+    form = AccessEventFilterForm(request.GET)
+    search = None
+    if form.is_valid():
+        search = selectors.access_event_search_get(
+            user=request.user, after=form.cleaned_data.get("after"), **form.resolve_kwargs()
         )
-        _record(
-            request,
-            AccessEvent.Action.SEARCH,
-            f"閲覧記録の検索（{resolution.filters.used_label()}） {_shown(page)}",
-            len(page.rows),
-        )
+        _unmatched_names(request, form, search)
+        if search.page is not None:
+            _record(
+                request,
+                AccessEvent.Action.SEARCH,
+                f"閲覧記録の検索（{search.resolution.used_label()}） {_shown(search.page)}",
+                len(search.page.rows),
+            )
     return render(
         request,
         "accounts/audit/event_list.html",
         {
             "form": form,
-            "resolution": resolution,
-            "page": page,
+            "resolution": search.resolution if search else None,
+            "page": search.page if search else None,
             "export_max": f"{selectors.EXPORT_MAX_ROWS:,}",
         },
     )
@@ -115,7 +116,7 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_rows(rows: Iterable[selectors.EventRow]) -> Iterator[list[object]]:
+def _csv_rows(rows: Iterable[EventRow]) -> Iterator[list[object]]:
     for row in rows:
         e = row.event
         yield [
@@ -141,33 +142,35 @@ def _csv_rows(rows: Iterable[selectors.EventRow]) -> Iterator[list[object]]:
 @GET_ONLY
 @auditor_required
 def audit_event_export(request: HttpRequest) -> HttpResponse:
-    form, resolution = _search(request)
-    if resolution is None or resolution.filters is None:
+    form = AccessEventFilterForm(request.GET)
+    export = None
+    if form.is_valid():
+        export = selectors.access_event_export_get(user=request.user, **form.resolve_kwargs())
+        _unmatched_names(request, form, export)
+    if export is None or export.plan is None:
         # Nothing to export: the search page says why, at the fields.
         return render(
             request,
             "accounts/audit/event_list.html",
             {
                 "form": form,
-                "resolution": resolution,
+                "resolution": export.resolution if export else None,
                 "page": None,
                 "export_max": f"{selectors.EXPORT_MAX_ROWS:,}",
             },
             status=400,
         )
-    filters = resolution.filters
-    plan = selectors.access_event_export_plan(user=request.user, filters=filters)
+    plan = export.plan
     capped = "（上限で打ち切り）" if plan.capped else ""
     # Recorded before a single row leaves; the count is the file's.
     _record(
         request,
         AccessEvent.Action.EXPORT,
-        f"閲覧記録のCSV出力（{filters.used_label()}） {plan.count}件{capped}",
+        f"閲覧記録のCSV出力（{export.resolution.used_label()}） {plan.count}件{capped}",
         plan.count,
     )
-    rows = selectors.access_event_export_rows(user=request.user, plan=plan)
     filename = f"閲覧記録_{timezone.localtime():%Y%m%d_%H%M}.csv"
-    return csv_response(CSV_COLUMNS, _csv_rows(rows), filename=filename)
+    return csv_response(CSV_COLUMNS, _csv_rows(export.rows), filename=filename)
 
 
 # --- 職員別 -------------------------------------------------------------------------------------
@@ -176,21 +179,17 @@ def audit_event_export(request: HttpRequest) -> HttpResponse:
 @GET_ONLY
 @auditor_required
 def audit_person(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.audit_person_get(user=request.user, pk=pk)
     form = AccessEventRangeForm(request.GET)
-    page = summary = None
-    if form.is_valid():
+    valid = form.is_valid()
+    found = timeline_selectors.audit_person_get(
+        user=request.user,
+        pk=pk,
+        period=form.bounds() if valid else None,
+        after=form.cleaned_data.get("after") if valid else None,
+    )
+    person, page = found.person, found.page
+    if page is not None:
         start, end = form.bounds()
-        page = selectors.person_timeline(
-            user=request.user,
-            person=person,
-            start=start,
-            end=end,
-            after=form.cleaned_data.get("after"),
-        )
-        summary = selectors.person_activity_summary(
-            user=request.user, person=person, start=start, end=end
-        )
         period = "・期間" if start or end else ""
         _record(
             request,
@@ -201,7 +200,7 @@ def audit_person(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/audit/person_timeline.html",
-        {"person": person, "form": form, "page": page, "summary": summary},
+        {"person": person, "form": form, "page": page, "summary": found.summary},
     )
 
 
@@ -211,20 +210,18 @@ def audit_person(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_ONLY
 @auditor_required
 def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
-    obj = selectors.audit_object_get(
-        user=request.user, object_type=object_type, object_id=object_id
-    )
     form = AccessEventRangeForm(request.GET)
-    page = None
-    if form.is_valid():
+    valid = form.is_valid()
+    found = timeline_selectors.audit_object_get(
+        user=request.user,
+        object_type=object_type,
+        object_id=object_id,
+        period=form.bounds() if valid else None,
+        after=form.cleaned_data.get("after") if valid else None,
+    )
+    obj, page = found.obj, found.page
+    if page is not None:
         start, end = form.bounds()
-        page = selectors.audit_object_history(
-            user=request.user,
-            obj=obj,
-            after=form.cleaned_data.get("after"),
-            start=start,
-            end=end,
-        )
         period = "・期間" if start or end else ""
         # The label names where the object is, not whose it is: safe in the log.
         _record(

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts import permissions
-from accounts.audit import cases, panels
+from accounts.audit import case_selectors, cases, panels, services
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import AnomalyCase, AnomalyReview, Notice
 from tests.accounts.audit.anomaly_support import case
@@ -22,7 +22,7 @@ Kind = AnomalyCase.Kind
 
 
 def review(actor, found, to_status, note="本人から業務上の必要と説明を受けた"):
-    return cases.anomaly_case_review(actor=actor, case=found, to_status=to_status, note=note)
+    return services.anomaly_case_review(actor=actor, case=found, to_status=to_status, note=note)
 
 
 def in_status(found: AnomalyCase, status: str) -> AnomalyCase:
@@ -118,7 +118,7 @@ def test_nobody_reviews_a_case_about_himself(world):
     own = case(world.auditor)
     with pytest.raises(PermissionDenied):
         review(world.auditor, own, Status.CLOSED)
-    assert cases.anomaly_case_moves(user=world.auditor, case=own) == []
+    assert case_selectors.anomaly_case_moves(user=world.auditor, case=own) == []
 
 
 def test_an_escalation_by_the_supervisor_is_told_to_hq_auditors(world):
@@ -132,18 +132,20 @@ def test_an_escalation_by_the_supervisor_is_told_to_hq_auditors(world):
 
 def test_the_buttons_are_the_moves_the_reviewer_may_make(world):
     found = case(world.beat_officer, kind=Kind.BREAK_GLASS, beat=world.beat_a1_1, key="1")
-    assert [to for to, _ in cases.anomaly_case_moves(user=world.auditor, case=found)] == [
+    assert [to for to, _ in case_selectors.anomaly_case_moves(user=world.auditor, case=found)] == [
         Status.EXPLAINED,
         Status.ESCALATED,
         Status.CLOSED,
     ]
     explained = in_status(found, Status.ESCALATED)
-    assert cases.anomaly_case_moves(user=world.supervisor, case=explained) == [
+    assert case_selectors.anomaly_case_moves(user=world.supervisor, case=explained) == [
         (Status.EXPLAINED, "説明済みにする"),
         (Status.CLOSED, "終結する"),
     ]
-    assert cases.anomaly_case_moves(user=world.chief, case=explained) == []
-    assert cases.anomaly_case_moves(user=world.auditor, case=in_status(found, "closed")) == []
+    assert case_selectors.anomaly_case_moves(user=world.chief, case=explained) == []
+    assert (
+        case_selectors.anomaly_case_moves(user=world.auditor, case=in_status(found, "closed")) == []
+    )
 
 
 # --- Who sees which cases, and the overdue mark ------------------------------------------
@@ -153,9 +155,9 @@ def test_scope_auditors_see_all_a_supervisor_his_beats_break_glass(world):
     his = case(world.beat_officer, kind=Kind.BREAK_GLASS, beat=world.beat_a1_2, key="1")
     case(world.beat_officer, kind=Kind.BREAK_GLASS, beat=world.beat_b1_1, key="2")
     case(world.beat_officer, kind=Kind.OFF_HOURS)
-    assert cases.anomaly_case_list(user=world.auditor).count() == 3
-    assert list(cases.anomaly_case_list(user=world.supervisor)) == [his]
-    assert not cases.anomaly_case_list(user=world.chief).exists()
+    assert case_selectors.anomaly_case_list(user=world.auditor).count() == 3
+    assert list(case_selectors.anomaly_case_list(user=world.supervisor)) == [his]
+    assert not case_selectors.anomaly_case_list(user=world.chief).exists()
     assert permissions.may_list_anomaly_cases(world.auditor)
     assert permissions.may_list_anomaly_cases(world.supervisor)
     for persona in ("chief", "overall_manager", "beat_officer", "no_role"):
@@ -172,14 +174,16 @@ def test_a_case_open_past_the_review_days_is_overdue_and_first(world, settings):
     with time_machine.travel(found_at + dt.timedelta(days=3), tick=False):
         newer = case(world.chief)
     with time_machine.travel(found_at + dt.timedelta(days=7), tick=False):
-        listed = list(cases.anomaly_case_list(user=world.auditor))
+        listed = list(case_selectors.anomaly_case_list(user=world.auditor))
         assert [c.is_overdue for c in listed] == [False, False, False]
         assert listed[0] == newer  # open before reviewed; newest first
     with time_machine.travel(found_at + dt.timedelta(days=7, seconds=1), tick=False):
-        listed = list(cases.anomaly_case_list(user=world.auditor))
+        listed = list(case_selectors.anomaly_case_list(user=world.auditor))
         assert listed == [old, newer, reviewed]
         assert [c.is_overdue for c in listed] == [True, False, False]
-        assert list(cases.anomaly_case_list(user=world.auditor, overdue_only=True)) == [old]
+        assert list(case_selectors.anomaly_case_list(user=world.auditor, overdue_only=True)) == [
+            old
+        ]
         panel = panels.anomaly_cases_panel(world.auditor)
         assert (panel["open"], panel["overdue"], panel["escalated"]) == (2, 1, 0)
         assert panel["overdue_label"] == "1週間以上未確認"

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit.anomalies import anomalies_detect
+from accounts.audit.services import anomalies_detect
 from accounts.exceptions import PermissionDenied
 from accounts.models import AccessEvent, AnomalyCase, Notice
 from liaison.glass import services as liaison_services

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.audit.cases import audit_report_get
+from accounts.audit.case_selectors import audit_report_get
 from accounts.models import AccessEvent, AccessLogCheck, AnomalyCase
 from tests.accounts.audit.anomaly_support import case, event
 

@@ -9,7 +9,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from accounts.audit.anomalies import anomalies_detect
+from accounts.audit.services import anomalies_detect
 from accounts.models import AnomalyCase
 from accounts.utils import dates
 

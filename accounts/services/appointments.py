@@ -1,249 +1,36 @@
-"""Writes that carry a rule: appointments (人事異動), beat assignments, accounts, the access log.
-
-Keyword-only, the acting user first, one transaction each.
-"""
+"""Appointments (人事異動) and beat assignments (受持警察官の指定): starting and ending them,
+the daily task that grants what starts and revokes what ended, and the guardian grants and
+revocations that keep permissions in step (accounts.permissions does the granting)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import F, Model
 from django.utils import timezone
 
-from . import permissions
-from .audit import chain
-from .context import client_ip_var, request_id_var
-from .exceptions import DomainError, TransitionError
-from .models import (
+from .. import permissions
+from ..exceptions import DomainError, TransitionError
+from ..models import (
     AccessEvent,
     Appointment,
     Beat,
     BeatAssignment,
     Department,
     Headquarters,
-    Notice,
     Post,
     Role,
     Station,
     User,
 )
+from .access import access_event_record
+from .users import _end_sessions
 
 Unit = Headquarters | Station | Post
 
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-# --- Access log ------------------------------------------------------------------------
-
-
-def access_event_record(
-    *,
-    user: User | None,
-    action: str,
-    outcome: str = AccessEvent.Outcome.SUCCESS,
-    obj: Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    station: Station | None = None,
-    summary: str = "",
-    username: str = "",
-    out_of_scope: bool = False,
-    break_glass: bool = False,
-    record_count: int | None = None,
-) -> AccessEvent:
-    """Record one access event. It raises if it cannot write: no unlogged access.
-
-    The event joins the tamper-evident chain (accounts.audit.chain): on PostgreSQL the
-    trigger links it inside this one INSERT, so recording costs no extra query.
-
-    Personal values never go in here: objects by type and id, searches by a summary the
-    caller makes (which fields were searched, how many rows came back).
-    """
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
-    known_user = user if user is not None and user.is_authenticated else None
-    if known_user is not None:
-        station = station or permissions.home_station(known_user)
-        username = username or known_user.employee_number
-    event = AccessEvent(
-        user=known_user,
-        username=username[:150],
-        role=permissions.acting_role(known_user) if known_user else "",
-        station=station,
-        action=action,
-        outcome=outcome,
-        object_type=object_type,
-        object_id=str(object_id),
-        summary=summary[:300],
-        client_ip=client_ip_var.get(),
-        request_id=request_id_var.get(),
-        out_of_scope=out_of_scope,
-        break_glass=break_glass,
-        record_count=record_count,
-    )
-    return chain.append(event)
-
-
-# --- Notices ---------------------------------------------------------------------------
-
-
-def notice_send(*, recipients, title: str, url: str = "") -> list[Notice]:
-    """Put a notice on each recipient's home page and mail those with an address.
-
-    No personal data goes in a notice: a title that names no resident, and a link.
-    The mail is queued after commit; the notice row is the record.
-    """
-    people = {u.pk: u for u in recipients if u is not None and u.is_active}
-    notices = Notice.objects.bulk_create(
-        Notice(recipient=user, title=title[:200], url=url) for user in people.values()
-    )
-    mailed = [n.pk for n in notices if people[n.recipient_id].email]
-    if mailed:
-        from .tasks import notices_mail
-
-        transaction.on_commit(lambda: notices_mail.delay(mailed))
-    return notices
-
-
-def notice_mark_read(*, actor: User, notice: Notice) -> Notice:
-    if notice.read_at is None:
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
-    return notice
-
-
-# --- Organisation ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def beat_create(*, actor: User | None, post: Post, name: str) -> Beat:
-    beat = Beat(post=post, name=name)
-    beat.full_clean()
-    beat.save()
-    permissions.role_groups_sync_for_beat(beat)
-    return beat
-
-
-@transaction.atomic
-def post_department_set(*, actor: User | None, post: Post, department: Department | None) -> Post:
-    """A post joins one 地域課 of its station (要領 第3-2(4)): from now its beats are that
-    department's 地域課長's only (None: every 地域課長 of the station, as with one 地域課)."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
-    if department is not None and (
-        department.station_id != post.station_id or not department.is_community
-    ):
-        raise DomainError("交番・駐在所と同じ警察署の地域課を選んでください。", field="department")
-    post.department = department
-    post.full_clean()
-    post.save(update_fields=["department"])
-    permissions.role_groups_sync_station(post.station)
-    access_event_record(
-        user=actor,
-        action=AccessEvent.Action.APPOINTMENT_CHANGE,
-        obj=post,
-        station=post.station,
-        summary=f"交番・駐在所の地域課（{department.name if department else '指定なし'}）",
-    )
-    return post
-
-
-# --- Accounts --------------------------------------------------------------------------
-
-
-def _log_account_change(actor: User | None, user: User, summary: str) -> None:
-    access_event_record(
-        user=actor, action=AccessEvent.Action.ACCOUNT_CHANGE, obj=user, summary=summary
-    )
-
-
-@transaction.atomic
-def user_create(
-    *,
-    actor: User | None,
-    employee_number: str,
-    full_name: str,
-    full_name_kana: str = "",
-    email: str = "",
-    password: str | None = None,
-) -> User:
-    user = User(
-        employee_number=employee_number,
-        full_name=full_name,
-        full_name_kana=full_name_kana,
-        email=email,
-    )
-    if password:
-        validate_password(password, user)
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.full_clean()
-    user._history_user = actor
-    user._change_reason = "職員の登録"
-    user.save()
-    _log_account_change(actor, user, "職員の登録")
-    return user
-
-
-def _end_sessions(user: User) -> None:
-    # Every session's auth hash includes session_version; the auth middleware drops them.
-    # update() is safe here: session_version is excluded from the history.
-    User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
-    user.refresh_from_db(fields=["session_version"])
-
-
-@transaction.atomic
-def user_disable(*, actor: User | None, user: User, reason: str) -> User:
-    if actor is not None and actor.pk == user.pk:
-        raise DomainError("自分のアカウントは無効にできません。", field="reason")
-    if not reason.strip():
-        raise DomainError("無効にする理由を入力してください。", field="reason")
-    if not user.is_active:
-        raise TransitionError("この職員はすでに無効です。")
-    user.is_active = False
-    user._history_user = actor
-    user._change_reason = reason
-    user.save(update_fields=["is_active"])
-    _end_sessions(user)
-    _log_account_change(actor, user, "アカウントの無効化")
-    return user
-
-
-@transaction.atomic
-def user_enable(*, actor: User | None, user: User, reason: str) -> User:
-    if user.is_active:
-        raise TransitionError("この職員はすでに有効です。")
-    user.is_active = True
-    user._history_user = actor
-    user._change_reason = reason or "アカウントの有効化"
-    user.save(update_fields=["is_active"])
-    _log_account_change(actor, user, "アカウントの有効化")
-    return user
-
-
-@transaction.atomic
-def totp_device_confirm(*, actor: User, device) -> None:
-    """The new authenticator replaces every other one: a lost phone stops working at once."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    TOTPDevice.objects.filter(user=device.user_id).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-
-
-def user_unlock(*, actor: User | None, user: User) -> None:
-    """Lift a django-axes lockout before its 30 minutes are up."""
-    from axes.utils import reset
-
-    reset(username=user.employee_number)
-    access_event_record(
-        user=actor, action=AccessEvent.Action.UNLOCK, obj=user, summary="ロック解除"
-    )
 
 
 # --- Appointments (人事異動) --------------------------------------------------------------
