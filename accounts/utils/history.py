@@ -25,8 +25,7 @@ def is_empty(value: Any) -> bool:
 def field_changes(old: Any, new: Any, fields: Sequence[Field]) -> list[tuple[Field, Any, Any]]:
     """(field, before, after) for each of `fields` that differs between the history rows
     `old` and `new` (old None: `new` is the object's first row). A deletion row changes
-    nothing. `fields` are fields of the history model; those a form never edits
-    (timestamps, versions) are bookkeeping and compared only on creation."""
+    nothing."""
     if new.history_type == "-":
         return []
     if old is None:
@@ -35,13 +34,19 @@ def field_changes(old: Any, new: Any, fields: Sequence[Field]) -> list[tuple[Fie
             for f in fields
             if not is_empty(value := getattr(new, f.attname, None)) and value is not False
         ]
+    # diff_against reads fields as a form would (model_to_dict): those no form edits
+    # (when a grant was revoked, who decided) are compared here.
     delta = new.diff_against(old, included_fields=[f.name for f in fields if f.editable])
-    changed = {change.field: change for change in delta.changes}
+    changed = {change.field: (change.old, change.new) for change in delta.changes}
+    for f in fields:
+        if not f.editable:
+            before, after = getattr(old, f.attname, None), getattr(new, f.attname, None)
+            if before != after:
+                changed[f.name] = (before, after)
     return [
-        (f, changed[f.name].old, changed[f.name].new)
+        (f, *changed[f.name])
         for f in fields
-        if f.name in changed
-        and not (is_empty(changed[f.name].old) and is_empty(changed[f.name].new))
+        if f.name in changed and not (is_empty(changed[f.name][0]) and is_empty(changed[f.name][1]))
     ]
 
 
