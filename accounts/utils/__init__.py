@@ -4,6 +4,10 @@
 - `names`: the people-search normaliser (kana width, hiragana/katakana, variant kanji);
 - `http`: method guards, a service's refusal shown at the field, the page number;
 - `exports`: CSV and Excel written as they stream, with a Japanese file name;
+- `filters`: the FilterSet base of list pages (always bound; a refused value reads as the
+  filter's default) and a check-box filter (django-filter);
+- `cursors`: keyset cursors of newest-first lists;
+- `fields`: `actor_field`, who set, recorded or decided a row;
 - `history`: field-by-field differences between two history rows (simple-history's
   `diff_against`).
 """

@@ -81,31 +81,11 @@ BOOK_ORDERS = {
 }
 
 
-def book_card_list(
-    *,
-    book: LiaisonBook,
-    order: str = "address",
-    kind: str = "",
-    status: str = CardStatus.FILED,
-    never_visited: bool = False,
-    attention: bool = False,
-    incomplete: bool = False,
-    query: str = "",
-) -> QuerySet[LiaisonCard]:
-    """The book's cards in the order of one of its two 索引, filtered. The caller has
+def book_card_list(*, book: LiaisonBook) -> QuerySet[LiaisonCard]:
+    """The book's cards (filed and closed) with the columns of the book page, in address
+    order; books.filters.BookCardFilterSet narrows them and picks the 索引. The caller has
     already fetched the book through book_get (so the user may view it)."""
-    cards = LiaisonCard.objects.filter(book=book)
-    cards = cards.filter(status=status) if status else cards.filter(status__in=BOOK_STATUSES)
-    if kind:
-        cards = cards.filter(kind=kind)
-    if never_visited:
-        cards = cards.filter(last_visit_on__isnull=True)
-    if attention:
-        cards = cards.filter(care_count__gt=0)
-    if incomplete:
-        cards = cards.exclude(missing=[], declined_summary=[])
-    if query.strip():
-        cards = cards.filter(search_filter(query))
+    cards = LiaisonCard.objects.filter(book=book, status__in=BOOK_STATUSES)
     return cards.only(
         "pk",
         "kind",
@@ -129,7 +109,7 @@ def book_card_list(
         "declined_summary",
         "last_visit_on",
         "closed_on",
-    ).order_by(*BOOK_ORDERS.get(order, BOOK_ORDERS["address"]))
+    ).order_by(*BOOK_ORDERS["address"])
 
 
 def book_summary_get(*, book: LiaisonBook, today: dt.date | None = None) -> dict[str, Any]:

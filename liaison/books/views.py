@@ -21,8 +21,8 @@ from accounts.utils.exports import csv_response, safe_filename, xlsx_response
 from accounts.utils.http import GET_ONLY, page_number
 from liaison import text
 from liaison.books import exports, printing, selectors, services
-from liaison.books.filters import BookFilterSet
-from liaison.books.forms import BookCardFilterForm, CardSearchForm
+from liaison.books.filters import ORDER_LABELS, BookCardFilterSet, BookFilterSet
+from liaison.books.forms import CardSearchForm
 from liaison.books.policy import blank_card_may_print
 from liaison.cards.models import CardKind, CardStatus, LiaisonBook, LiaisonCard
 from liaison.cards.policy import card_actions
@@ -53,9 +53,6 @@ _STATUS_BADGES = {
     CardStatus.SUBMITTED: "badge--info",
     CardStatus.DRAFT: "badge--warning",
 }
-
-
-_ORDER_LABELS = {"address": "地番順", "kana": "50音順"}
 
 
 def _card_row(card: LiaisonCard) -> dict[str, object]:
@@ -154,23 +151,22 @@ def book_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
     book = selectors.book_get(user=request.user, pk=pk)
-    form = BookCardFilterForm(request.GET)
-    filters = form.selector_kwargs()
-    cards = selectors.book_card_list(book=book, **filters)
+    filterset = BookCardFilterSet(request.GET, queryset=selectors.book_card_list(book=book))
+    filters = filterset.values
     summary = selectors.book_summary_get(book=book)
-    paginator = Paginator(cards, BOOK_PAGE_SIZE)
-    if not form.filtered:
+    paginator = Paginator(filterset.qs, BOOK_PAGE_SIZE)
+    if not filterset.filtered:
         # The unfiltered list is the book's filed cards, which the summary has just counted.
         paginator.count = summary["filed"]
     page = paginator.get_page(page_number(request))
     rows = [_book_row(card) for card in page.object_list]
     beat = book.beat
     count = page.paginator.count
-    if filters["query"]:
+    if filters["q"]:
         # Which fields were searched and how many cards came back; never the words.
         action, what = AccessEvent.Action.SEARCH, "氏名・電話番号で検索"
     else:
-        action, what = AccessEvent.Action.LIST, f"巡回連絡簿（{_ORDER_LABELS[filters['order']]}）"
+        action, what = AccessEvent.Action.LIST, f"巡回連絡簿（{ORDER_LABELS[filters['order']]}）"
     access_event_record(
         user=request.user,
         action=action,
@@ -184,12 +180,12 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "book": book,
             "beat": beat,
-            "form": form,
+            "filterset": filterset,
             "filters": filters,
             "page": page,
             "rows": rows,
             "summary": summary,
-            "order_label": _ORDER_LABELS[filters["order"]],
+            "order_label": ORDER_LABELS[filters["order"]],
             "may_write": permissions.has_perm(request.user, "change_beat_cards", beat),
             "may_export": permissions.has_perm(request.user, "export_beat_cards", beat),
             "kinds": CardKind.choices,

@@ -1,5 +1,5 @@
 """Forms of a card's steps: the version it was read at, the beat it is assigned or moved
-to, the close reason, and the filter of the submitted list."""
+to, the close reason."""
 
 from __future__ import annotations
 
@@ -87,15 +87,3 @@ class CloseForm(VersionForm):
         if value > timezone.localdate():
             raise ValidationError("廃止日に未来の日付は入力できません。")
         return value
-
-
-class SubmittedFilterForm(forms.Form):
-    STATES = [
-        ("", "すべて"),
-        ("draft", "下書き"),
-        ("stale", "長く提出されていない下書き"),
-        ("unassigned", "受持区の指定待ち"),
-        ("assigned", "編てつ待ち（受持区指定済み）"),
-    ]
-    q = forms.CharField(label="氏名・フリガナ・電話番号で検索", required=False, max_length=100)
-    state = forms.ChoiceField(label="状態", choices=STATES, required=False)

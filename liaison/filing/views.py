@@ -21,8 +21,7 @@ from accounts.models import AccessEvent
 from accounts.services import access_event_record
 from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.areas import selectors as area_selectors
-from liaison.books import selectors as books_selectors
-from liaison.cards.models import CardStatus, LiaisonCard
+from liaison.cards.models import LiaisonCard
 from liaison.cards.steps import (
     back_to_card,
     card_done,
@@ -33,7 +32,8 @@ from liaison.cards.steps import (
 )
 from liaison.filing import selectors as filing_selectors
 from liaison.filing import services as filing_services
-from liaison.filing.forms import AssignForm, CloseForm, MoveForm, SubmittedFilterForm
+from liaison.filing.filters import SubmittedFilterSet
+from liaison.filing.forms import AssignForm, CloseForm, MoveForm
 
 SUBMITTED_PER_PAGE = 25
 
@@ -181,24 +181,14 @@ def card_move(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
 def submitted_list(request: HttpRequest) -> HttpResponse:
     """The 地域課長等's queue (cards to assign), the beat officer's (assigned cards to file),
     and a staff member's own drafts and submitted cards."""
-    filters = SubmittedFilterForm(request.GET or None)
-    query, state = "", ""
-    if filters.is_valid():
-        query = filters.cleaned_data["q"].strip()
-        state = filters.cleaned_data["state"]
-    cards = filing_selectors.submitted_card_list(user=request.user)
-    if query:
-        cards = cards.filter(books_selectors.search_filter(query))
     stale_before = filing_selectors.draft_stale_before()
-    if state == "draft":
-        cards = cards.filter(status=CardStatus.DRAFT)
-    elif state == "stale":
-        cards = cards.filter(status=CardStatus.DRAFT, created_at__lt=stale_before)
-    elif state == "unassigned":
-        cards = cards.filter(status=CardStatus.SUBMITTED, book__isnull=True)
-    elif state == "assigned":
-        cards = cards.filter(status=CardStatus.SUBMITTED, book__isnull=False)
-    page = Paginator(cards, SUBMITTED_PER_PAGE).get_page(page_number(request))
+    filterset = SubmittedFilterSet(
+        request.GET,
+        queryset=filing_selectors.submitted_card_list(user=request.user),
+        stale_before=stale_before,
+    )
+    query, state = filterset.values["q"], filterset.values["state"]
+    page = Paginator(filterset.qs, SUBMITTED_PER_PAGE).get_page(page_number(request))
     # Which fields were searched and how many came back; never the words themselves.
     access_event_record(
         user=request.user,
@@ -213,7 +203,7 @@ def submitted_list(request: HttpRequest) -> HttpResponse:
         "liaison/filing/submitted_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filterset": filterset,
             "query": query,
             "state": state,
             "here": "提出・下書きのカード",

@@ -69,13 +69,3 @@ class HandoutGiveUpForm(forms.Form):
         help_text="例：転出したため、記入を断られたため",
         error_messages={"required": "回収を断念する理由を入力してください。"},
     )
-
-
-class HandoutFilterForm(forms.Form):
-    STATES = [
-        ("open", "回収待ち"),
-        ("collected", "回収済み"),
-        ("given_up", "回収を断念"),
-        ("all", "すべて"),
-    ]
-    state = forms.ChoiceField(label="状態", choices=STATES, required=False)

@@ -25,7 +25,8 @@ from liaison.cards import selectors
 from liaison.cards.models import CardStatus, LiaisonBook
 from liaison.handouts import selectors as handout_selectors
 from liaison.handouts import services
-from liaison.handouts.forms import HandoutFilterForm, HandoutForm, HandoutGiveUpForm
+from liaison.handouts.filters import HandoutFilterSet
+from liaison.handouts.forms import HandoutForm, HandoutGiveUpForm
 from liaison.handouts.models import CardHandout
 
 OBJECT = "liaison.cardhandout"
@@ -136,10 +137,8 @@ def handout_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not permissions.holds_anywhere(user, "view_beat_cards", Beat):
         raise PermissionDenied("カードの手交は、巡回連絡簿を扱う職員が見るページです。")
-    filters = HandoutFilterForm(request.GET or None)
-    state = filters.cleaned_data["state"] if filters.is_valid() else ""
-    state = state or "open"
     handouts = handout_selectors.handout_list(user=user)
+    # The counts are of every handout he sees, whichever state the list shows.
     counts = handouts.aggregate(
         open=Count("pk", filter=Q(status=CardHandout.Status.OPEN)),
         overdue=Count(
@@ -147,14 +146,14 @@ def handout_list(request: HttpRequest) -> HttpResponse:
             filter=Q(status=CardHandout.Status.OPEN, collect_by__lt=timezone.localdate()),
         ),
     )
-    if state != "all":
-        handouts = handouts.filter(status=state)
-    page = Paginator(handouts, HANDOUTS_PER_PAGE).get_page(page_number(request))
+    filterset = HandoutFilterSet(request.GET, queryset=handouts)
+    state = filterset.values["state"]
+    page = Paginator(filterset.qs, HANDOUTS_PER_PAGE).get_page(page_number(request))
     access_event_record(
         user=user,
         action=AccessEvent.Action.LIST,
         object_type=OBJECT,
-        summary=f"カードの手交（{dict(HandoutFilterForm.STATES)[state]}） {page.paginator.count}件"
+        summary=f"カードの手交（{HandoutFilterSet.LABELS[state]}） {page.paginator.count}件"
         f"（{page.number}ページ目）",
     )
     today = timezone.localdate()
@@ -163,9 +162,9 @@ def handout_list(request: HttpRequest) -> HttpResponse:
         "liaison/handouts/list.html",
         {
             "here": "カードの手交",
-            "filters": filters,
+            "filterset": filterset,
             "state": state,
-            "state_label": dict(HandoutFilterForm.STATES)[state],
+            "state_label": HandoutFilterSet.LABELS[state],
             "page": page,
             "rows": [handout_row(h, today) for h in page.object_list],
             "counts": counts,

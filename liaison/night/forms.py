@@ -1,4 +1,4 @@
-"""Forms of 夜間巡回連絡: ask, decide, filter."""
+"""Forms of 夜間巡回連絡: ask, decide."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 
 from accounts.models import Beat
-from liaison.night.models import NightVisitRequest
 from liaison.visits.forms import _date_field, _time_field
 
 
@@ -69,12 +68,4 @@ class NightDecideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="不承認のときは理由が必要です。承認のときは任意です。",
         error_messages={"max_length": "意見は1000文字以内で入力してください。"},
-    )
-
-
-class NightFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label="状態",
-        choices=[("", "すべて"), *NightVisitRequest.Status.choices],
-        required=False,
     )

@@ -21,7 +21,8 @@ from accounts.utils import dates
 from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
 from liaison.night import selectors as night_selectors
 from liaison.night import services as night_services
-from liaison.night.forms import NightDecideForm, NightFilterForm, NightRequestForm
+from liaison.night.filters import NightFilterSet
+from liaison.night.forms import NightDecideForm, NightRequestForm
 from liaison.night.models import NightVisitRequest
 from liaison.night.policy import night_may_decide
 from liaison.visits.views import _say
@@ -43,21 +44,18 @@ def _my_beats(user: User) -> list[Beat]:
 def night_request_list(request: HttpRequest) -> HttpResponse:
     """The officer's own requests; the station's for the 地域課長等 and the 署長. Open to
     anyone signed in: an officer who has left his beat still sees what he asked."""
-    filters = NightFilterForm(request.GET or None)
-    nights = night_selectors.night_request_list(user=request.user)
-    state = ""
-    if filters.is_valid():
-        state = filters.cleaned_data["state"]
-        if state:
-            nights = nights.filter(status=state)
-    page = Paginator(nights, NIGHT_PER_PAGE).get_page(page_number(request))
+    filterset = NightFilterSet(
+        request.GET, queryset=night_selectors.night_request_list(user=request.user)
+    )
+    state = filterset.values["state"]
+    page = Paginator(filterset.qs, NIGHT_PER_PAGE).get_page(page_number(request))
     user = request.user
     return render(
         request,
         "liaison/night/night_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filterset": filterset,
             "state": state,
             "here": "夜間巡回連絡",
             "may_request": permissions.holds_anywhere(user, "record_visits", Beat),

@@ -1,4 +1,4 @@
-"""Forms of planning: worklist filter, visit-frequency policy, 専従日. Input shape only."""
+"""Forms of planning: visit-frequency policy, 専従日. Input shape only."""
 
 from __future__ import annotations
 
@@ -25,27 +25,6 @@ POLICY_FIELDS = CYCLE_FIELDS + KIND_FIELDS
 
 def _label(name: str) -> str:
     return str(VisitPolicy._meta.get_field(name).verbose_name)
-
-
-class WorklistFilterForm(forms.Form):
-    """The beat to show, when the officer has several; the overdue cards only, if asked
-    (the home page's 「期限超過」 links here)."""
-
-    beat = forms.TypedChoiceField(label="受持区", coerce=int, required=False, empty_value=None)
-    overdue = forms.BooleanField(label="期限超過のカードだけを表示", required=False)
-
-    def __init__(self, data, *, beats, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["beat"].choices = [("", "すべての受持区")] + [
-            (b.pk, f"{b.post.name} {b.name}") for b in beats
-        ]
-
-    def beat_id(self) -> int | None:
-        """The chosen beat, or None (all of them) when absent or not one of his."""
-        return self.cleaned_data.get("beat") if self.is_valid() else None
-
-    def overdue_only(self) -> bool:
-        return bool(self.is_valid() and self.cleaned_data.get("overdue"))
 
 
 class VisitPolicyForm(forms.Form):

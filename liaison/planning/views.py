@@ -29,12 +29,12 @@ from liaison.instructions.selectors import instruction_lines
 from liaison.planning import selectors as planning_selectors
 from liaison.planning import selectors as progress_selectors
 from liaison.planning import services as planning_services
+from liaison.planning.filters import WorklistFilterSet
 from liaison.planning.forms import (
     CYCLE_FIELDS,
     KIND_FIELDS,
     DedicatedDayForm,
     VisitPolicyForm,
-    WorklistFilterForm,
 )
 from liaison.planning.models import DedicatedDay, VisitPolicy
 from liaison.planning.policy import visit_policy_may_read
@@ -109,12 +109,12 @@ def _work_rows(
 
 
 def _worklist_items(request: HttpRequest, beats: list[Beat]):
-    form = WorklistFilterForm(request.GET, beats=beats)
-    beat_id = form.beat_id() if len(beats) > 1 else None
+    filterset = WorklistFilterSet(request.GET, beats=beats)
+    beat_id = filterset.values["beat"] if len(beats) > 1 else None
     today = timezone.localdate()
     work = planning_selectors.worklist_get(user=request.user, today=today, beat_id=beat_id)
     beat = next((b for b in beats if b.pk == beat_id), None)
-    return form, beat, today, work
+    return filterset, beat, today, work
 
 
 def _my_dedicated_days(user, beats: list[Beat], today: dt.date) -> list[dt.date]:
@@ -136,8 +136,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """His due and overdue cards, the most pressing first; a card he visited or tried
     today (不在) is no longer listed."""
     beats = _officer_beats(request.user)
-    form, beat, today, work = _worklist_items(request, beats)
-    overdue_only = form.overdue_only()
+    filterset, beat, today, work = _worklist_items(request, beats)
+    overdue_only = filterset.values["overdue"]
     items = [item for item in work.items if item.overdue_days] if overdue_only else work.items
     page = Paginator(items, WORKLIST_PER_PAGE).get_page(page_number(request))
     count = page.paginator.count
@@ -160,7 +160,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             # 手交中のカード: a section of its own until collected or given up (第6-2(1)ア).
             **handouts.worklist_section(request.user),
             "here": "巡回連絡の予定",
-            "form": form,
+            "filterset": filterset,
             "beats": beats,
             "beat": beat,
             "several_beats": len(beats) > 1,
@@ -188,7 +188,7 @@ def worklist_print(request: HttpRequest) -> HttpResponse:
     """ルート表: the same list on A4, with a box to tick per household on the round. The
     sheet carries who printed it and when, like a printed card."""
     beats = _officer_beats(request.user)
-    _form, beat, today, work = _worklist_items(request, beats)
+    _filterset, beat, today, work = _worklist_items(request, beats)
     items = work.items
     now = timezone.now()
     local = timezone.localtime(now)

@@ -1,4 +1,4 @@
-"""Forms of visits: record a visit, close a follow-up, filter and acknowledge visits outside
+"""Forms of visits: record a visit, close a follow-up, acknowledge a visit outside the
 hours. Input shape only; the rules are in liaison.visits.services."""
 
 from __future__ import annotations
@@ -135,21 +135,6 @@ class VisitForm(forms.Form):
 
 class FollowUpDoneForm(forms.Form):
     note = _text_field("対応の結果（任意）", rows=2, help_text="どの部署が、どう対応したか。")
-
-
-class HoursFilterForm(forms.Form):
-    """時間外の巡回連絡: those waiting for the 地域課長等 (the default), those acknowledged, all.
-    A value not in the list shows the default, as an unknown filter does elsewhere."""
-
-    WAITING, DONE, ALL = "waiting", "done", "all"
-    LABELS = {WAITING: "未確認", DONE: "確認済み", ALL: "すべて"}
-
-    state = forms.ChoiceField(label="確認の状態", choices=list(LABELS.items()), required=False)
-
-    def chosen(self) -> str:
-        if self.is_bound and self.is_valid() and self.cleaned_data["state"]:
-            return self.cleaned_data["state"]
-        return self.WAITING
 
 
 class HoursAcknowledgeForm(forms.Form):

@@ -8,7 +8,6 @@ from accounts import permissions
 from accounts.models import Station, User
 from accounts.navigation import HomePanel, NavEntry, register_nav, register_panel
 from liaison.visits import selectors
-from liaison.visits.forms import HoursFilterForm
 
 PANEL_LIMIT = 10
 
@@ -20,11 +19,7 @@ def _waiting(user: User) -> list:
         rows: list = []
         # Asked by the menu too (cached): those who approve nothing pay no query here.
         if permissions.holds_anywhere(user, "approve_night_visits", Station):
-            rows = list(
-                selectors.visit_hours_list(user=user, state=HoursFilterForm.WAITING)[
-                    : PANEL_LIMIT + 1
-                ]
-            )
+            rows = list(selectors.visit_hours_list(user=user, state="waiting")[: PANEL_LIMIT + 1])
         cache["_visit_hours_waiting"] = rows
     return cache["_visit_hours_waiting"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts import permissions
 from accounts.exceptions import OutOfScope
@@ -33,6 +33,15 @@ def visit_get(*, user: User, pk: int) -> Visit:
     return visit
 
 
+# A visit outside the hours by its acknowledgement: the home panel and the list's filter
+# (visits.filters.HoursFilterSet) both read it here.
+HOURS_STATES = {
+    "waiting": Q(hours_acknowledged_at__isnull=True),
+    "done": Q(hours_acknowledged_at__isnull=False),
+    "all": Q(),
+}
+
+
 def visit_hours_list(*, user: User, state: str = "waiting") -> QuerySet[Visit]:
     """Visits outside the hours (要領 第5-3) in the stations where the user approves night
     visits: waiting for acknowledgement ("waiting"), acknowledged ("done") or both ("all");
@@ -40,11 +49,7 @@ def visit_hours_list(*, user: User, state: str = "waiting") -> QuerySet[Visit]:
     visits = Visit.objects.filter(
         station__in=permissions.stations_for(user, "approve_night_visits").values("pk"),
         outside_hours=True,
-    )
-    if state == "waiting":
-        visits = visits.filter(hours_acknowledged_at__isnull=True)
-    elif state == "done":
-        visits = visits.filter(hours_acknowledged_at__isnull=False)
+    ).filter(HOURS_STATES.get(state, Q()))
     return visits.select_related(
         "card", "officer", "book__beat__post", "night_request", "hours_acknowledged_by"
     ).order_by(F("hours_acknowledged_at").asc(nulls_first=True), "-started_at", "-pk")

@@ -33,7 +33,8 @@ from liaison.visits import hours as visits_hours
 from liaison.visits import selectors, services
 from liaison.visits import selectors as visits_selectors
 from liaison.visits import services as visits_services
-from liaison.visits.forms import FollowUpDoneForm, HoursAcknowledgeForm, HoursFilterForm, VisitForm
+from liaison.visits.filters import HoursFilterSet
+from liaison.visits.forms import FollowUpDoneForm, HoursAcknowledgeForm, VisitForm
 from liaison.visits.models import Visit
 from liaison.visits.policy import hours_acknowledge_require, visit_record_require
 
@@ -242,7 +243,7 @@ PER_PAGE = 25
 
 def _list_url(state: str) -> str:
     url = reverse("liaison:visit_hours_list")
-    return f"{url}?state={state}" if state != HoursFilterForm.WAITING else url
+    return f"{url}?state={state}" if state != HoursFilterSet.WAITING else url
 
 
 @GET_ONLY
@@ -252,16 +253,17 @@ def visit_hours_list(request: HttpRequest) -> HttpResponse:
     (the default filter), each with its reason and a button to acknowledge it."""
     user = request.user
     hours_acknowledge_require(user)
-    filters = HoursFilterForm(request.GET or None)
-    state = filters.chosen()
-    visits = selectors.visit_hours_list(user=user, state=state)
-    page = Paginator(visits, PER_PAGE).get_page(page_number(request))
+    filterset = HoursFilterSet(
+        request.GET, queryset=selectors.visit_hours_list(user=user, state=HoursFilterSet.ALL)
+    )
+    state = filterset.values["state"]
+    page = Paginator(filterset.qs, PER_PAGE).get_page(page_number(request))
     access_event_record(
         user=user,
         action=AccessEvent.Action.LIST,
         object_type="liaison.liaisoncard",
         station=permissions.home_station(user),
-        summary=f"時間外の巡回連絡（{HoursFilterForm.LABELS[state]}） {page.paginator.count}件"
+        summary=f"時間外の巡回連絡（{HoursFilterSet.LABELS[state]}） {page.paginator.count}件"
         f"（{page.number}ページ目）",
     )
     return render(
@@ -269,9 +271,9 @@ def visit_hours_list(request: HttpRequest) -> HttpResponse:
         "liaison/visits/hours_list.html",
         {
             "here": "時間外の巡回連絡",
-            "filters": filters,
+            "filterset": filterset,
             "state": state,
-            "state_label": HoursFilterForm.LABELS[state],
+            "state_label": HoursFilterSet.LABELS[state],
             "page": page,
             "form": HoursAcknowledgeForm(),
             "next": _list_url(state),
@@ -284,8 +286,8 @@ def visit_hours_list(request: HttpRequest) -> HttpResponse:
 def visit_hours_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_hours_get(user=request.user, pk=pk)
     form = HoursAcknowledgeForm(request.POST)
-    back = request.POST.get("state", HoursFilterForm.WAITING)
-    back = _list_url(back if back in HoursFilterForm.LABELS else HoursFilterForm.WAITING)
+    back = request.POST.get("state", HoursFilterSet.WAITING)
+    back = _list_url(back if back in HoursFilterSet.LABELS else HoursFilterSet.WAITING)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:

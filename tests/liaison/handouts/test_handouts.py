@@ -20,6 +20,7 @@ from liaison.handouts.models import CardHandout
 from liaison.planning import selectors
 from liaison.visits import services
 from liaison.visits.models import Visit, VisitOutcome
+from tests.html import text
 from tests.liaison.conftest import book_of
 from tests.liaison.views import household_post
 
@@ -177,6 +178,21 @@ def test_an_overdue_handout_says_so(world, login):
     html = worklist_html(login(world.beat_officer))
     assert "うち回収予定日を過ぎたもの 1件" in html
     assert "6日超過" in html
+
+
+def test_the_list_shows_the_handouts_waiting_unless_another_state_is_chosen(world, login):
+    hand_new(world)
+    given_up = hand_new(world, banchi="8-1-3", resident_name="転出 二郎")
+    handouts.handout_give_up(actor=world.beat_officer, handout=given_up, reason="転出のため")
+    client = login(world.beat_officer)
+    url = reverse("liaison:handout_list")
+    # A state not in the list (an old link) shows the default list, as no state does.
+    for query in ("", "?state=", "?state=bogus"):
+        shown = text(client.get(url + query))
+        assert "回収待ち：1件" in shown and "新居 一郎" in shown and "転出 二郎" not in shown
+    gone = text(client.get(url + "?state=given_up"))
+    assert "回収を断念：1件" in gone and "転出 二郎" in gone and "新居 一郎" not in gone
+    assert "すべて：2件" in text(client.get(url + "?state=all"))
 
 
 def test_who_may_do_what(world, login, other_station_card):

@@ -307,6 +307,14 @@ def test_the_list_shows_own_and_the_stations_requests_with_a_filter(world, login
     assert detail_url(mine) in manager and detail_url(theirs) in manager
 
 
+def test_a_state_not_in_the_list_shows_every_request(world, login):
+    approved = approve_night(world)
+    pending = ask_night(world, day=DAY + dt.timedelta(days=1))
+    html = page(login(world.beat_officer).get(reverse(LIST) + "?state=bogus"))
+    assert detail_url(approved) in html and detail_url(pending) in html
+    assert "2件" in text(html)
+
+
 def test_the_list_is_paged(world, login):
     for days in range(27):
         ask_night(world, day=DAY + dt.timedelta(days=days))

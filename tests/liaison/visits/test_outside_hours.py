@@ -75,6 +75,17 @@ def test_acknowledging_keeps_who_and_when_and_the_visit_leaves_the_waiting_list(
     assert "地域課長等の確認：2026年11月30日 21:30（chief 職員）" in shown
 
 
+def test_a_state_not_in_the_list_shows_those_waiting(world, login, household):
+    waiting = outside(world, household)
+    done = outside(world, household, hh=6)
+    services.visit_hours_acknowledge(actor=world.chief, visit=done, note="")
+    client = login(world.chief)
+    for query in ("", "?state=", "?state=bogus"):
+        html = client.get(LIST + query).content.decode()
+        assert "未確認：1件" in html and ack_url(waiting) in html
+    assert "すべて：2件" in client.get(LIST + "?state=all").content.decode()
+
+
 def test_it_is_acknowledged_once(world, household):
     visit = outside(world, household)
     services.visit_hours_acknowledge(actor=world.chief, visit=visit)
