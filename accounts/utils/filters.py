@@ -41,7 +41,9 @@ class ListFilterSet(django_filters.FilterSet):
     # submitted list and the worklist have always read their query string so).
     all_or_nothing: ClassVar[bool] = False
 
-    def __init__(self, data: QueryDict | None = None, queryset=None, **kwargs: Any) -> None:
+    def __init__(
+        self, data: QueryDict | None = None, queryset: QuerySet | None = None, **kwargs: Any
+    ) -> None:
         # Always bound: a page opened without a query string shows the defaults' list.
         super().__init__(data if data is not None else QueryDict(), queryset, **kwargs)
 
