@@ -12,6 +12,7 @@ from accounts.inputs import parse_ids
 from accounts.utils import dates
 from liaison.areas.models import BeatArea
 from liaison.books.selectors import search_filter
+from liaison.cards.history import CARD_HIDDEN, MEMBER_HIDDEN, VEHICLE_HIDDEN
 from liaison.cards.models import CardMember, CardVehicle, LiaisonCard
 from liaison.cards.selectors import card_list
 from liaison.guidance.models import OfficerNote
@@ -102,30 +103,6 @@ def visit_labels(ids: list[str]) -> dict[str, str]:
 
 # --- Change history (accounts.audit.history) ---------------------------------------------
 
-# Columns that are bookkeeping, derived from other fields or the object's place, not what
-# an officer typed: the card page's history hides the same (selectors._HIDDEN).
-CARD_HIDDEN = frozenset(
-    {
-        "version",
-        "updated_at",
-        "missing",
-        "declined_summary",
-        "head_name",
-        "head_kana",
-        "member_count",
-        "care_count",
-        "created_at",
-        "created_by",
-        "parent",
-        "search_names",
-        "search_phones",
-        "address_key",
-        "last_visit_on",
-        "last_attempt_on",
-    }
-)
-MEMBER_HIDDEN = frozenset({"card", "position", "card_version"})
-VEHICLE_HIDDEN = frozenset({"card", "card_version"})
 # A visit's card is fixed; its book and station follow the card (bookkeeping, not input).
 VISIT_HIDDEN = frozenset({"card", "book", "station", "recorded_at"})
 

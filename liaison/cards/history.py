@@ -38,30 +38,38 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-_HIDDEN = {
-    "id",
-    "card",
-    "version",
-    "updated_at",
-    "history_id",
-    "history_date",
-    "history_user",
-    "history_type",
-    "history_change_reason",
-    "missing",
-    "declined_summary",
-    "head_name",
-    "head_kana",
-    "member_count",
-    "care_count",
-    "position",
-    "created_at",
-    "created_by",
-    "card_version",
-    "station",
-    "parent",
-    "book",
-}
+# Columns that are bookkeeping, derived from other fields or the object's place, not what
+# an officer typed: the card page's history and the HQ audit's (liaison.audit) hide them alike.
+CARD_HIDDEN = frozenset(
+    {
+        "version",
+        "updated_at",
+        "missing",
+        "declined_summary",
+        "head_name",
+        "head_kana",
+        "member_count",
+        "care_count",
+        "created_at",
+        "created_by",
+        "parent",
+        "search_names",
+        "search_phones",
+        "address_key",
+        "last_visit_on",
+        "last_attempt_on",
+    }
+)
+MEMBER_HIDDEN = frozenset({"card", "position", "card_version"})
+VEHICLE_HIDDEN = frozenset({"card", "card_version"})
+# The card page shows a member's or vehicle's changes under its card, in the card's place.
+_HIDDEN = (
+    {"id", "history_id", "history_date", "history_user", "history_type", "history_change_reason"}
+    | CARD_HIDDEN
+    | MEMBER_HIDDEN
+    | VEHICLE_HIDDEN
+    | {"station", "book"}
+)
 
 
 def _display(model, name: str, value: Any) -> str:
