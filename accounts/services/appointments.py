@@ -23,6 +23,7 @@ from ..models import (
     Station,
     User,
 )
+from ..utils.history import history_save
 from .access import access_event_record
 from .users import _end_sessions
 
@@ -118,10 +119,7 @@ def appointment_start(
         note=note,
         **_unit_kwargs(unit),
     )
-    appointment.full_clean()
-    appointment._history_user = actor
-    appointment._change_reason = "発令"
-    appointment.save()
+    history_save(appointment, actor=actor, reason="発令")
     today = _today()
     if starts_on <= today and (ends_on is None or ends_on >= today):
         _grant(appointment)
@@ -240,10 +238,7 @@ def beat_assignment_start(
     if BeatAssignment.objects.filter(officer=officer, beat=beat, revoked_at__isnull=True).exists():
         raise DomainError("この受持区にはすでに指定されています。", field="beat")
     assignment = BeatAssignment(officer=officer, beat=beat, starts_on=starts_on, ends_on=ends_on)
-    assignment.full_clean()
-    assignment._history_user = actor
-    assignment._change_reason = "受持警察官の指定"
-    assignment.save()
+    history_save(assignment, actor=actor, reason="受持警察官の指定")
     today = _today()
     if starts_on <= today and (ends_on is None or ends_on >= today):
         _assignment_grant(assignment)

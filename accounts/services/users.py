@@ -11,6 +11,7 @@ from django.db.models import F
 
 from ..exceptions import DomainError, TransitionError
 from ..models import AccessEvent, User
+from ..utils.history import history_save
 
 if TYPE_CHECKING:
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,10 +45,7 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
-    user._history_user = actor
-    user._change_reason = "職員の登録"
-    user.save()
+    history_save(user, actor=actor, reason="職員の登録")
     _log_account_change(actor, user, "職員の登録")
     return user
 

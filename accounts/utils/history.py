@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Field
+from django.db.models import Field, Model
 
 KINDS = {"+": "作成", "~": "変更", "-": "削除"}
 EMPTY = "（なし）"
@@ -56,3 +56,14 @@ def who(record: Any) -> str:
     if user is None:
         return "システム"
     return f"{user.full_name}（{user.employee_number}）"
+
+
+def history_save(obj: Model, *, actor: Any, reason: str, clean: bool = True) -> None:
+    """Save `obj` with who did it and why on its history row (simple-history reads both from
+    the instance), after checking it (full_clean) unless the caller has just done so."""
+    if clean:
+        obj.full_clean()
+    # simple-history's own attribute names; a model declares them for the type checker.
+    setattr(obj, "_history_user", actor)  # noqa: B010
+    setattr(obj, "_change_reason", reason)  # noqa: B010
+    obj.save()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import Beat, User
+from accounts.utils.history import history_save
 from liaison.areas.models import BeatArea
 from liaison.cards.models import CardStatus, LiaisonCard
 
@@ -69,10 +70,7 @@ def beat_areas_set(*, actor: User, beat: Beat, text: str, reason: str = "") -> l
         area = BeatArea(
             beat=beat, town=line.town, chome=line.chome, town_key=line.key, set_by=actor, set_at=now
         )
-        area.full_clean()
-        area._history_user = actor
-        area._change_reason = why
-        area.save()
+        history_save(area, actor=actor, reason=why)
     _repropose(beat.post.station_id)
     return list(BeatArea.objects.filter(beat=beat).order_by("town_key", "chome"))
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from accounts import permissions
 from accounts.models import Station, User
+from accounts.utils.history import history_save
 from accounts.utils.names import search_key
 from liaison import text
 from liaison.cards.models import (
@@ -219,9 +220,7 @@ def _save_members(
         if dirty:
             member.card_version = version
             member.full_clean(exclude=["card"])
-            member._history_user = actor
-            member._change_reason = reason
-            member.save()
+            history_save(member, actor=actor, reason=reason, clean=False)
         result.append(data)
     for pk, member in current.items():
         if pk not in kept:
@@ -260,9 +259,7 @@ def _save_vehicles(
         if dirty:
             vehicle.card_version = version
             vehicle.full_clean(exclude=["card"])
-            vehicle._history_user = actor
-            vehicle._change_reason = reason
-            vehicle.save()
+            history_save(vehicle, actor=actor, reason=reason, clean=False)
     for pk, vehicle in current.items():
         if pk not in kept:
             vehicle.card_version = version

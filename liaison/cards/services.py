@@ -16,6 +16,7 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied, StaleEditError
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import access_event_record
+from accounts.utils.history import history_save
 from liaison.cards.contents import (
     _apply,
     _check_complete,
@@ -63,10 +64,7 @@ def _check_version(card: LiaisonCard, version: int | None) -> None:
 def _save(card: LiaisonCard, *, actor: User | None, reason: str, bump: bool = True) -> None:
     if bump and card.pk:
         card.version += 1
-    card.full_clean()
-    card._history_user = actor
-    card._change_reason = reason
-    card.save()
+    history_save(card, actor=actor, reason=reason)
 
 
 def _log(actor: User | None, action: str, card: LiaisonCard, summary: str, **extra: Any) -> None:

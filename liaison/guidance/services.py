@@ -13,6 +13,7 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import BeatAssignment, Station, User
 from accounts.services import notice_send
+from accounts.utils.history import history_save
 from liaison.guidance.models import OfficerNote
 from liaison.guidance.policy import KIND_PERMS
 
@@ -61,10 +62,7 @@ def officer_note_add(
         period_to=period_to,
         written_by=actor,
     )
-    note.full_clean()
-    note._history_user = actor
-    note._change_reason = note.get_kind_display()
-    note.save()
+    history_save(note, actor=actor, reason=note.get_kind_display())
     notice_send(
         recipients=[officer],
         title=f"巡回連絡について{note.get_kind_display()}が記録されました",

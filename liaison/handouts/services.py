@@ -15,6 +15,7 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import AccessEvent, Beat, User
 from accounts.services import access_event_record
+from accounts.utils.history import history_save
 from liaison.cards.models import CardStatus, LiaisonBook, LiaisonCard
 from liaison.handouts.models import CardHandout
 
@@ -86,10 +87,7 @@ def handout_record(
         collect_by=collect_by,
         officer=actor,
     )
-    handout.full_clean()
-    handout._history_user = actor
-    handout._change_reason = "カードの手交"
-    handout.save()
+    history_save(handout, actor=actor, reason="カードの手交")
     _log(actor, handout, AccessEvent.Action.CREATE, "カードの手交の記録")
     return handout
 
@@ -109,10 +107,7 @@ def _close(actor: User, handout: CardHandout, status: str, reason: str) -> CardH
     handout.status = status
     handout.closed_at = timezone.now()
     handout.closed_by = actor
-    handout.full_clean()
-    handout._history_user = actor
-    handout._change_reason = reason
-    handout.save()
+    history_save(handout, actor=actor, reason=reason)
     return handout
 
 

@@ -13,6 +13,7 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Station, User
 from accounts.services import notice_send
+from accounts.utils.history import history_save
 from liaison import text
 from liaison.cards.models import (
     CardStatus,
@@ -96,10 +97,7 @@ def station_instruction_issue(
         ends_on=ends_on,
         issued_by=actor,
     )
-    instruction.full_clean()
-    instruction._history_user = actor
-    instruction._change_reason = "署長指示"
-    instruction.save()
+    history_save(instruction, actor=actor, reason="署長指示")
     instruction.cards.set(cards)
     notice_send(
         recipients=permissions.users_with_station_perm(station, "approve_night_visits"),
@@ -121,7 +119,5 @@ def station_instruction_end(*, actor: User, instruction: StationInstruction) -> 
         raise TransitionError("この指示は期間が終わっています。")
     fresh.ended_at = timezone.now()
     fresh.ended_by = actor
-    fresh._history_user = actor
-    fresh._change_reason = "署長指示の終了"
-    fresh.save()
+    history_save(fresh, actor=actor, reason="署長指示の終了", clean=False)
     return fresh

@@ -14,6 +14,7 @@ from accounts.exceptions import PermissionDenied
 from accounts.models import Beat, Station, User
 from accounts.services import notice_send
 from accounts.utils import dates
+from accounts.utils.history import history_save
 from liaison.night.models import OPEN_PER_DATE, OPEN_STATUSES, NightVisitRequest
 from liaison.night.policy import (
     TRANSITIONS,
@@ -114,9 +115,7 @@ def night_request_withdraw(*, actor: User, night: NightVisitRequest) -> NightVis
     night_check_withdraw(actor, fresh)
     fresh.status = TRANSITIONS["withdraw"][fresh.status]
     fresh.withdrawn_at = timezone.now()
-    fresh._history_user = actor
-    fresh._change_reason = "取下げ"
-    fresh.save()
+    history_save(fresh, actor=actor, reason="取下げ", clean=False)
     return fresh
 
 
@@ -133,9 +132,7 @@ def night_request_decide(
     fresh.decided_by = actor
     fresh.decided_at = timezone.now()
     fresh.decision_comment = comment.strip()
-    fresh._history_user = actor
-    fresh._change_reason = fresh.get_status_display()
-    fresh.save()
+    history_save(fresh, actor=actor, reason=fresh.get_status_display(), clean=False)
     notice_send(
         recipients=[fresh.officer],
         title=f"夜間巡回連絡の申請（{dates.date_ja(fresh.date, year=False)}）が"

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_update_with_history
 from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.models import Beat, Headquarters, Station, User
+from accounts.utils.history import history_save
 from liaison.planning.models import DedicatedDay, MonthlyPlan, VisitPolicy
 from liaison.visits.models import Visit
 
@@ -44,10 +45,7 @@ def visit_policy_set(
     policy.reason = reason.strip()
     policy.changed_by = actor
     policy.changed_at = timezone.now()
-    policy.full_clean()
-    policy._history_user = actor
-    policy._change_reason = policy.reason
-    policy.save()
+    history_save(policy, actor=actor, reason=policy.reason)
     return policy
 
 

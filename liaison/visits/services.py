@@ -16,6 +16,7 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import notice_send
+from accounts.utils.history import history_save
 from liaison import text
 from liaison.cards.models import (
     LiaisonCard,
@@ -163,9 +164,7 @@ def visit_follow_up_done(*, actor: User, visit: Visit, note: str = "") -> Visit:
     fresh.follow_up_done_by = actor
     if note.strip():
         fresh.follow_up_note = (fresh.follow_up_note + "\n" + note.strip()).strip()
-    fresh._history_user = actor
-    fresh._change_reason = "対応済み"
-    fresh.save()
+    history_save(fresh, actor=actor, reason="対応済み", clean=False)
     return fresh
 
 
@@ -185,8 +184,5 @@ def visit_hours_acknowledge(*, actor: User, visit: Visit, note: str = "") -> Vis
     fresh.hours_acknowledged_by = actor
     fresh.hours_acknowledged_at = timezone.now()
     fresh.hours_acknowledgement_note = note.strip()
-    fresh.full_clean()
-    fresh._history_user = actor
-    fresh._change_reason = "時間外の確認"
-    fresh.save()
+    history_save(fresh, actor=actor, reason="時間外の確認")
     return fresh
