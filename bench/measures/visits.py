@@ -136,19 +136,22 @@ def prepare(world: World, options) -> None:
             """,
             [per_card, today, world.station.pk],
         )
-        # An approved night request for every officer and date with a night visit.
+        # One approved night request for every officer and date with a night visit (one
+        # open request per officer and date is a constraint).
         cursor.execute(
             f"""
             INSERT INTO {NIGHT} (officer_id, station_id, date, planned_start, planned_end,
                 reason, status, requested_at, decided_by_id, decided_at, decision_comment,
                 withdrawn_at)
-            SELECT DISTINCT v.officer_id, v.station_id,
+            SELECT DISTINCT ON (v.officer_id, (v.started_at AT TIME ZONE 'Asia/Tokyo')::date)
+                v.officer_id, v.station_id,
                 (v.started_at AT TIME ZONE 'Asia/Tokyo')::date, time '17:00', time '20:00',
                 '日中不在の世帯', 'approved', v.started_at - interval '1 day', %s,
                 v.started_at - interval '20 hours', '', NULL::timestamptz
             FROM {VISIT_TABLE} v
             WHERE v.station_id = %s
               AND (v.started_at AT TIME ZONE 'Asia/Tokyo')::time >= time '17:00'
+            ORDER BY v.officer_id, (v.started_at AT TIME ZONE 'Asia/Tokyo')::date, v.started_at
             """,
             [world.chief.pk, world.station.pk],
         )
