@@ -144,13 +144,31 @@ def card_check(user: User, card: LiaisonCard, action: str) -> str:
     return moves[card.status]
 
 
-def card_scope(user: User) -> dict[str, Any]:
-    """The ids a card list is filtered by, as subqueries: books the user may view, books
-    he may write, stations whose submitted cards he assigns. One query when used."""
-    return {
-        "view_books": permissions.beats_for(user, "view_beat_cards").values("pk"),
-        "write_books": permissions.beats_for(user, "change_beat_cards").values("pk"),
-        "assign_stations": permissions.stations_for(user, "assign_submitted_cards").values("pk"),
-        "export_books": permissions.beats_for(user, "export_beat_cards").values("pk"),
-        "glass_stations": permissions.stations_for(user, "break_glass").values("pk"),
-    }
+# What each part of a card list's scope is: the model's ids the user holds a permission on.
+_SCOPES: dict[str, tuple[str, str]] = {
+    "view_books": ("beats", "view_beat_cards"),
+    "write_books": ("beats", "change_beat_cards"),
+    "assign_stations": ("stations", "assign_submitted_cards"),
+    "export_books": ("beats", "export_beat_cards"),
+    "glass_stations": ("stations", "break_glass"),
+}
+
+
+class CardScope(dict[str, Any]):
+    """The ids a card list is filtered by, as subqueries (books the user may view, books he
+    may write, stations whose submitted cards he assigns …), each built when first asked:
+    building one is ORM work on every request, and most lists ask for one or two."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__()
+        self.user = user
+
+    def __missing__(self, key: str) -> Any:
+        kind, perm = _SCOPES[key]
+        of = permissions.beats_for if kind == "beats" else permissions.stations_for
+        self[key] = of(self.user, perm).values("pk")
+        return self[key]
+
+
+def card_scope(user: User) -> CardScope:
+    return CardScope(user)
