@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/login/", auth.admin_login),
     path("admin/", admin.site.urls),
     path("liaison/", include("liaison.urls")),
+    path("network/", include("network.urls")),
     path("", include("accounts.urls")),
 ]
 

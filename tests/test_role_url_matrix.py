@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
@@ -43,6 +42,22 @@ from tests.accounts.audit.anomaly_support import case as anomaly_case
 from tests.conftest import PERSONAS, World, build_world
 from tests.factories import UserFactory
 from tests.liaison.conftest import MEMBERS, book_of, make_household
+from tests.matrix_kit import (
+    DONE,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    Expect,
+    Route,
+    by_variant,
+    each,
+    only,
+    public,
+    signed_in,
+)
+from tests.network import matrix as network_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -57,78 +72,6 @@ ENDED = {
     "former_chief": "no_role",
 }
 EVERYONE = [ANONYMOUS, *PERSONAS, *ENDED]
-LOGIN = "login"  # a redirect to the sign-in page
-OK = 200
-DONE = 302  # a POST that did its work and redirected
-FORBIDDEN = 403
-NOT_FOUND = 404
-NOT_ALLOWED = 405
-
-Expect = Callable[[str, str], int | str]  # (persona, variant) -> expected answer
-
-
-def public(status: int = OK) -> Expect:
-    return lambda persona, variant: status
-
-
-def signed_in(status: int = OK) -> Expect:
-    return lambda persona, variant: LOGIN if persona == ANONYMOUS else status
-
-
-def only(
-    allowed: set[str],
-    *,
-    status: int = OK,
-    refused: int = FORBIDDEN,
-    out_of_scope: dict[str, int] | None = None,
-) -> Expect:
-    """`allowed` personas get `status`; other signed-in personas get `refused`.
-
-    out_of_scope maps a variant (e.g. "other_station") to the answer everyone gets for it.
-    """
-
-    def expect(persona: str, variant: str) -> int | str:
-        if persona == ANONYMOUS:
-            return LOGIN
-        if out_of_scope and variant in out_of_scope:
-            return out_of_scope[variant]
-        return status if persona in allowed else refused
-
-    return expect
-
-
-def by_variant(
-    table: dict[str, dict[str, int]], *, default: int = NOT_FOUND, anonymous: int | str = LOGIN
-) -> Expect:
-    """table[variant][persona] is the answer; a persona not named gets `default` (404: the
-    object is outside his scope)."""
-
-    def expect(persona: str, variant: str) -> int | str:
-        if persona == ANONYMOUS:
-            return anonymous
-        return table.get(variant, {}).get(persona, default)
-
-    return expect
-
-
-def each(personas: set[str] | list[str], status: int) -> dict[str, int]:
-    return dict.fromkeys(personas, status)
-
-
-NO_ARGS: dict[str, Callable[[World], dict]] = {"": lambda w: {}}
-
-
-@dataclass(frozen=True)
-class Route:
-    get: Expect | None  # None: GET answers 405
-    post: Expect | None = None  # None: POST answers 405 (or is not meaningful)
-    variants: dict[str, Callable[[World], dict]] = field(default_factory=lambda: NO_ARGS)
-    post_data: Callable[[World], dict] = lambda w: {}
-    post_not_allowed: int = NOT_ALLOWED
-    # A variant whose POST needs other data (e.g. an officer of that station).
-    post_data_for: dict[str, Callable[[World], dict]] = field(default_factory=dict)
-
-
 HQ_MANAGERS = {"overall_manager"}
 
 
@@ -868,6 +811,8 @@ ROUTES: dict[str, Route] = {
     "accounts:audit_integrity": Route(get=only(AUDITORS)),
     "accounts:audit_integrity_verify": Route(get=None, post=only(AUDITORS, status=DONE)),
 }
+# Feature apps keep their own tables (tests/network/matrix_*.py).
+ROUTES.update(network_matrix.ROUTES)
 
 
 # --- Enumeration -------------------------------------------------------------------------
@@ -1165,6 +1110,7 @@ def matrix_world(db) -> World:
         "case_other": anomaly_case(world.other_officer, station=world.station_b),
         **_handouts(world, cards),
     }
+    world.__dict__["objects"].update(network_matrix.objects(world))
     return world
 
 

@@ -172,6 +172,10 @@ class Appointment(UnitMixin):
             raise ValidationError({"department": "所属課は発令先の警察署の課を選んでください。"})
         if self.role == Role.CHIEF:
             self._clean_chief_department()
+        if self.role == Role.DEPARTMENT_HEAD and not self.department_id:
+            raise ValidationError(
+                {"department": "課長の所属課（生活安全課・交通課など）を選んでください。"}
+            )
 
     def _clean_chief_department(self) -> None:
         """要領 第3-2(4): a 管理主任者 is the 地域課長等 of one 地域課; where the station has

@@ -21,6 +21,8 @@ class Headquarters(models.Model):
             ("manage_appointments", "役職の発令・受持警察官の指定"),
             ("set_visit_policy", "巡回連絡の実施頻度の設定"),
             ("approve_prefecture_alerts", "県内全域への配信の承認"),
+            # 地域安全ネットワーク 3⑴エ: HQ supports the stations with 地域安全情報.
+            ("publish_bulletins", "地域安全情報の掲載（本部）"),
         ]
 
     def __str__(self) -> str:
@@ -54,6 +56,16 @@ class Station(models.Model):
             ("review_alerts", "配信文の審査"),
             ("approve_alerts", "配信の承認"),
             ("send_alerts", "配信の発信操作"),
+            # 地域安全ネットワーク (network): every department reads the roster, reports
+            # candidates and records exchanges (2⑶・⑷, 3⑴イ); 署地域課 keeps the roster (2⑷).
+            ("view_member_roster", "連絡員一覧表の閲覧"),
+            ("report_member_candidates", "連絡員候補者の報告"),
+            ("record_exchanges", "連絡員との情報交換の記録"),
+            ("keep_member_roster", "連絡員一覧表の管理（依頼・承諾・辞退の記録）"),
+            ("hold_safety_meetings", "地域安全の会の開催・記録"),
+            ("publish_bulletins", "地域安全情報の掲載（署）"),
+            # Figures only (counts per beat, department, month): HQ's overview.
+            ("review_network", "地域安全ネットワークの状況把握"),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,9 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "取扱責任者"
     BEAT_OFFICER = "beat_officer", "受持警察官"
     STAFF = "staff", "警察職員"
+    # The head of a station department (生活安全課長, 交通課長 …): appointed with his
+    # department; overdue requests in its inbox stand out to him (地域安全ネットワーク 3⑴ウ).
+    DEPARTMENT_HEAD = "department_head", "課長"
     AUDITOR = "auditor", "本部監査担当"
     ALERT_AUTHOR = "alert_author", "作成者"
     ALERT_REVIEWER = "alert_reviewer", "運用責任者"
@@ -48,6 +51,7 @@ ROLE_LEVEL: dict[str, str] = {
     Role.STATION_MANAGER: UnitLevel.STATION,
     Role.CHIEF: UnitLevel.STATION,
     Role.STAFF: UnitLevel.STATION,
+    Role.DEPARTMENT_HEAD: UnitLevel.STATION,
     Role.ALERT_AUTHOR: UnitLevel.STATION,
     Role.ALERT_REVIEWER: UnitLevel.STATION,
     Role.ALERT_APPROVER: UnitLevel.STATION,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import TypeGuard, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import CharField, Model, QuerySet, Value
+from django.db.models import CharField, Model, Q, QuerySet, Value
 from guardian.shortcuts import (
     get_group_perms,
     get_objects_for_user,
@@ -30,8 +30,10 @@ from ..models import (
     AnomalyCase,
     Appointment,
     Beat,
+    Department,
     Headquarters,
     Post,
+    Role,
     Station,
     User,
 )
@@ -271,6 +273,56 @@ def station_people_over(
     for beat in Beat.objects.filter(pk__in=list(beat_ids)):
         over |= {u.pk for u in users_with_perm(beat, "view_beat_cards")}
     return [u for u in people if u.pk in over]
+
+
+# --- Departments: whose inbox a user works (地域安全ネットワーク 3⑴ウ, 要領 第3-2(3)) ----------
+
+# Roles of a post: their department is the post's 地域課.
+_POST_ROLES = frozenset({Role.SUPERVISOR, Role.BEAT_OFFICER})
+
+
+def _department_scope(user: AnyUser, *, heads_only: bool) -> QuerySet[Department]:
+    ids: set[int] = set()
+    whole_stations: set[int] = set()  # every department (the 署長)
+    community_of: set[int] = set()  # the station's 地域課(s)
+    for a in active_appointments(user):
+        station = a.unit_station
+        if station is None:
+            continue
+        if a.role == Role.STATION_MANAGER:
+            whole_stations.add(station.pk)
+        elif heads_only and a.role not in (Role.DEPARTMENT_HEAD, Role.CHIEF):
+            continue
+        elif a.department_id:
+            ids.add(a.department_id)
+        elif a.role == Role.CHIEF:
+            community_of.add(station.pk)
+        elif a.role in _POST_ROLES:
+            if a.post is not None and a.post.department_id:
+                ids.add(a.post.department_id)
+            else:
+                community_of.add(station.pk)
+    if not (ids or whole_stations or community_of):
+        return Department.objects.none()
+    return Department.objects.filter(
+        Q(pk__in=ids)
+        | Q(station_id__in=whole_stations)
+        | Q(station_id__in=community_of, kind=Department.Kind.COMMUNITY)
+    )
+
+
+def departments_for(user: AnyUser) -> QuerySet[Department]:
+    """The station departments whose inbox the user works: the department his appointment
+    names; for 地域課 roles that name none (a post's officers, the 地域課長 of a station with
+    one 地域課) the 地域課 of his post or station; for the 署長 every department of his
+    station. Nobody at HQ works a station's inbox."""
+    return _department_scope(user, heads_only=False)
+
+
+def departments_headed(user: AnyUser) -> QuerySet[Department]:
+    """The departments whose overdue requests stand out to this user: his own as 課長 (the
+    地域課長 for his 地域課), every department of his station as 署長."""
+    return _department_scope(user, heads_only=True)
 
 
 # --- Roles, for display, sign-in rules and the access log -----------------------------------

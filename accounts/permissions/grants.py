@@ -35,21 +35,26 @@ BEAT_READ = ["view_beat_cards"]
 BEAT_PRINT = ["view_beat_cards", "export_beat_cards", "print_beat_cards"]
 BEAT_WRITE = ["view_beat_cards", "change_beat_cards", "export_beat_cards", "print_beat_cards"]
 
+# 地域安全ネットワーク: what every department of a station does (2⑶・⑷, 3⑴イ).
+NETWORK_STATION = ["view_member_roster", "report_member_candidates", "record_exchanges"]
+# 署地域課 keeps the roster: asks, records consent, refusal and withdrawal (2⑷, 3⑴ア).
+NETWORK_KEEPER = [*NETWORK_STATION, "keep_member_roster"]
+
 # What each role may do, by the kind of object it is granted on. "beats" means every beat
 # under the appointment's unit; "station" the unit's station (for a post, its station).
 # This is the starting policy of DESIGN.md; narrowing it is a change here and nowhere else.
 ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
     # 統括管理責任者 (要領 第6-5(1)): oversees cards; reads the visit policy, sets it no more.
     Role.OVERALL_MANAGER: {
-        "headquarters": ["oversee_cards", "manage_appointments"],
-        "stations": ["review_progress"],
+        "headquarters": ["oversee_cards", "manage_appointments", "publish_bulletins"],
+        "stations": ["review_progress", "review_network"],
         # HQ keeps the beats' areas (管内) with the 地域課長等.
         "beats": [*BEAT_READ, "set_beat_area"],
     },
     # 地域部長 (第5-2): sets the visit frequency and reviews the figures; reads no card.
     Role.REGIONAL_DIRECTOR: {
-        "headquarters": ["set_visit_policy"],
-        "stations": ["review_progress"],
+        "headquarters": ["set_visit_policy", "publish_bulletins"],
+        "stations": ["review_progress", "review_network"],
         # Figures per beat, no card: his remit for the progress pages.
         "beats": ["review_beat_figures"],
     },
@@ -64,6 +69,10 @@ ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
             "break_glass",
             "instruct_visits",
             "evaluate_officers",
+            *NETWORK_STATION,
+            "hold_safety_meetings",
+            "publish_bulletins",
+            "review_network",
         ],
         "beats": BEAT_PRINT,
     },
@@ -78,13 +87,23 @@ ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
             "break_glass",
             # 要領 第3-2(4): the 地域課長等 give each beat officer 具体的な指導.
             "guide_officers",
+            *NETWORK_KEEPER,
+            "hold_safety_meetings",
+            "publish_bulletins",
+            "review_network",
         ],
         "beats": [*BEAT_WRITE, "set_beat_area"],
     },
-    Role.SUPERVISOR: {"post": ["supervise_post"], "station": ["break_glass"], "beats": BEAT_WRITE},
+    # 交番速報 is the post's own bulletin (地域安全ネットワーク 3⑴ア).
+    Role.SUPERVISOR: {
+        "post": ["supervise_post"],
+        "station": ["break_glass", *NETWORK_KEEPER, "publish_bulletins"],
+        "beats": BEAT_WRITE,
+    },
     # A beat officer's beats come from BeatAssignment (ASSIGNMENT_GRANTS), not the post.
-    Role.BEAT_OFFICER: {"station": ["break_glass"]},
-    Role.STAFF: {"station": ["submit_cards", "break_glass"]},
+    Role.BEAT_OFFICER: {"station": ["break_glass", *NETWORK_KEEPER]},
+    Role.STAFF: {"station": ["submit_cards", "break_glass", *NETWORK_STATION]},
+    Role.DEPARTMENT_HEAD: {"station": ["submit_cards", "break_glass", *NETWORK_STATION]},
     Role.ALERT_AUTHOR: {"station": ["draft_alerts"]},
     Role.ALERT_REVIEWER: {"station": ["review_alerts"]},
     Role.ALERT_APPROVER: {"station": ["approve_alerts"]},
