@@ -318,6 +318,16 @@ CARD_DRAFT_STALE_DAYS = env.int("CARD_DRAFT_STALE_DAYS", default=7)
 # within this many days unless the officer sets another date.
 CARD_HANDOUT_COLLECT_DAYS = env.int("CARD_HANDOUT_COLLECT_DAYS", default=14)
 
+# --- 地域安全ネットワーク (README 「地域安全ネットワーク」) ---------------------------------------
+# 前文 負担軽減: a member contacted (exchanges, meetings, asks) more often than this in one
+# month is listed on the station overview, so that officers spread the load.
+NETWORK_CONTACTS_PER_MONTH = env.int("NETWORK_CONTACTS_PER_MONTH", default=2)
+# A request heard from a member is due within this many days unless another date is set.
+NETWORK_REQUEST_DUE_DAYS = env.int("NETWORK_REQUEST_DUE_DAYS", default=14)
+# A withdrawn member's personal data is kept this many days after withdrawal, then removed
+# by the audit's retention run (counts stay).
+NETWORK_MEMBER_RETENTION_DAYS = env.int("NETWORK_MEMBER_RETENTION_DAYS", default=3 * 365 + 1)
+
 # --- Audit (README 「閲覧記録の監査」): thresholds of the anomaly rules and retention -----
 # A person's card reads in a day are a spike when they reach AUDIT_SPIKE_FACTOR times his
 # own median of the previous AUDIT_SPIKE_BASELINE_DAYS days, and at least AUDIT_SPIKE_MIN.
