@@ -1157,6 +1157,7 @@ ENDED_EXCEPTIONS: dict[tuple[str, str, str, str], int | str] = {
     ("liaison:break_glass", "POST", "", "unassigned_officer"): 400,
     ("liaison:break_glass_open", "POST", "", "unassigned_officer"): 400,
     ("liaison:break_glass_open", "POST", "other_station", "unassigned_officer"): 400,
+    **network_matrix.ENDED_EXCEPTIONS,
 }
 
 

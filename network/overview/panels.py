@@ -1,5 +1,10 @@
-"""Menu entries and home panels of this feature, registered with accounts.navigation."""
+"""Menu entry of the network's overview."""
+
+from __future__ import annotations
+
+from accounts.navigation import NavEntry, register_nav
+from network.overview import policy
 
 
 def register() -> None:
-    """Nothing to register yet."""
+    register_nav(NavEntry("ネットワークの状況", "network:overview", policy.may_review, 46))

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from network.overview import views
+
+urlpatterns = [
+    path("overview/", views.overview_home, name="overview"),
+    path("overview/station/<int:pk>/", views.station_overview, name="station_overview"),
+]

@@ -9,14 +9,19 @@ from types import ModuleType
 from tests.conftest import World
 from tests.matrix_kit import Route
 
-from . import matrix_members
+from . import matrix_members, matrix_overview
 
 # Listed here once each; a feature's module is added when its first URL is.
-FEATURES: list[ModuleType] = [matrix_members]
+FEATURES: list[ModuleType] = [matrix_members, matrix_overview]
 
 ROUTES: dict[str, Route] = {}
+# (url name, method, variant, persona) -> answer, for a persona whose grant ended but who
+# still holds what the feature asks for (the officer whose beat assignment ended is still
+# appointed at his post: he reads his station's roster and figures like any of its staff).
+ENDED_EXCEPTIONS: dict[tuple[str, str, str, str], int | str] = {}
 for _feature in FEATURES:
     ROUTES.update(_feature.ROUTES)
+    ENDED_EXCEPTIONS.update(getattr(_feature, "ENDED_EXCEPTIONS", {}))
 
 
 def objects(world: World) -> dict:
