@@ -9,6 +9,7 @@ lists. Every callable here returns ids and labels, never personal values, except
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,8 +53,23 @@ class HistorySource:
     )
 
 
+@dataclass(frozen=True)
+class PersonalDataExpiry:
+    """Personal data an app keeps for a set time after its purpose ended (a withdrawn
+    liaison member's contact details): the retention run erases it, values and history
+    values alike, and leaves the rows (and so the counts) in place."""
+
+    key: str
+    label: str  # 退任した地域安全連絡員
+    # now -> how many objects are due (the dry run).
+    due: Callable[[dt.datetime], int]
+    # now -> erase what is due; how many were erased.
+    erase: Callable[[dt.datetime], int]
+
+
 _kinds: dict[str, AuditedKind] = {}
 _sources: dict[str, HistorySource] = {}
+_expiries: dict[str, PersonalDataExpiry] = {}
 
 
 def register_kind(kind: AuditedKind) -> None:
@@ -62,6 +78,14 @@ def register_kind(kind: AuditedKind) -> None:
 
 def register_history(source: HistorySource) -> None:
     _sources[source.key] = source
+
+
+def register_expiry(expiry: PersonalDataExpiry) -> None:
+    _expiries[expiry.key] = expiry
+
+
+def expiries() -> list[PersonalDataExpiry]:
+    return list(_expiries.values())
 
 
 def kind(object_type: str) -> AuditedKind | None:

@@ -1,6 +1,7 @@
 """`manage.py access_log_purge [--before YYYY-MM-DD] [--dry-run]`: archive the access log
 and the change history past retention (AUDIT_RETENTION_DAYS) to a signed file in
-AUDIT_ARCHIVE_DIR, check it, and only then remove them (accounts.audit.retention)."""
+AUDIT_ARCHIVE_DIR, check it, and only then remove them (accounts.audit.retention); and erase
+the personal data the apps keep for a set time only (a withdrawn liaison member's)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ class Command(BaseCommand):
                 )
         else:
             cutoff = limit
+        for label, count in retention.personal_data_expire(now=timezone.now(), dry_run=dry_run):
+            verb = "削除する予定" if dry_run else "削除しました"
+            self.stdout.write(f"保存期間を過ぎた個人情報（{label}）: {count}件を{verb}。")
         try:
             result = retention.access_log_purge(cutoff=cutoff, dry_run=dry_run)
         except retention.RetentionRefused as exc:
