@@ -10,3 +10,8 @@ class NetworkConfig(AppConfig):
 
         navigation.register()
         retention.register()
+
+    def seed_demo(self) -> None:
+        from .demo import seed_network
+
+        seed_network()

@@ -64,6 +64,7 @@ DEPARTMENTS = [
     (Department.Kind.COMMUNITY, "地域課"),
     (Department.Kind.SAFETY, "生活安全課"),
     (Department.Kind.CRIMINAL, "刑事課"),
+    (Department.Kind.TRAFFIC, "交通課"),
     (Department.Kind.GENERAL, "警務課"),
 ]
 
@@ -77,7 +78,8 @@ ROLE_PHRASES: dict[str, str] = {
     Role.CHIEF: "夜間巡回連絡の承認、提出カードの編てつ指示、進捗管理",
     Role.SUPERVISOR: "交番・駐在所の受持区のカードの作成・補正・出力",
     Role.BEAT_OFFICER: "受持区のカードの作成・補正、巡回連絡の記録",
-    Role.STAFF: "巡回連絡カードを作成し地域課長へ提出",
+    Role.STAFF: "巡回連絡カードを作成し地域課長へ提出、連絡員候補の報告、課の対応事項",
+    Role.DEPARTMENT_HEAD: "課の対応事項（期限超過の確認）、連絡員候補の報告",
     Role.ALERT_AUTHOR: "あんしんメールの配信文の作成",
     Role.ALERT_REVIEWER: "配信文の審査",
     Role.ALERT_APPROVER: "署の配信の承認",
@@ -120,6 +122,9 @@ PEOPLE: list[DemoPerson] = [
     DemoPerson("260104", "加藤 亮", "カトウ リョウ", [A(Role.ALERT_AUTHOR, "101", "生活安全課")]),
     DemoPerson("260105", "山口 恵", "ヤマグチ メグミ", [A(Role.ALERT_SENDER, "101", "警務課")]),
     DemoPerson("260106", "小林 直美", "コバヤシ ナオミ", [A(Role.STAFF, "101", "生活安全課")]),
+    # 交通課: acts on requests heard from liaison members (地域安全ネットワーク 3⑴ウ).
+    DemoPerson("260107", "森 和也", "モリ カズヤ", [A(Role.STAFF, "101", "交通課")]),
+    DemoPerson("260108", "藤田 誠司", "フジタ セイジ", [A(Role.DEPARTMENT_HEAD, "101", "交通課")]),
     DemoPerson(
         "260111", "鈴木 一郎", "スズキ イチロウ", [A(Role.SUPERVISOR, "101/駅南交番", "地域課")]
     ),
