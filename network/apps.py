@@ -6,6 +6,7 @@ class NetworkConfig(AppConfig):
     verbose_name = "地域安全ネットワーク"
 
     def ready(self) -> None:
-        from . import navigation
+        from . import audit, navigation
 
         navigation.register()
+        audit.register()
