@@ -25,14 +25,14 @@ class RosterFilterSet(ListFilterSet):
     status = django_filters.ChoiceFilter(
         label="状態", choices=STATES, empty_label=None, method="filter_status"
     )
-    beat = django_filters.TypedChoiceFilter(
-        label="受持区", choices=[], coerce=int, empty_label="すべて", method="filter_beat"
+    beat = django_filters.ChoiceFilter(
+        label="受持区", choices=[], empty_label="すべて", method="filter_beat"
     )
     municipality = django_filters.ChoiceFilter(
         label="市町", choices=[], empty_label="すべて", method="filter_municipality"
     )
-    group = django_filters.TypedChoiceFilter(
-        label="団体", choices=[], coerce=int, empty_label="すべて", method="filter_group"
+    group = django_filters.ChoiceFilter(
+        label="団体", choices=[], empty_label="すべて", method="filter_group"
     )
     post = django_filters.ChoiceFilter(
         label="兼任", choices=ConcurrentPost.choices, empty_label="すべて", method="filter_post"
@@ -47,8 +47,10 @@ class RosterFilterSet(ListFilterSet):
 
     def __init__(self, *args: Any, beats=(), groups=(), municipalities=(), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.filters["beat"].extra["choices"] = [(b.pk, f"{b.post.name} {b.name}") for b in beats]
-        self.filters["group"].extra["choices"] = [(g.pk, g.name) for g in groups]
+        self.filters["beat"].extra["choices"] = [
+            (str(b.pk), f"{b.post.name} {b.name}") for b in beats
+        ]
+        self.filters["group"].extra["choices"] = [(str(g.pk), g.name) for g in groups]
         self.filters["municipality"].extra["choices"] = [(m, m) for m in municipalities]
 
     @property
@@ -59,14 +61,15 @@ class RosterFilterSet(ListFilterSet):
     def filter_status(self, queryset: QuerySet[LiaisonMember], name: str, value: str):
         return queryset if value == ALL else queryset.filter(status=value)
 
-    def filter_beat(self, queryset: QuerySet[LiaisonMember], name: str, value: int):
-        return queryset.filter(beats=value)
+    # Both values were offered as choices: ids of the user's stations' beats and groups.
+    def filter_beat(self, queryset: QuerySet[LiaisonMember], name: str, value: str):
+        return queryset.filter(beats=int(value))
 
     def filter_municipality(self, queryset: QuerySet[LiaisonMember], name: str, value: str):
         return queryset.filter(municipality=value)
 
-    def filter_group(self, queryset: QuerySet[LiaisonMember], name: str, value: int):
-        return queryset.filter(memberships__group=value)
+    def filter_group(self, queryset: QuerySet[LiaisonMember], name: str, value: str):
+        return queryset.filter(memberships__group=int(value))
 
     def filter_post(self, queryset: QuerySet[LiaisonMember], name: str, value: str):
         return queryset.filter(posts__kind=value)
