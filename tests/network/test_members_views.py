@@ -214,7 +214,9 @@ def test_the_keepers_home_shows_candidates_waiting(world, login):
     make(world, active=False)
     text = body(login(world.chief).get(reverse("accounts:home")))
     assert "連絡員の候補者（依頼待ち）" in text and "高橋 一郎" in text
-    assert "連絡員の候補者（依頼待ち）" not in body(login(world.staff).get(reverse("accounts:home")))
+    assert "連絡員の候補者（依頼待ち）" not in body(
+        login(world.staff).get(reverse("accounts:home"))
+    )
 
 
 def test_the_found_counts_per_department(world, login):
