@@ -6,9 +6,10 @@ class NetworkConfig(AppConfig):
     verbose_name = "地域安全ネットワーク"
 
     def ready(self) -> None:
-        from . import navigation, retention
+        from . import audit, navigation, retention
 
         navigation.register()
+        audit.register()
         retention.register()
 
     def seed_demo(self) -> None:

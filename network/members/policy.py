@@ -37,6 +37,14 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 # Steps that ask someone who once said no: a new reason is required (4⑵ 無理強いしない).
 NEEDS_NEW_REASON = {("ask", MemberStatus.DECLINED), ("ask", MemberStatus.WITHDRAWN)}
+# The buttons and the refusals name each step so.
+STEP_LABELS = {
+    "ask": "依頼",
+    "consent": "承諾",
+    "decline": "辞退",
+    "withdraw": "退任",
+    "edit": "記録の変更",
+}
 
 
 def may_view_roster(user: User, station: Station | None = None) -> bool:
@@ -60,6 +68,22 @@ def member_actions(user: User, member: LiaisonMember) -> list[str]:
     if member.personal_data_removed_at is not None or not may_keep(user, member.station):
         return []
     return [step for step, table in TRANSITIONS.items() if member.status in table]
+
+
+def needs_new_reason(member: LiaisonMember) -> bool:
+    """Whether asking this person again needs a new reason (4⑵: declined or withdrawn)."""
+    return ("ask", member.status) in NEEDS_NEW_REASON
+
+
+def may_list_roster(user: User) -> bool:
+    """The roster pages (list, export, print, groups): staff of a station only. HQ's
+    review_network is the figures (the overview), never the names."""
+    return may_view_roster(user)
+
+
+def roster_require(user: User) -> None:
+    if not may_list_roster(user):
+        raise PermissionDenied("連絡員一覧表は、警察署の職員（その署の各課）が見るページです。")
 
 
 def member_step_check(user: User, member: LiaisonMember, step: str) -> str:
