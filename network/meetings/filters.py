@@ -8,15 +8,15 @@ from django.db.models import QuerySet
 from accounts.utils.filters import ListFilterSet
 from network.meetings.models import SafetyMeeting
 
-MONTHS = [(m, f"{m}月") for m in range(1, 13)]
+MONTHS = [(str(m), f"{m}月") for m in range(1, 13)]
 
 
 class MeetingFilterSet(ListFilterSet):
     year = django_filters.NumberFilter(
         label="年", method="filter_year", min_value=2000, max_value=2100
     )
-    month = django_filters.TypedChoiceFilter(
-        label="月", choices=MONTHS, coerce=int, empty_label="すべて", method="filter_month"
+    month = django_filters.ChoiceFilter(
+        label="月", choices=MONTHS, empty_label="すべて", method="filter_month"
     )
 
     class Meta:
@@ -26,5 +26,5 @@ class MeetingFilterSet(ListFilterSet):
     def filter_year(self, queryset: QuerySet[SafetyMeeting], name: str, value: int):
         return queryset.filter(held_on__year=value)
 
-    def filter_month(self, queryset: QuerySet[SafetyMeeting], name: str, value: int):
-        return queryset.filter(held_on__month=value)
+    def filter_month(self, queryset: QuerySet[SafetyMeeting], name: str, value: str):
+        return queryset.filter(held_on__month=int(value))
