@@ -1,4 +1,4 @@
-"""Role × URL of network.bulletins, and a bulletin made through the service."""
+"""Role × URL of network.bulletins, and a bulletin made with the ORM (as its publisher would)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
-from network.bulletins import services
 from network.bulletins.models import Bulletin, BulletinKind
 from tests.conftest import World
 from tests.matrix_kit import DONE, FORBIDDEN, OK, Route, by_variant, each, only
