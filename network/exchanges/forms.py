@@ -19,7 +19,7 @@ from network.exchanges.models import ExchangeOccasion
 from network.exchanges.policy import exchange_stations, staff_departments
 from network.exchanges.services import MINUTES_MAX
 from network.members.models import LiaisonMember
-from network.requests.services import DEFAULT_DUE_DAYS, RequestInput
+from network.requests.services import RequestInput, default_due
 
 TEXT_MAX = 2000
 REQUEST_ROWS = 3
@@ -37,7 +37,7 @@ def text_field(label: str, *, rows: int = 3, **kwargs: Any) -> forms.CharField:
 
 
 def _default_due() -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=DEFAULT_DUE_DAYS)
+    return default_due(timezone.localdate())
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -17,8 +18,10 @@ from network.exchanges.models import Exchange
 from network.meetings.models import SafetyMeeting
 from network.requests.models import DepartmentRequest
 
-# A request heard without a date of its own is due in two weeks (the form's default too).
-DEFAULT_DUE_DAYS = 14
+
+def default_due(raised_on: dt.date) -> dt.date:
+    """A request heard without a date of its own is due NETWORK_REQUEST_DUE_DAYS later."""
+    return raised_on + dt.timedelta(days=settings.NETWORK_REQUEST_DUE_DAYS)
 
 
 @dataclass(frozen=True)
