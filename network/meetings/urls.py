@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""URLs of 地域安全の会, under the `network` namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<id:pk>/", views.meeting_detail, name="meeting_detail"),
+]

@@ -1,0 +1,61 @@
+"""The filter of the station's exchanges (django-filter): by month, department, member and
+occasion; the choices are the user's stations' own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from accounts.models import User
+from accounts.utils import dates
+from accounts.utils.filters import ListFilterSet
+from network.exchanges import selectors
+from network.exchanges.models import Exchange, ExchangeOccasion
+from network.members.models import LiaisonMember
+from network.members.selectors import member_list
+
+
+class MonthField(forms.CharField):
+    """「2026-04」 (a month picker); anything else is refused at the field."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if value and dates.parse_month(value) is None:
+            raise forms.ValidationError("月を「2026-04」のように入力してください。")
+        return value
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
+class ExchangeFilterSet(ListFilterSet):
+    month = MonthFilter(label="月", method="filter_month")
+    department = django_filters.ModelChoiceFilter(label="課", queryset=None, empty_label="すべて")
+    member = django_filters.ModelChoiceFilter(label="連絡員", queryset=None, empty_label="すべて")
+    occasion = django_filters.ChoiceFilter(
+        label="機会", choices=ExchangeOccasion.choices, empty_label="すべて"
+    )
+
+    class Meta:
+        model = Exchange
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["department"].queryset = selectors.exchange_department_choices(user=user)
+        members: QuerySet[LiaisonMember] = member_list(user=user).filter(
+            pk__in=selectors.exchange_list(user=user).values("member_id")
+        )
+        self.filters["member"].queryset = members.order_by("name_kana", "pk")
+
+    def filter_month(self, queryset: QuerySet[Exchange], name: str, value: str):
+        first = dates.parse_month(value)
+        if first is None:
+            return queryset
+        return queryset.filter(held_on__gte=first, held_on__lt=dates.months_add(first, 1))
