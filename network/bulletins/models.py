@@ -43,8 +43,8 @@ class Bulletin(models.Model):
     title = models.CharField("題名", max_length=120)
     body = free_text_field("本文", blank=True)
     # A small PDF kept with the row: served only through the permission check, never public.
-    pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
-    pdf_name = models.CharField("PDFのファイル名", max_length=120, blank=True, editable=False)
+    pdf = models.BinaryField("添付ファイル", null=True, blank=True, editable=False)
+    pdf_name = models.CharField("添付ファイルの名前", max_length=120, blank=True, editable=False)
     beats = models.ManyToManyField(
         Beat, blank=True, related_name="bulletins", verbose_name="対象の受持区"
     )

@@ -11,7 +11,6 @@ from accounts.models import User
 from network.bulletins.models import Bulletin, BulletinKind
 from tests.conftest import World
 from tests.matrix_kit import DONE, FORBIDDEN, OK, Route, by_variant, each, only
-from tests.network.matrix_exchanges import ended_as_station_staff
 
 STATION_A = {"beat_officer", "supervisor", "chief", "station_manager", "staff"}
 PUBLISHERS_A = {"supervisor", "chief", "station_manager"}
@@ -103,9 +102,6 @@ ROUTES: dict[str, Route] = {
 }
 
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-ENDED_EXCEPTIONS = ended_as_station_staff(ROUTES)
 
 
 def objects(world: World) -> dict:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
@@ -53,21 +52,6 @@ def make_exchange(officer: User, member: LiaisonMember, **extra) -> Exchange:
     return exchange_services.exchange_record(actor=officer, member=member, **values)
 
 
-def ended_as_station_staff(routes: dict[str, Route]) -> dict[tuple[str, str, str, str], Any]:
-    """The officer whose beat assignment ended is still appointed at post A1: for these
-    station-wide pages he is answered as the beat officer of A1, not as no_role."""
-    made: dict[tuple[str, str, str, str], Any] = {}
-    for name, route in routes.items():
-        for variant in route.variants:
-            for method, expect in (("GET", route.get), ("POST", route.post)):
-                if expect is None:
-                    continue
-                answer = expect("beat_officer", variant)
-                if answer != expect("no_role", variant):
-                    made[(name, method, variant, "unassigned_officer")] = answer
-    return made
-
-
 def _obj(key: str):
     return lambda w: {"pk": w.__dict__["objects"][key].pk}
 
@@ -102,8 +86,6 @@ ROUTES: dict[str, Route] = {
         variants={"": _obj("exchange_a"), "other_station": _obj("exchange_b")},
     ),
 }
-
-ENDED_EXCEPTIONS = ended_as_station_staff(ROUTES)
 
 
 def objects(world: World) -> dict:

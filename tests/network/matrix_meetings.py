@@ -11,7 +11,7 @@ from network.meetings.models import SafetyMeeting
 from tests.conftest import World
 from tests.matrix_kit import DONE, FORBIDDEN, OK, Route, by_variant, each, only
 
-from .matrix_exchanges import ended_as_station_staff, make_member
+from .matrix_exchanges import make_member
 
 STATION_A = {"beat_officer", "supervisor", "chief", "station_manager", "staff"}
 HOLDERS_A = {"chief", "station_manager"}
@@ -59,9 +59,6 @@ ROUTES: dict[str, Route] = {
         variants={"": _obj("meeting_a"), "other_station": _obj("meeting_b")},
     ),
 }
-
-
-ENDED_EXCEPTIONS = ended_as_station_staff(ROUTES)
 
 
 def objects(world: World) -> dict:

@@ -79,26 +79,9 @@ ROUTES: dict[str, Route] = {
     "network:group_edit": Route(get=KEEP, post=KEEP, variants=GROUPS),
 }
 
-# The officer still posted at A1 whose beat ended (the matrix's unassigned_officer) is still
-# a beat officer of station A: he reads and keeps its roster, as beat_officer does (the
-# roster belongs to the station, not to his old beat). The matrix answers him as no_role
-# unless told otherwise in its ENDED_EXCEPTIONS, which objects() below extends.
-ENDED_EXCEPTIONS: dict[tuple[str, str, str, str], int | str] = {}
-for _name, _route in ROUTES.items():
-    for _variant in _route.variants:
-        for _method, _expect in (("GET", _route.get), ("POST", _route.post)):
-            if _expect is not None:
-                _key = (_name, _method, _variant, "unassigned_officer")
-                ENDED_EXCEPTIONS[_key] = _expect("beat_officer", _variant)
-
 
 def objects(world: World) -> dict:
     """Active members and candidates of station A and station B, and a group of each."""
-    from tests import test_role_url_matrix
-
-    # test_role_url_matrix imports this module before it defines ENDED_EXCEPTIONS, and
-    # reads them only when a test runs: this feature's join them here.
-    test_role_url_matrix.ENDED_EXCEPTIONS.update(ENDED_EXCEPTIONS)
     found_on = timezone.localdate() - dt.timedelta(days=7)
 
     def member(station, actor, name: str, kana: str, *, active: bool):

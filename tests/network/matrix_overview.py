@@ -36,12 +36,6 @@ ROUTES: dict[str, Route] = {
     ),
 }
 
-# Still appointed at post A1 after his beat assignment ended: one of station A's people.
-ENDED_EXCEPTIONS = {
-    ("network:overview", "GET", "", "unassigned_officer"): REDIRECTED,
-    ("network:station_overview", "GET", "", "unassigned_officer"): OK,
-}
-
 
 def objects(world: World) -> dict:
     return {}

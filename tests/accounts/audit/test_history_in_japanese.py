@@ -31,6 +31,8 @@ from liaison.planning import services as planning_services
 from liaison.planning.models import MonthlyPlan, VisitPolicy
 from liaison.visits import services as visits_services
 from liaison.visits.models import Visit, VisitOutcome
+from network.members import services as member_services
+from network.members.models import CommunityGroup, FoundOccasion, GroupKind, LiaisonMember
 from tests.html import by_role, soup, text
 from tests.liaison.conftest import HOUSEHOLD_DATA, book_of
 
@@ -73,6 +75,8 @@ def test_the_tracked_models_are_these():
         CardHandout,
         OfficerNote,
         BeatArea,
+        LiaisonMember,
+        CommunityGroup,
     }
 
 
@@ -295,6 +299,33 @@ def changed(world):
         actor=world.overall_manager, assignment=assignment, ends_on=today, reason="配置換え"
     )
     account_services.user_disable(actor=world.overall_manager, user=world.no_role, reason="退職")
+    group = member_services.group_create(
+        actor=world.chief,
+        station=world.station_a,
+        kind=GroupKind.NEIGHBOURHOOD,
+        name="笠原町自治会",
+        municipality="水戸市",
+    )
+    group = member_services.group_update(actor=world.chief, group=group, area="笠原町一丁目")
+    member = member_services.member_report(
+        actor=world.supervisor,
+        station=world.station_a,
+        name="笠原 一子",
+        name_kana="カサハラ カズコ",
+        found_on=today,
+        found_occasion=FoundOccasion.CAMPAIGN,
+        postal_code="3100852",
+        groups=[(group, "会長")],
+    )
+    member = member_services.member_update(
+        actor=world.chief,
+        member=member,
+        version=member.version,
+        groups=[(group, "会長")],
+        postal_code="3100853",
+        # An address is ASCII by nature: the change shown here is the channel's label.
+        channel="mail",
+    )
     return {
         "card": card,
         "member": members[0],
@@ -309,6 +340,8 @@ def changed(world):
         "beat_area": area,
         "appointment": appointment,
         "beat_assignment": assignment,
+        "liaison_member": member,
+        "community_group": group,
     }
 
 
