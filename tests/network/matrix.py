@@ -9,10 +9,10 @@ from types import ModuleType
 from tests.conftest import World
 from tests.matrix_kit import Route
 
-from . import matrix_members
+from . import matrix_members, matrix_requests
 
 # Listed here once each; a feature's module is added when its first URL is.
-FEATURES: list[ModuleType] = [matrix_members]
+FEATURES: list[ModuleType] = [matrix_members, matrix_requests]
 
 ROUTES: dict[str, Route] = {}
 for _feature in FEATURES:
