@@ -40,7 +40,9 @@ __all__ = [
     "inbox_counts",
     "inbox_department_get",
     "inbox_departments",
+    "inbox_headed_ids",
     "inbox_list",
+    "inbox_overdue_items",
     "inbox_overdue_list",
 ]
 
@@ -144,20 +146,33 @@ def inbox_list(
     return InboxList(found, state, today, _counts([found], today)[found.pk])
 
 
+def inbox_overdue_items(
+    departments: Sequence[Department], *, limit: int = 10, today: dt.date | None = None
+) -> list[tuple[Department, InboxItem]]:
+    """The overdue requests of these departments, the most overdue first, at most `limit`."""
+    if not departments:
+        return []
+    today = today or timezone.localdate()
+    by_pk = {d.pk: d for d in departments}
+    streams = [source.items(departments, OVERDUE, today, limit) for source in inbox_sources()]
+    merged = heapq.merge(*streams, key=lambda item: sort_key(item, OVERDUE))
+    return [(by_pk[i.department_id], i) for _, i in zip(range(limit), merged, strict=False)]
+
+
+def inbox_headed_ids(*, user: User) -> set[int]:
+    """The departments whose overdue requests stand out to the user (課長, 地域課長, 署長)."""
+    return set(permissions.departments_headed(user).values_list("pk", flat=True))
+
+
 def inbox_overdue_list(
     *, user: User, limit: int = 10, today: dt.date | None = None
 ) -> tuple[list[tuple[Department, InboxItem]], int]:
-    """The overdue requests of the departments the user heads (課長, 署長), the most overdue
-    first, at most `limit`, and how many there are in all."""
-    departments = list(permissions.departments_headed(user).select_related("station"))
-    if not departments:
-        return [], 0
-    today = today or timezone.localdate()
-    by_pk = {d.pk: d for d in departments}
-    total = sum(c.overdue for c in _counts(departments, today).values())
+    """The overdue requests of the departments the user heads, the most overdue first, at
+    most `limit`, and how many there are in all."""
+    headed = inbox_headed_ids(user=user)
+    rows = [r for r in inbox_counts(user=user, today=today) if r.department.pk in headed]
+    total = sum(r.counts.overdue for r in rows)
     if not total:
         return [], 0
-    streams = [source.items(departments, OVERDUE, today, limit) for source in inbox_sources()]
-    merged = heapq.merge(*streams, key=lambda item: sort_key(item, OVERDUE))
-    items = [(by_pk[i.department_id], i) for _, i in zip(range(limit), merged, strict=False)]
-    return items, total
+    departments = [r.department for r in rows if r.counts.overdue]
+    return inbox_overdue_items(departments, limit=limit, today=today), total
