@@ -67,6 +67,7 @@ def panels_for(user) -> list[dict[str, Any]]:
 def register_accounts_entries() -> None:
     """accounts' own entries; the audit registers its own (accounts.audit.panels)."""
     from . import panels
+    from .inbox import panels as inbox_panels
     from .views import notices
 
     register_nav(NavEntry("ホーム", "accounts:home", lambda u: u.is_authenticated, order=0))
@@ -78,6 +79,9 @@ def register_accounts_entries() -> None:
             "パスワード・認証アプリ", "accounts:password_change", lambda u: u.is_authenticated, 90
         )
     )
+
+    # 課の対応事項 (the department inbox): its menu entry and home panels.
+    inbox_panels.register()
 
     def signed_in(user) -> bool:
         return bool(user.is_authenticated)

@@ -10,6 +10,10 @@ class LiaisonConfig(AppConfig):
 
         navigation.register()
         audit.register()
+        # A follow-up naming a department reaches its inbox (accounts.inbox).
+        from .visits import inbox
+
+        inbox.register()
 
     def seed_demo(self) -> None:
         from .demo import seed_cards

@@ -302,6 +302,20 @@ ROUTES: dict[str, Route] = {
         post_data=lambda w: {"ends_on": timezone.localdate().isoformat(), "reason": "異動"},
     ),
     # --- 巡回連絡簿・巡回連絡カード -----------------------------------------------------
+    # 課の対応事項: every signed-in person (who works no 課 is told so); a 課's list for who
+    # works it (the 署長 every 課 of his station, the officer of B his 地域課), else 404. The
+    # 課 are made by tests/network/matrix_requests.py.
+    "accounts:inbox": Route(get=signed_in(OK)),
+    "accounts:inbox_department": Route(
+        get=by_variant(
+            {"": {"station_manager": OK}, "community_b": {"other_officer": OK}},
+        ),
+        variants={
+            "": _obj("dept_safety_a"),
+            "other_station": _obj("dept_safety_b"),
+            "community_b": _obj("dept_community_b"),
+        },
+    ),
     "accounts:notice_open": Route(
         get=None,
         post=by_variant({"": {"beat_officer": DONE}}),
@@ -466,6 +480,18 @@ ROUTES: dict[str, Route] = {
             }
         ),
         variants=VISITS,
+    ),
+    # A follow-up for 生活安全課 in the department inbox: its note, not the card; read and
+    # closed by who works that 課 at the visit's station (here the 署長 only), else 404.
+    "liaison:follow_up_inbox_detail": Route(
+        get=by_variant({"": {"station_manager": OK}, "moved": {"station_manager": OK}}),
+        variants=VISITS,
+    ),
+    "liaison:follow_up_inbox_close": Route(
+        get=None,
+        post=by_variant({"": {"station_manager": DONE}, "moved": {"station_manager": DONE}}),
+        variants=VISITS,
+        post_data=lambda w: {"note": "防犯灯を市に要望した"},
     ),
     "liaison:night_request_list": Route(get=signed_in(OK)),
     # 未対応の事項: whoever reads books (his beats' follow-ups, or his post's, station's).

@@ -137,6 +137,21 @@ class FollowUpDoneForm(forms.Form):
     note = _text_field("対応の結果（任意）", rows=2, help_text="どの部署が、どう対応したか。")
 
 
+class FollowUpInboxCloseForm(forms.Form):
+    """Closing a follow-up from the department inbox: what the department did is required."""
+
+    note = forms.CharField(
+        label="対応の内容",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="この課が何をしたか。巡回連絡の記録に書き添えられます。",
+        error_messages={
+            "required": "対応の内容を入力してください。",
+            "max_length": f"対応の内容は{TEXT_MAX}文字以内で入力してください。",
+        },
+    )
+
+
 class HoursAcknowledgeForm(forms.Form):
     note = forms.CharField(
         label="意見（任意）",

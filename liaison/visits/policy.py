@@ -9,6 +9,8 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Beat, Station, User
 from liaison.cards.models import CardStatus, LiaisonCard
+from liaison.visits.inbox import follow_up_departments
+from liaison.visits.models import Visit
 
 RECORD_PERMISSION = "record_visits"
 ACKNOWLEDGE_PERMISSION = "approve_night_visits"
@@ -33,3 +35,19 @@ def visit_record_check(user: User, card: LiaisonCard) -> None:
 def hours_acknowledge_require(user: User) -> None:
     if not permissions.holds_anywhere(user, ACKNOWLEDGE_PERMISSION, Station):
         raise PermissionDenied("時間外の巡回連絡は、夜間巡回連絡を承認する地域課長等が確認します。")
+
+
+def follow_up_close_require(user: User, visit: Visit, *, by_department: bool = False) -> None:
+    """Who closes a visit's follow-up: on the visit's page, an officer who writes the beat's
+    cards; from the department inbox (by_department), the staff of the department it names
+    at the visit's station (and the 署長), who never see the card."""
+    if by_department:
+        if not follow_up_departments(user, visit):
+            raise PermissionDenied("この課の対応事項を対応済みにする権限がありません。")
+        return
+    beat = Beat(pk=visit.book_id)
+    if not (
+        permissions.has_perm(user, RECORD_PERMISSION, beat)
+        or permissions.has_perm(user, "change_beat_cards", beat)
+    ):
+        raise PermissionDenied("この受持区の対応状況を変更する権限がありません。")

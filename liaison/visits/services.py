@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.exceptions import PermissionDenied, TransitionError
-from accounts.models import AccessEvent, Beat, Station, User
+from accounts.models import AccessEvent, Station, User
 from accounts.services import notice_send
 from accounts.utils.history import history_save
 from liaison import text
@@ -25,7 +25,7 @@ from liaison.cards.services import _log
 from liaison.planning.models import DedicatedDay
 from liaison.visits.hours import _outside_hours_message, visit_hours_check
 from liaison.visits.models import VISIT_TOPICS, VISITED_OUTCOMES, TopicWay, Visit, VisitOutcome
-from liaison.visits.policy import visit_record_check
+from liaison.visits.policy import follow_up_close_require, visit_record_check
 
 
 def _topic_values(topics: dict[str, str] | list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -147,19 +147,20 @@ def visit_absent(*, actor: User, card: LiaisonCard, at: dt.datetime | None = Non
 
 
 @transaction.atomic
-def visit_follow_up_done(*, actor: User, visit: Visit, note: str = "") -> Visit:
-    """The department acted on what was heard: the follow-up is closed, by whom and when."""
+def visit_follow_up_done(
+    *, actor: User, visit: Visit, note: str = "", by_department: bool = False
+) -> Visit:
+    """The department acted on what was heard: the follow-up is closed, by whom and when.
+    From the department inbox (by_department) its staff close it, and must say what was
+    done; on the visit's page the beat's officers (visits.policy.follow_up_close_require)."""
     fresh = Visit.objects.select_for_update().get(pk=visit.pk)
     if not fresh.follow_up_department:
         raise TransitionError("この巡回連絡には対応すべき事項がありません。")
     if fresh.follow_up_done_at is not None:
         raise TransitionError("この事項はすでに対応済みです。")
-    beat = Beat(pk=fresh.book_id)
-    if not (
-        permissions.has_perm(actor, "record_visits", beat)
-        or permissions.has_perm(actor, "change_beat_cards", beat)
-    ):
-        raise PermissionDenied("この受持区の対応状況を変更する権限がありません。")
+    follow_up_close_require(actor, fresh, by_department=by_department)
+    if by_department and not note.strip():
+        raise ValidationError({"note": "対応の内容を入力してください。"})
     fresh.follow_up_done_at = timezone.now()
     fresh.follow_up_done_by = actor
     if note.strip():

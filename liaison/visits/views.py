@@ -20,7 +20,7 @@ from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
 from accounts.utils import dates
-from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
+from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, Attempt, page_number, refused
 from liaison import text
 from liaison.cards import selectors as cards_selectors
 from liaison.cards import services as cards_services
@@ -30,11 +30,17 @@ from liaison.cards.steps import (
 )
 from liaison.glass import selectors as glass_selectors
 from liaison.visits import hours as visits_hours
+from liaison.visits import inbox as visits_inbox
 from liaison.visits import selectors, services
 from liaison.visits import selectors as visits_selectors
 from liaison.visits import services as visits_services
 from liaison.visits.filters import HoursFilterSet
-from liaison.visits.forms import FollowUpDoneForm, HoursAcknowledgeForm, VisitForm
+from liaison.visits.forms import (
+    FollowUpDoneForm,
+    FollowUpInboxCloseForm,
+    HoursAcknowledgeForm,
+    VisitForm,
+)
 from liaison.visits.models import Visit
 from liaison.visits.policy import hours_acknowledge_require, visit_record_require
 
@@ -211,6 +217,60 @@ def visit_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "対応すべき事項を対応済みにしました。")
     return redirect("liaison:visit_detail", pk=visit.pk)
+
+
+# --- A follow-up in the department inbox (accounts.inbox) -------------------------------------
+def _follow_up_inbox_page(
+    request: HttpRequest, pk: int, form: FollowUpInboxCloseForm | None = None
+) -> HttpResponse:
+    """What the department needs to act: the note, the beat, the date and the officer who
+    heard it; never the card or the household."""
+    visit, department = visits_inbox.follow_up_inbox_get(user=request.user, pk=pk)
+    access_event_record(
+        user=request.user,
+        action=AccessEvent.Action.VIEW,
+        obj=visit,
+        station=visit.station,
+        summary=f"課の対応事項（巡回連絡）の閲覧 {department.name}",
+    )
+    return render(
+        request,
+        "liaison/visits/follow_up_inbox.html",
+        {
+            "visit": visit,
+            "beat": visit.book.beat,
+            "department": department,
+            "form": form or FollowUpInboxCloseForm(),
+            "inbox_url": reverse("accounts:inbox_department", kwargs={"pk": department.pk}),
+            "here": f"巡回連絡での要望（{text.date_ja(timezone.localdate(visit.started_at))}）",
+        },
+    )
+
+
+@GET_ONLY
+@login_required
+def follow_up_inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _follow_up_inbox_page(request, pk)
+
+
+@POST_ONLY
+@login_required
+def follow_up_inbox_close(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, _ = visits_inbox.follow_up_inbox_get(user=request.user, pk=pk)
+    if not visit.follow_up_open:
+        messages.error(request, "この事項はすでに対応済みです。")
+        return redirect("liaison:follow_up_inbox_detail", pk=pk)
+    form = FollowUpInboxCloseForm(request.POST)
+    if not form.is_valid():
+        return _follow_up_inbox_page(request, pk, form)
+    with Attempt(form) as attempt:
+        visits_services.visit_follow_up_done(
+            actor=request.user, visit=visit, note=form.cleaned_data["note"], by_department=True
+        )
+    if not attempt.ok:
+        return _follow_up_inbox_page(request, pk, form)
+    messages.success(request, "巡回連絡での要望を対応済みにしました。")
+    return redirect("liaison:follow_up_inbox_detail", pk=pk)
 
 
 FOLLOW_UPS_PER_PAGE = 50

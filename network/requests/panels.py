@@ -1,5 +1,8 @@
-"""Menu entries and home panels of this feature, registered with accounts.navigation."""
+"""Menu entries and home panels of this feature, registered with accounts.navigation; and
+its source of the department inbox (accounts.inbox)."""
+
+from network.requests import inbox
 
 
 def register() -> None:
-    """Nothing to register yet."""
+    inbox.register()

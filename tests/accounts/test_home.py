@@ -291,8 +291,10 @@ def _more_of_everything(world) -> None:
 # stations, the due rule's station instructions and policy, card and visit figures grouped
 # by station), the waiting night requests, the visits outside the hours waiting for him, the
 # takeover panel's question; the drafts of his station waiting too long (one grouped query,
-# his own among them); the submitted cards waiting for a beat (one query, the oldest first).
-CHIEF_QUERIES = 21
+# his own among them); the submitted cards waiting for a beat (one query, the oldest first);
+# the department inbox (accounts.inbox.panels): his 課, one count per source (visit
+# follow-ups, network requests) and the 課 he heads.
+CHIEF_QUERIES = 25
 # The chief's, with the upcoming appointments and the locked accounts, without the waiting
 # night requests and visits outside the hours (he approves none) and the drafts (he keeps no
 # station's queue).

@@ -15,6 +15,7 @@ from . import (
     matrix_meetings,
     matrix_members,
     matrix_overview,
+    matrix_requests,
 )
 
 # Listed here once each; a feature's module is added when its first URL is.
@@ -24,6 +25,7 @@ FEATURES: list[ModuleType] = [
     matrix_bulletins,
     matrix_meetings,
     matrix_overview,
+    matrix_requests,
 ]
 
 ROUTES: dict[str, Route] = {}
