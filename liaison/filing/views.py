@@ -12,14 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import permissions
-from accounts.exceptions import (
-    DomainError,
-    StaleEditError,
-    TransitionError,
-)
+from accounts.exceptions import StaleEditError, TransitionError
 from accounts.models import AccessEvent
 from accounts.services import access_event_record
-from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
+from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, Attempt, page_number
 from liaison.areas import selectors as area_selectors
 from liaison.cards.models import LiaisonCard
 from liaison.cards.steps import (
@@ -100,13 +96,11 @@ def card_assign(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     if request.method == "GET":
         card_view_record(request.user, card, "受持区の指定画面")
     elif form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             card = filing_services.card_assign(
                 actor=request.user, card=card, book=form.cleaned_data["book"]
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"{card_title(card)}の受持区を{card.book.beat}に指定しました。"
@@ -127,7 +121,7 @@ def card_close(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     if request.method == "GET":
         card_view_record(request.user, card, "廃止の確認画面")
     elif form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             card = filing_services.card_close(
                 actor=request.user,
                 card=card,
@@ -136,12 +130,11 @@ def card_close(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
                 closed_on=form.cleaned_data["closed_on"],
                 note=form.cleaned_data["note"],
             )
-        except StaleEditError as exc:
-            return back_to_card(request, card, exc)
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             return card_done(request, card, "廃止")
+        if isinstance(attempt.error, StaleEditError):
+            # Someone saved the card meanwhile: back to it, to read what changed.
+            return back_to_card(request, card, attempt.error)
     return _step_page(request, card, "liaison/filing/close.html", form, "廃止")
 
 
@@ -155,7 +148,7 @@ def card_move(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
     if request.method == "GET":
         card_view_record(request.user, card, "受持区の変更画面")
     elif form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             card = filing_services.card_move(
                 actor=request.user,
                 card=card,
@@ -163,15 +156,14 @@ def card_move(request: HttpRequest, card: LiaisonCard) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 version=form.cleaned_data.get("version"),
             )
-        except StaleEditError as exc:
-            return back_to_card(request, card, exc)
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request, f"{card_title(card)}を{form.cleaned_data['book'].beat}に移しました。"
             )
             return redirect("liaison:card_detail", pk=card.pk)
+        if isinstance(attempt.error, StaleEditError):
+            # Someone saved the card meanwhile: back to it, to read what changed.
+            return back_to_card(request, card, attempt.error)
     return _step_page(request, card, "liaison/filing/move.html", form, "受持区の変更")
 
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import permissions
-from accounts.exceptions import DomainError, OutOfScope, PermissionDenied
+from accounts.exceptions import OutOfScope, PermissionDenied
 from accounts.models import AccessEvent, Station, User
 from accounts.services import access_event_record
-from accounts.utils.http import GET_POST, POST_ONLY, refused
+from accounts.utils.http import GET_POST, POST_ONLY, Attempt
 from liaison.audit import CARD
 from liaison.cards.policy import card_actions
 from liaison.glass import selectors, services
@@ -106,15 +105,14 @@ def break_glass_open(request: HttpRequest, pk: int) -> HttpResponse:
     if "view" in card_actions(request.user, card):
         # In his normal scope: no glass to break, nothing to flag.
         return detail
-    try:
+    with Attempt(form) as attempt:
         access = services.break_glass_open(
             actor=request.user,
             card=card,
             purpose=form.cleaned_data["purpose"],
             reason=form.cleaned_data["reason"],
         )
-    except (DomainError, ValidationError) as exc:
-        refused(form, exc)
+    if not attempt.ok:
         return _page(request, form, status=400)
     minutes = round((access.expires_at - access.granted_at).total_seconds() / 60)
     messages.warning(

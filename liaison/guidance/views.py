@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.exceptions import DomainError, PermissionDenied
+from accounts.exceptions import PermissionDenied
 from accounts.models import Station, User
 from accounts.utils import dates
-from accounts.utils.http import GET_ONLY, POST_ONLY, refused
+from accounts.utils.http import GET_ONLY, POST_ONLY, Attempt
 from liaison import text
 from liaison.guidance import services
 from liaison.guidance.forms import OfficerNoteForm
@@ -150,7 +149,7 @@ def officer_note_create(request: HttpRequest, pk: int, user_pk: int) -> HttpResp
     )
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with Attempt(form) as attempt:
             note = services.officer_note_add(
                 actor=request.user,
                 station=station,
@@ -160,9 +159,7 @@ def officer_note_create(request: HttpRequest, pk: int, user_pk: int) -> HttpResp
                 period_from=data.get("period_from"),
                 period_to=data.get("period_to"),
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"{officer.full_name}さんへの{note.get_kind_display()}を記録しました。"

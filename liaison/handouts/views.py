@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +18,7 @@ from accounts.exceptions import BadInput, DomainError, PermissionDenied, Transit
 from accounts.inputs import parse_id
 from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
-from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
+from accounts.utils.http import GET_ONLY, GET_POST, Attempt, page_number
 from liaison import text
 from liaison.cards import selectors
 from liaison.cards.models import CardStatus, LiaisonBook
@@ -100,7 +99,7 @@ def handout_create(request: HttpRequest) -> HttpResponse:
         if beat is None:
             form.add_error("beat", "受持区を一覧から選んでください。")
         else:
-            try:
+            with Attempt(form) as attempt:
                 handout = services.handout_record(
                     actor=user,
                     book=LiaisonBook(pk=beat.pk),
@@ -113,9 +112,7 @@ def handout_create(request: HttpRequest) -> HttpResponse:
                     room=data.get("room", ""),
                     resident_name=data.get("resident_name", ""),
                 )
-            except (DomainError, ValidationError) as exc:
-                refused(form, exc)
-            else:
+            if attempt.ok:
                 messages.success(
                     request,
                     f"カードの手交を記録しました（回収予定日：{text.date_ja(handout.collect_by)}）。"
@@ -225,6 +222,8 @@ def handout_collect(request: HttpRequest, pk: int) -> HttpResponse:
         url = reverse("liaison:book_card_create", kwargs={"pk": handout.book_id})
         return redirect(f"{url}?handout={handout.pk}")
     if request.method == "POST":
+        # Not Attempt: only the rules' refusals go back to the handout (a ValidationError
+        # from the row's own check is a fault, and stays one).
         try:
             handout = services.handout_collect(actor=request.user, handout=handout)
         except DomainError as exc:
@@ -258,13 +257,11 @@ def handout_give_up(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = HandoutGiveUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             services.handout_give_up(
                 actor=request.user, handout=handout, reason=form.cleaned_data["reason"]
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(request, "手交したカードの回収を断念として記録しました。")
             return redirect("liaison:handout_detail", pk=handout.pk)
     return render(

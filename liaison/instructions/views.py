@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.exceptions import DomainError, PermissionDenied
-from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
+from accounts.exceptions import PermissionDenied
+from accounts.utils.http import GET_ONLY, GET_POST, Attempt, page_number
 from liaison import text
 from liaison.instructions import selectors as instructions_selectors
 from liaison.instructions import services
@@ -95,15 +94,11 @@ def station_instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
     instruction_issue_require(request.user, station)
     form = StationInstructionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             instruction = services.station_instruction_issue(
                 actor=request.user, station=station, **form.service_kwargs()
             )
-        except PermissionDenied:
-            raise
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"署長指示（{instruction.get_action_display()}、"
@@ -127,13 +122,9 @@ def station_instruction_end(request: HttpRequest, pk: int) -> HttpResponse:
     instruction_issue_require(request.user, station)
     back = reverse("liaison:station_instructions", kwargs={"pk": station.pk})
     if request.method == "POST":
-        try:
+        with Attempt(request=request) as attempt:
             services.station_instruction_end(actor=request.user, instruction=instruction)
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
+        if attempt.ok:
             messages.success(request, "署長指示を終了しました。")
         return redirect(back)
     today = timezone.localdate()

@@ -18,14 +18,21 @@ from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import Beat, Station, User
 from accounts.utils import dates
-from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, page_number, refused
+from accounts.utils.http import (
+    GET_ONLY,
+    GET_POST,
+    POST_ONLY,
+    Attempt,
+    page_number,
+    refused,
+    say_refusal,
+)
 from liaison.night import selectors as night_selectors
 from liaison.night import services as night_services
 from liaison.night.filters import NightFilterSet
 from liaison.night.forms import NightDecideForm, NightRequestForm
 from liaison.night.models import NightVisitRequest
 from liaison.night.policy import night_may_decide
-from liaison.visits.views import _say
 
 NIGHT_PER_PAGE = 25
 
@@ -80,8 +87,8 @@ def night_request_create(request: HttpRequest) -> HttpResponse:
         initial["date"] = dt.date.fromisoformat(request.GET.get("date", ""))
     form = NightRequestForm(request.POST or None, beats=beats, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            data = form.cleaned_data
+        data = form.cleaned_data
+        with Attempt(form) as attempt:
             night = night_services.night_request_create(
                 actor=request.user,
                 date=data["date"],
@@ -90,11 +97,7 @@ def night_request_create(request: HttpRequest) -> HttpResponse:
                 beats=list(data["beats"]),
                 reason=data["reason"],
             )
-        except PermissionDenied:
-            raise
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"{dates.date_ja(night.date, year=False)}の夜間巡回連絡の承認を申請しました。"
@@ -172,13 +175,9 @@ def night_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             "liaison/night/night_withdraw.html",
             {"night": night, "here": "申請の取下げ"},
         )
-    try:
+    with Attempt(request=request) as attempt:
         night_services.night_request_withdraw(actor=request.user, night=night)
-    except PermissionDenied:
-        raise
-    except DomainError as exc:
-        _say(request, exc)
-    else:
+    if attempt.ok:
         messages.success(request, "申請を取り下げました。")
     return redirect("liaison:night_request_detail", pk=night.pk)
 
@@ -196,6 +195,8 @@ def night_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400 if "decision" in form.errors else 200
         return _night_page(request, night, form, status=status)
     approve = form.cleaned_data["decision"] == "approve"
+    # Not Attempt: the two refusals end in two places (the comment's error on the request's
+    # page again; a rule's refusal as a message after the redirect).
     try:
         night = night_services.night_request_decide(
             actor=request.user,
@@ -209,7 +210,7 @@ def night_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         refused(form, exc)
         return _night_page(request, night, form)
     except DomainError as exc:
-        _say(request, exc)
+        say_refusal(request, exc)
     else:
         messages.success(
             request,

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import AccessEvent, Beat, Station
 from accounts.services import access_event_record
 from accounts.utils import dates
-from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
+from accounts.utils.http import GET_ONLY, GET_POST, Attempt, page_number
 from liaison import text
 from liaison.books import printing
 from liaison.handouts import views as handouts
@@ -246,16 +245,14 @@ def visit_policy(request: HttpRequest) -> HttpResponse:
         initial = VisitPolicyForm.initial_from(policy)
         form = VisitPolicyForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            try:
+            with Attempt(form) as attempt:
                 planning_services.visit_policy_set(
                     actor=user,
                     headquarters=headquarters,
                     reason=form.cleaned_data["reason"],
                     **form.values(),
                 )
-            except (DomainError, ValidationError) as exc:
-                refused(form, exc)
-            else:
+            if attempt.ok:
                 messages.success(
                     request, "巡回連絡の実施頻度を変更しました。変更は履歴に残ります。"
                 )
@@ -344,13 +341,11 @@ def dedicated_days(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         officer = form.chosen_officer()
         date = form.cleaned_data["date"]
-        try:
+        with Attempt(form) as attempt:
             planning_services.dedicated_day_set(
                 actor=request.user, station=station, officer=officer, date=date
             )
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request, f"{officer.full_name}さんの専従日に{text.date_ja(date)}を設定しました。"
             )
@@ -398,6 +393,8 @@ def dedicated_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     day = dedicated_day_get(request.user, pk)
     back = _month_url(day.station, day.date.replace(day=1))
     if request.method == "POST":
+        # Not Attempt: the service's refusals, that of a day of an officer outside the
+        # chief's 地域課 (a PermissionDenied) too, are said on the month's page, not a 403.
         try:
             planning_services.dedicated_day_remove(actor=request.user, day=day)
         except DomainError as exc:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.exceptions import DomainError, PermissionDenied
+from accounts.exceptions import PermissionDenied
 from accounts.models import AccessEvent, Beat, Station, User
 from accounts.services import access_event_record
 from accounts.utils import dates
 from accounts.utils.exports import csv_response
-from accounts.utils.http import GET_ONLY, GET_POST, page_number, refused
+from accounts.utils.http import GET_ONLY, GET_POST, Attempt, page_number
 from liaison import text
 from liaison.books import selectors as books_selectors
 from liaison.cards.models import CardKind
@@ -312,7 +311,7 @@ def monthly_plans(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             officer = next(o for o in scope.editable if o.pk == data["officer"])
-            try:
+            with Attempt(form) as attempt:
                 services.monthly_plan_set(
                     actor=request.user,
                     station=station,
@@ -322,9 +321,7 @@ def monthly_plans(request: HttpRequest, pk: int) -> HttpResponse:
                     areas=data["areas"],
                     note=data["note"],
                 )
-            except (ValidationError, DomainError) as exc:
-                refused(form, exc)
-            else:
+            if attempt.ok:
                 messages.success(
                     request,
                     f"{officer.full_name}の{dates.month_ja(data['month'])}の計画を保存しました。",

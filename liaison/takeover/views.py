@@ -79,6 +79,7 @@ def takeover(request: HttpRequest, pk: int) -> HttpResponse:
     # Bound on any POST: the note is optional, so an empty form is a confirmation too.
     form = TakeoverConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        # Not Attempt: a takeover already confirmed is said as a message, not at the form.
         try:
             takeover_services.takeover_confirm(
                 actor=user, assignment=assignment, note=form.cleaned_data["note"]

@@ -20,7 +20,14 @@ from accounts.inputs import is_local_path
 from accounts.models import AccessEvent, Beat
 from accounts.services import access_event_record
 from accounts.utils import dates
-from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, Attempt, page_number, refused
+from accounts.utils.http import (
+    GET_ONLY,
+    GET_POST,
+    POST_ONLY,
+    Attempt,
+    page_number,
+    say_refusal,
+)
 from liaison import text
 from liaison.cards import selectors as cards_selectors
 from liaison.cards import services as cards_services
@@ -56,14 +63,6 @@ def _back(request: HttpRequest, card: LiaisonCard) -> str:
     return _next(request) or reverse("liaison:card_detail", kwargs={"pk": card.pk})
 
 
-def _say(request: HttpRequest, exc: DomainError | ValidationError) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, exc.message)
-
-
 def _hm(value: dt.datetime) -> str:
     return dates.time_ja(value)
 
@@ -92,15 +91,11 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
             summary="巡回連絡の記録画面",
         )
     elif form.is_valid():
-        try:
+        with Attempt(form) as attempt:
             visit = visits_services.visit_record(
                 actor=request.user, card=card, **form.service_kwargs()
             )
-        except PermissionDenied:
-            raise
-        except (DomainError, ValidationError) as exc:
-            refused(form, exc)
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 f"{card_title(card)}の巡回連絡（{visit.get_outcome_display()}、"
@@ -131,6 +126,7 @@ def visit_absent(request: HttpRequest, pk: int) -> HttpResponse:
     approval, say) is said on the page he came from."""
     card = cards_selectors.card_get(user=request.user, pk=pk)
     visit_record_require(request.user, card)
+    # Not Attempt: the hours rule's refusal is answered with a message of its own below.
     try:
         visit = visits_services.visit_absent(actor=request.user, card=card)
     except PermissionDenied:
@@ -144,9 +140,9 @@ def visit_absent(request: HttpRequest, pk: int) -> HttpResponse:
                 "結果に「不在」を選んで時間外に行った理由を入力してください。",
             )
         else:
-            _say(request, exc)
+            say_refusal(request, exc)
     except DomainError as exc:
-        _say(request, exc)
+        say_refusal(request, exc)
     else:
         messages.success(
             request, f"{card_title(card)}を不在として記録しました（{_hm(visit.started_at)}）。"
@@ -206,15 +202,11 @@ def visit_follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpDoneForm(request.POST)
     if not form.is_valid():
         return _visit_page(request, visit, form)
-    try:
+    with Attempt(request=request) as attempt:
         visits_services.visit_follow_up_done(
             actor=request.user, visit=visit, note=form.cleaned_data["note"]
         )
-    except PermissionDenied:
-        raise
-    except (DomainError, ValidationError) as exc:
-        _say(request, exc)
-    else:
+    if attempt.ok:
         messages.success(request, "対応すべき事項を対応済みにしました。")
     return redirect("liaison:visit_detail", pk=visit.pk)
 
@@ -353,6 +345,8 @@ def visit_hours_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
             for message in errors:
                 messages.error(request, message)
         return redirect(back)
+    # Not Attempt: one line per refusal on the list, a ValidationError's first reason only
+    # (say_refusal would say each).
     try:
         services.visit_hours_acknowledge(
             actor=request.user, visit=visit, note=form.cleaned_data["note"]

@@ -127,6 +127,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "here": "確認の記録",
             },
         )
+    # Not Attempt: the two refusals end in two places (the note's error on the case page
+    # again; a rule's refusal as a message after the redirect).
     try:
         case = anomaly_case_review(actor=user, case=case, to_status=to_status, note=note)
     except ValidationError as exc:
