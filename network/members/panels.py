@@ -15,7 +15,9 @@ def _waiting(user: User) -> list:
     cache = user.__dict__
     if "_members_waiting" not in cache:
         rows: list = []
-        if user.is_authenticated:
+        # Asked by the menu's cached permission answer first: those who keep no roster (HQ,
+        # other departments) pay no query here.
+        if user.is_authenticated and policy.may_keep_somewhere(user):
             rows = list(selectors.members_waiting(user=user)[: PANEL_LIMIT + 1])
         cache["_members_waiting"] = rows
     return cache["_members_waiting"]

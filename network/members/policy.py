@@ -59,6 +59,10 @@ def may_report(user: User, station: Station | None = None) -> bool:
     return permissions.has_perm(user, REPORT, station)
 
 
+def may_keep_somewhere(user: User) -> bool:
+    return permissions.holds_anywhere(user, KEEP, Station)
+
+
 def may_keep(user: User, station: Station) -> bool:
     return permissions.has_perm(user, KEEP, station)
 

@@ -293,8 +293,9 @@ def _more_of_everything(world) -> None:
 # takeover panel's question; the drafts of his station waiting too long (one grouped query,
 # his own among them); the submitted cards waiting for a beat (one query, the oldest first);
 # the department inbox (accounts.inbox.panels): his 課, one count per source (visit
-# follow-ups, network requests) and the 課 he heads.
-CHIEF_QUERIES = 25
+# follow-ups, network requests) and the 課 he heads; the candidates waiting to be asked
+# (network.members.panels: he keeps the roster).
+CHIEF_QUERIES = 26
 # The chief's, with the upcoming appointments and the locked accounts, without the waiting
 # night requests and visits outside the hours (he approves none) and the drafts (he keeps no
 # station's queue).
