@@ -8,9 +8,13 @@ from accounts import permissions
 from accounts.audit.registry import AuditedKind, HistorySource, register_history, register_kind
 from accounts.inputs import parse_ids
 from accounts.models import Station
+from accounts.utils import dates
 from accounts.utils.names import fold_name
+from network.exchanges.models import Exchange
+from network.meetings.models import SafetyMeeting
 from network.members import policy
 from network.members.models import CommunityGroup, LiaisonMember
+from network.requests.models import DepartmentRequest
 
 MEMBER = "network.liaisonmember"
 ROSTER = "network.roster"  # a list, export or print of one station's roster
@@ -49,6 +53,42 @@ def roster_labels(ids: list[str]) -> dict[str, str]:
     return {str(pk): f"連絡員一覧表（{name}）" for pk, name in rows}
 
 
+def exchange_labels(ids: list[str]) -> dict[str, str]:
+    """「情報交換 No.5（中央警察署 2026年12月2日、連絡員 No.12）」: which contact, not what."""
+    rows = Exchange.objects.filter(pk__in=parse_ids(ids)).values_list(
+        "pk", "station__name", "held_on", "member_id"
+    )
+    return {
+        str(pk): f"情報交換 No.{pk}（{station} {dates.date_ja(on)}、連絡員 No.{member}）"
+        for pk, station, on, member in rows
+    }
+
+
+def exchange_containers(exchange_id: str) -> list[tuple[str, str]]:
+    """An exchange is read on its member's page too."""
+    rows = Exchange.objects.filter(pk__in=parse_ids([exchange_id])).values_list(
+        "member_id", flat=True
+    )
+    return [(MEMBER, str(member)) for member in rows[:1]]
+
+
+def meeting_labels(ids: list[str]) -> dict[str, str]:
+    rows = SafetyMeeting.objects.filter(pk__in=parse_ids(ids)).values_list(
+        "pk", "station__name", "held_on"
+    )
+    return {
+        str(pk): f"地域安全の会 No.{pk}（{station} {dates.date_ja(on)}）"
+        for pk, station, on in rows
+    }
+
+
+def request_labels(ids: list[str]) -> dict[str, str]:
+    rows = DepartmentRequest.objects.filter(pk__in=parse_ids(ids)).values_list(
+        "pk", "station__name", "department__name"
+    )
+    return {str(pk): f"連絡員からの要望 No.{pk}（{s} {d}）" for pk, s, d in rows}
+
+
 def member_values_visible(user, ids: list[int]) -> set[int]:
     """A member's values for those who read the roster of his station (its departments)."""
     stations = permissions.stations_for(user, policy.VIEW).values("pk")
@@ -72,6 +112,26 @@ def register() -> None:
         )
     )
     register_kind(AuditedKind(object_type=ROSTER, label="連絡員一覧表", describe=roster_labels))
+    register_kind(
+        AuditedKind(
+            object_type="network.exchange",
+            label="情報交換",
+            describe=exchange_labels,
+            containers=exchange_containers,
+        )
+    )
+    register_kind(
+        AuditedKind(
+            object_type="network.safetymeeting", label="地域安全の会", describe=meeting_labels
+        )
+    )
+    register_kind(
+        AuditedKind(
+            object_type="network.departmentrequest",
+            label="連絡員からの要望",
+            describe=request_labels,
+        )
+    )
     register_history(
         HistorySource(
             key="liaison_member",

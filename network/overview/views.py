@@ -12,6 +12,7 @@ from accounts.models import AccessEvent
 from accounts.services import access_event_record
 from accounts.utils import charts, dates
 from accounts.utils.http import GET_ONLY
+from network.audit import ROSTER
 from network.overview import policy, selectors
 
 
@@ -47,7 +48,9 @@ def station_overview(request: HttpRequest, pk: int) -> HttpResponse:
         access_event_record(
             user=request.user,
             action=AccessEvent.Action.LIST,
-            obj=station,
+            # A read of the roster's names: it joins the roster's events in the audit.
+            object_type=ROSTER,
+            object_id=station.pk,
             station=station,
             summary="地域安全ネットワークの状況（連絡の多い連絡員）",
             record_count=len(overview.burdened),

@@ -133,7 +133,10 @@ def test_a_member_contacted_too_often_is_listed_by_name_for_the_station_only(
     assert "多忙 太郎" in text and "3回" in text
     assert "平穏 次郎" not in text
     assert AccessEvent.objects.filter(
-        user=world.chief, action=AccessEvent.Action.LIST, object_type="accounts.station"
+        user=world.chief,
+        action=AccessEvent.Action.LIST,
+        object_type="network.roster",
+        object_id=str(world.station_a.pk),
     ).exists()
 
     client.logout()
