@@ -7,4 +7,4 @@ from network.overview import policy
 
 
 def register() -> None:
-    register_nav(NavEntry("ネットワークの状況", "network:overview", policy.may_review, 46))
+    register_nav(NavEntry("ネットワークの状況", "network:overview", policy.may_review, 48))
