@@ -67,6 +67,43 @@ def _in_station(
         raise ValidationError({"found_department": "この警察署の課を選んでください。"})
 
 
+def _not_before(
+    day: dt.date, earlier: dt.date | None, field: str, label: str, earlier_label: str
+) -> None:
+    if earlier and day < earlier:
+        raise ValidationError(
+            {
+                field: f"{label}は{earlier_label}（{dates.date_ja(earlier)}）"
+                "以降の日付を入力してください。"
+            }
+        )
+
+
+def _enter(
+    member: LiaisonMember,
+    target: str,
+    kind: str,
+    *,
+    actor: User,
+    on: dt.date,
+    reason: str,
+    label: str,
+) -> LiaisonMember:
+    """The member enters `target`: saved with who and why, and the step recorded with the
+    actor's department."""
+    member.status = target
+    _save(member, actor=actor, reason=label)
+    _step(
+        member,
+        kind,
+        actor=actor,
+        on=on,
+        reason=reason,
+        department=_actor_department(actor, member.station),
+    )
+    return member
+
+
 def _keep_require(actor: User, station: Station) -> None:
     if not policy.may_keep(actor, station):
         raise PermissionDenied(
@@ -300,17 +337,7 @@ def member_ask(
     refusal = reask_refusal(fresh, reason)
     if refusal:
         raise ValidationError({"reason": refusal})
-    fresh.status = target
-    _save(fresh, actor=actor, reason="依頼")
-    _step(
-        fresh,
-        StepKind.ASKED,
-        actor=actor,
-        on=on,
-        reason=reason,
-        department=_actor_department(actor, fresh.station),
-    )
-    return fresh
+    return _enter(fresh, target, StepKind.ASKED, actor=actor, on=on, reason=reason, label="依頼")
 
 
 @transaction.atomic
@@ -322,27 +349,13 @@ def member_consent(
     if consented_on is None:
         raise ValidationError({"consented_on": "承諾日を入力してください。"})
     _not_future(consented_on, "consented_on", "承諾日")
-    if consented_on < fresh.found_on:
-        raise ValidationError(
-            {
-                "consented_on": f"承諾日は把握した日（{dates.date_ja(fresh.found_on)}）"
-                "以降の日付を入力してください。"
-            }
-        )
-    fresh.status = target
+    _not_before(consented_on, fresh.found_on, "consented_on", "承諾日", "把握した日")
     fresh.consented_on = consented_on
     fresh.declined_on = None
     fresh.withdrawn_on = None
-    _save(fresh, actor=actor, reason="承諾")
-    _step(
-        fresh,
-        StepKind.CONSENTED,
-        actor=actor,
-        on=consented_on,
-        reason=note,
-        department=_actor_department(actor, fresh.station),
+    return _enter(
+        fresh, target, StepKind.CONSENTED, actor=actor, on=consented_on, reason=note, label="承諾"
     )
-    return fresh
 
 
 @transaction.atomic
@@ -353,18 +366,10 @@ def member_decline(
     fresh, target = _transition(actor, member, "decline")
     declined_on = declined_on or timezone.localdate()
     _not_future(declined_on, "declined_on", "辞退の日")
-    fresh.status = target
     fresh.declined_on = declined_on
-    _save(fresh, actor=actor, reason="辞退")
-    _step(
-        fresh,
-        StepKind.DECLINED,
-        actor=actor,
-        on=declined_on,
-        reason=reason,
-        department=_actor_department(actor, fresh.station),
+    return _enter(
+        fresh, target, StepKind.DECLINED, actor=actor, on=declined_on, reason=reason, label="辞退"
     )
-    return fresh
 
 
 @transaction.atomic
@@ -376,25 +381,11 @@ def member_withdraw(
     if withdrawn_on is None:
         raise ValidationError({"withdrawn_on": "退任日を入力してください。"})
     _not_future(withdrawn_on, "withdrawn_on", "退任日")
-    if fresh.consented_on and withdrawn_on < fresh.consented_on:
-        raise ValidationError(
-            {
-                "withdrawn_on": f"退任日は承諾日（{dates.date_ja(fresh.consented_on)}）"
-                "以降の日付を入力してください。"
-            }
-        )
-    fresh.status = target
+    _not_before(withdrawn_on, fresh.consented_on, "withdrawn_on", "退任日", "承諾日")
     fresh.withdrawn_on = withdrawn_on
-    _save(fresh, actor=actor, reason="退任")
-    _step(
-        fresh,
-        StepKind.WITHDREW,
-        actor=actor,
-        on=withdrawn_on,
-        reason=reason,
-        department=_actor_department(actor, fresh.station),
+    return _enter(
+        fresh, target, StepKind.WITHDREW, actor=actor, on=withdrawn_on, reason=reason, label="退任"
     )
-    return fresh
 
 
 EDITABLE = (

@@ -210,6 +210,16 @@ def _officer_time(station: Station, months: list[dt.date], today: dt.date) -> li
     ]
 
 
+def _per_month(rows: QuerySet, member: str, day: str) -> QuerySet:
+    """(member id, month, count) of one kind of contact."""
+    return (
+        rows.annotate(month=TruncMonth(day))
+        .values(member, "month")
+        .annotate(n=Count("pk"))
+        .values_list(member, "month", "n")
+    )
+
+
 def member_contact_counts(
     *,
     member_ids: list[int] | None = None,
@@ -232,27 +242,13 @@ def member_contact_counts(
         meetings = meetings.filter(liaisonmember_id__in=member_ids)
         asks = asks.filter(member_id__in=member_ids)
     counts: Counter[tuple[int, dt.date]] = Counter()
-    for member, month, n in (
-        exchanges.annotate(month=TruncMonth("held_on"))
-        .values("member_id", "month")
-        .annotate(n=Count("pk"))
-        .values_list("member_id", "month", "n")
+    for rows in (
+        _per_month(exchanges, "member_id", "held_on"),
+        _per_month(meetings, "liaisonmember_id", "safetymeeting__held_on"),
+        _per_month(asks, "member_id", "on"),
     ):
-        counts[(member, month)] += n
-    for member, month, n in (
-        meetings.annotate(month=TruncMonth("safetymeeting__held_on"))
-        .values("liaisonmember_id", "month")
-        .annotate(n=Count("pk"))
-        .values_list("liaisonmember_id", "month", "n")
-    ):
-        counts[(member, month)] += n
-    for member, month, n in (
-        asks.annotate(month=TruncMonth("on"))
-        .values("member_id", "month")
-        .annotate(n=Count("pk"))
-        .values_list("member_id", "month", "n")
-    ):
-        counts[(member, month)] += n
+        for member, month, n in rows:
+            counts[(member, month)] += n
     return dict(counts)
 
 
