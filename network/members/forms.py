@@ -14,6 +14,7 @@ from network.members.models import (
     GroupKind,
     LiaisonMember,
 )
+from network.members.services import EDITABLE
 
 _DATE = "日付は「2026-04-01」のように入力してください。"
 GROUP_ROWS = 3  # groups a member belongs to, entered at once; more by editing again
@@ -194,20 +195,7 @@ class MemberForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        kwargs = {
-            name: data.get(name, "")
-            for name in (
-                "name",
-                "name_kana",
-                "phone",
-                "email",
-                "postal_code",
-                "address",
-                "channel",
-                "municipality",
-                "found_note",
-            )
-        }
+        kwargs = {name: data.get(name, "") for name in EDITABLE}
         kwargs["groups"] = self.group_rows()
         kwargs["posts"] = list(data.get("posts") or [])
         kwargs["beats"] = [self._beats[pk] for pk in data.get("beats") or []]
@@ -223,20 +211,7 @@ class MemberForm(forms.Form):
 
     @classmethod
     def initial_for(cls, member: LiaisonMember, page) -> dict:
-        initial = {
-            name: getattr(member, name)
-            for name in (
-                "name",
-                "name_kana",
-                "phone",
-                "email",
-                "postal_code",
-                "address",
-                "channel",
-                "municipality",
-                "found_note",
-            )
-        }
+        initial = {name: getattr(member, name) for name in EDITABLE}
         initial["version"] = member.version
         initial["department"] = member.department_id
         initial["posts"] = [p.kind for p in page.posts]

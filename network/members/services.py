@@ -388,6 +388,7 @@ def member_withdraw(
     )
 
 
+# The personal and contact fields an edit may change (the forms offer the same ones).
 EDITABLE = (
     "name",
     "name_kana",
