@@ -444,7 +444,9 @@ def member_update(
 
 
 # --- Access log ----------------------------------------------------------------------------
-def _log(actor: User | None, action: str, member: LiaisonMember, summary: str, **extra) -> None:
+def _log(
+    actor: User | None, action: str, member: LiaisonMember, summary: str, **extra: Any
+) -> None:
     access_event_record(
         user=actor,
         action=action,

@@ -101,8 +101,8 @@ def station_overview(*, station: Station, today: dt.date, names: bool) -> Statio
     status_counts = {
         row["status"]: row["n"] for row in members.values("status").annotate(n=Count("pk"))
     }
-    beats = [
-        (beat, beat.members)
+    beats: list[tuple[Beat, int]] = [
+        (beat, int(beat.members))
         for beat in Beat.objects.filter(post__station=station)
         .select_related("post")
         .annotate(
@@ -326,8 +326,8 @@ def hq_overview(*, stations: QuerySet[Station], today: dt.date) -> list[StationR
         .distinct()
     ):
         covered[station_id].add(beat_id)
-    for station_id, row in rows.items():
-        row.beats_without = row.beats - len(covered[station_id])
+    for station_id, station_row in rows.items():
+        station_row.beats_without = station_row.beats - len(covered[station_id])
     for row in (
         Exchange.objects.filter(station_id__in=ids, held_on__gte=since, held_on__lte=today)
         .values("station_id")
