@@ -102,6 +102,21 @@ def objects_for(
     if not _usable(user):
         model = klass.model if isinstance(klass, QuerySet) else klass
         return model._default_manager.none()
+    if isinstance(klass, QuerySet):
+        return _objects_for(user, perms, klass, any_perm)
+    # Built once per request and kind: guardian's queryset costs more to build than to run,
+    # and a page asks for the same scope several times. Each caller gets a clone (.all()): the
+    # query runs when used and reads the grants as they are then, never a cached result.
+    cache = user.__dict__.setdefault("_objects_for_cache", {})
+    key = (tuple(perms) if isinstance(perms, list) else perms, klass._meta.label, any_perm)
+    if key not in cache:
+        cache[key] = _objects_for(user, perms, klass, any_perm)
+    return cache[key].all()
+
+
+def _objects_for(
+    user: User, perms: str | list[str], klass: type[_M] | QuerySet[_M], any_perm: bool
+) -> QuerySet[_M]:
     return get_objects_for_user(
         user,
         perms,
