@@ -447,7 +447,8 @@ def _exchanges(people, total: int, rng: random.Random, today: dt.date, heavy: in
         chosen += [eligible[0]] * heavy
         eligible = eligible[1:]
     weights = [rng.gammavariate(2.0, 1.0) for _ in eligible]
-    chosen += rng.choices(eligible, weights=weights, k=total - len(chosen))
+    if eligible:
+        chosen += rng.choices(eligible, weights=weights, k=total - len(chosen))
     kinds = [k for k, _, _ in DEPARTMENTS]
     shares = [w for _, _, w in DEPARTMENTS]
     rows = []
