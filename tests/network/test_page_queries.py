@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.generate_network import measured_member, place_ensure, populate
+from bench.generate_network import measured_member, place_ensure
+from bench.network_rows import populate
 from network.exchanges.models import Exchange
 from network.meetings.models import SafetyMeeting
 from network.members.models import (
