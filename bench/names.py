@@ -5,6 +5,11 @@ Ibaraki, trades and building names. Nothing here is a real person or address."""
 from __future__ import annotations
 
 
+def _words(text: str) -> list[str]:
+    """ "日立市 土浦市" → ["日立市", "土浦市"]; "|" separates phrases that contain spaces."""
+    return [w.strip() for w in text.split("|" if "|" in text else None)]
+
+
 def _pairs(text: str) -> list[tuple[str, str]]:
     """ "佐藤:サトウ 鈴木:スズキ" → [("佐藤", "サトウ"), ("鈴木", "スズキ")]."""
     return [(pair.split(":")[0], pair.split(":")[1]) for pair in text.split()]
@@ -168,3 +173,21 @@ VEHICLES = [
     ("二輪", "スーパーカブ", "赤"),
     ("普通", "セレナ", "白"),
 ]
+
+# 地域安全ネットワーク (bench/generate_network.py): the 29 other stations' cities, a member's post
+# in his group, what was heard and handed over in an exchange, what a department did.
+CITIES = _words(
+    """
+日立市 土浦市 古河市 石岡市 結城市 龍ケ崎市 下妻市 常総市 常陸太田市 高萩市 北茨城市 笠間市 取手市
+牛久市 つくば市 ひたちなか市 鹿嶋市 潮来市 守谷市 常陸大宮市 那珂市 筑西市 坂東市 稲敷市
+かすみがうら市 桜川市 神栖市 行方市 鉾田市
+"""
+)
+GROUP_POSTS = ["会長", "副会長", "役員", "班長", "会員", "会員", ""]
+HEARD = _words(
+    "通学路で速度を出す車が多い。|公園に夜遅くまで若者が集まっている。|"
+    "高齢者宅に不審な電話があったと聞いた。|空き家に人が出入りしている。|"
+    "街灯が切れている場所がある。||"
+)
+HANDED = ["特殊詐欺の手口", "自転車盗の発生状況", "交通事故の発生状況", "", ""]
+ACTIONS = ["警らを強化した。", "道路管理者に連絡した。", "防犯指導を行った。"]

@@ -14,6 +14,7 @@ MODULES = [
     "bench.measures.cards",  # issue 3: books, kana search, card page, CSV export
     "bench.measures.visits",  # issue 4: station progress, worklist over 500,000 visits
     "bench.measures.audit",  # issue 5: audit search, chain verification, recording
+    "bench.measures.network",  # issue 12: roster, member page, station overview
 ]
 
 

@@ -109,31 +109,47 @@ class MemberPage:
 CONTACT_DAYS = 365
 
 
-def member_contact_counts(*, member: LiaisonMember, today: dt.date | None = None) -> dict[str, int]:
+def member_contact_counts(
+    *,
+    member: LiaisonMember,
+    today: dt.date | None = None,
+    steps: list[MemberStep] | None = None,
+) -> dict[str, int]:
     """How often the police contacted the member in the last 12 months (前文 負担軽減):
-    exchanges, 地域安全の会 attended and asks. Three small counts."""
+    exchanges, 地域安全の会 attended and asks. Small counts; the asks are counted from
+    `steps` when the caller has read all of the member's steps already."""
     from network.exchanges.models import Exchange
     from network.meetings.models import SafetyMeeting
 
     since = (today or timezone.localdate()) - dt.timedelta(days=CONTACT_DAYS)
+    if steps is None:
+        asks = member.steps.filter(kind=StepKind.ASKED, on__gte=since).count()
+    else:
+        asks = sum(1 for s in steps if s.kind == StepKind.ASKED and s.on >= since)
     counts = {
         "exchanges": Exchange.objects.filter(member=member, held_on__gte=since).count(),
         "meetings": SafetyMeeting.objects.filter(members=member, held_on__gte=since).count(),
-        "asks": member.steps.filter(kind=StepKind.ASKED, on__gte=since).count(),
+        "asks": asks,
     }
     counts["total"] = sum(counts.values())
     return counts
 
 
 def member_page(*, user: User, pk: int) -> MemberPage:
-    member = member_get(user=user, pk=pk)
+    # member_get's lookup, with who found the member and where (the page shows both).
+    member = (
+        member_list(user=user).select_related("found_by", "found_department").filter(pk=pk).first()
+    )
+    if member is None:
+        raise OutOfScope(MEMBER, str(pk))
+    steps = list(member.steps.select_related("by", "department").order_by("on", "pk"))
     return MemberPage(
         member=member,
         memberships=list(member.memberships.select_related("group")),
         posts=list(member.posts.all()),
         beats=list(member.beats.select_related("post").order_by("post__name", "name")),
-        steps=list(member.steps.select_related("by", "department").order_by("on", "pk")),
-        contacts=member_contact_counts(member=member),
+        steps=steps,
+        contacts=member_contact_counts(member=member, steps=steps),
     )
 
 
