@@ -33,6 +33,7 @@ from network.requests.models import DepartmentRequest
 
 MONTHS = 12  # the period of the trends and of the burden count
 OFFICER_MONTHS = 6  # exchange time per beat officer (4⑷)
+BURDEN_ROWS = 50  # the burden list shows the busiest; the rest are counted
 
 
 def overview_stations(*, user: User) -> QuerySet[Station]:
@@ -65,8 +66,9 @@ class OfficerTime:
 class Burdened:
     member_id: int
     name: str  # empty unless the reader may see names
-    month: dt.date
-    contacts: int
+    month: dt.date  # his busiest month
+    contacts: int  # contacts in that month
+    months_over: int = 1  # months of the period over the limit
 
 
 @dataclass
@@ -86,6 +88,7 @@ class StationOverview:
     meetings: int
     meetings_joined: int
     burdened: list[Burdened] = field(default_factory=list)
+    burdened_total: int = 0
     burden_limit: int = 0
 
     @property
@@ -164,6 +167,9 @@ def station_overview(*, station: Station, today: dt.date, names: bool) -> Statio
         station=station, held_on__gte=since, held_on__lte=today
     ).aggregate(n=Count("pk"), joined=Count("pk", filter=~Q(joined_to="")))
     limit = settings.NETWORK_CONTACTS_PER_MONTH
+    burdened, burdened_total = member_burden_list(
+        station=station, since=since, until=today, names=names
+    )
     return StationOverview(
         station=station,
         months=months,
@@ -179,7 +185,8 @@ def station_overview(*, station: Station, today: dt.date, names: bool) -> Statio
         requests_by_department=requests_by_department,
         meetings=meeting_counts["n"],
         meetings_joined=meeting_counts["joined"],
-        burdened=member_burden_list(station=station, since=since, until=today, names=names),
+        burdened=burdened,
+        burdened_total=burdened_total,
         burden_limit=limit,
     )
 
@@ -254,24 +261,33 @@ def member_contact_counts(
 
 def member_burden_list(
     *, station: Station, since: dt.date, until: dt.date, names: bool
-) -> list[Burdened]:
-    """Members contacted more than NETWORK_CONTACTS_PER_MONTH in a month of the period, the
-    busiest first."""
+) -> tuple[list[Burdened], int]:
+    """Members contacted more than NETWORK_CONTACTS_PER_MONTH in some month of the period:
+    one row each (his busiest month and how many months went over), the busiest first, at
+    most BURDEN_ROWS; and how many members there are in all."""
     limit = settings.NETWORK_CONTACTS_PER_MONTH
-    over = [
-        (member, month, n)
-        for (member, month), n in member_contact_counts(
-            station=station, since=since, until=until
-        ).items()
-        if n > limit
-    ]
+    peaks: dict[int, tuple[int, dt.date, int]] = {}  # member -> (contacts, month, months over)
+    for (member, month), n in member_contact_counts(
+        station=station, since=since, until=until
+    ).items():
+        if n <= limit:
+            continue
+        best, best_month, months = peaks.get(member, (0, month, 0))
+        if n > best or (n == best and month > best_month):
+            best, best_month = n, month
+        peaks[member] = (best, best_month, months + 1)
+    ranked = sorted(peaks.items(), key=lambda item: (-item[1][0], -item[1][2], item[0]))
+    shown = ranked[:BURDEN_ROWS]
     labels: dict[int, str] = {}
-    if names and over:
+    if names and shown:
         labels = dict(
-            LiaisonMember.objects.filter(pk__in={m for m, _, _ in over}).values_list("pk", "name")
+            LiaisonMember.objects.filter(pk__in=[m for m, _ in shown]).values_list("pk", "name")
         )
-    over.sort(key=lambda row: (-row[2], row[1], row[0]))
-    return [Burdened(member, labels.get(member, ""), month, n) for member, month, n in over]
+    rows = [
+        Burdened(member, labels.get(member, ""), month, n, months)
+        for member, (n, month, months) in shown
+    ]
+    return rows, len(ranked)
 
 
 def member_contacts_by_month(*, member: LiaisonMember, today: dt.date) -> list[tuple[dt.date, int]]:

@@ -206,3 +206,22 @@ def test_who_may_not_review_is_refused(world, client, login):
         client.get(reverse("network:station_overview", args=[world.station_a.pk])).status_code
         == 404
     )
+
+
+def test_the_burden_list_shows_each_member_once_the_busiest_first(world, monkeypatch, settings):
+    settings.NETWORK_CONTACTS_PER_MONTH = 1
+    monkeypatch.setattr(selectors, "BURDEN_ROWS", 1)
+    today = timezone.localdate()
+    busy = member(world, "多忙 太郎")
+    busier = member(world, "最多 花子")
+    last_month = dates.months_add(dates.month_first(today), -1)
+    for on in (today, today, last_month, last_month):
+        exchange(world, busy, on=on)
+    for _ in range(3):
+        exchange(world, busier, on=today)
+
+    o = selectors.station_overview(station=world.station_a, today=today, names=True)
+
+    assert o.burdened_total == 2
+    [row] = o.burdened
+    assert (row.name, row.contacts, row.months_over) == ("最多 花子", 3, 1)
