@@ -51,6 +51,7 @@ urlpatterns = [
     path("test/suspicious/", _suspicious),
     # The menu links to every app's pages, so the apps' URLs must resolve here too.
     path("liaison/", include("liaison.urls")),
+    path("network/", include("network.urls")),
     path("", include("accounts.urls")),
 ]
 
