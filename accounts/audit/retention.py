@@ -494,15 +494,3 @@ def _remove(plan: PurgePlan, archive: Archive) -> AccessLogPurge:
             signature=archive.signature,
             anchors=anchors,
         )
-
-
-# --- Personal data past its keeping time (registry.PersonalDataExpiry) -----------------------
-
-
-def personal_data_expire(*, now: dt.datetime, dry_run: bool = False) -> list[tuple[str, int]]:
-    """Each registered app's personal data past its keeping time: counted (dry run) or
-    erased. Runs with every retention run, whether or not any event is old enough."""
-    return [
-        (expiry.label, expiry.due(now) if dry_run else expiry.erase(now))
-        for expiry in registry.expiries()
-    ]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.audit import retention
+from accounts.audit import expiry, retention
 from accounts.utils.dates import date_ja, datetime_ja
 
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 )
         else:
             cutoff = limit
-        for label, count in retention.personal_data_expire(now=timezone.now(), dry_run=dry_run):
+        for label, count in expiry.personal_data_expire(now=timezone.now(), dry_run=dry_run):
             verb = "削除する予定" if dry_run else "削除しました"
             self.stdout.write(f"保存期間を過ぎた個人情報（{label}）: {count}件を{verb}。")
         try:
