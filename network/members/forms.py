@@ -106,8 +106,9 @@ class MemberForm(forms.Form):
         error_messages={"invalid_choice": "受持区を一覧から選んでください。"},
     )
 
-    def __init__(self, *args, station, groups, beats, departments, creating, **kwargs):
+    def __init__(self, *args, station, groups, beats, departments, creating, officers=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self._officers = {person.pk: person for person in officers}
         self.station = station
         self.creating = creating
         self._groups = {g.pk: g for g in groups}
@@ -163,6 +164,15 @@ class MemberForm(forms.Form):
                 required=False,
                 error_messages={"invalid_choice": "課を一覧から選んでください。"},
             )
+            self.fields["officer"] = forms.TypedChoiceField(
+                label="担当警察官",
+                choices=[("", "（選ばない）")]
+                + [(p.pk, f"{p.full_name}（{p.employee_number}）") for p in officers],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": "担当警察官を一覧から選んでください。"},
+            )
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def clean(self):
@@ -206,6 +216,7 @@ class MemberForm(forms.Form):
             kwargs["confirm_distinct"] = bool(data.get("confirm_distinct"))
         else:
             kwargs["department"] = self._departments.get(data.get("department"))
+            kwargs["officer"] = self._officers.get(data.get("officer"))
             kwargs["version"] = data["version"]
         return kwargs
 
@@ -214,6 +225,7 @@ class MemberForm(forms.Form):
         initial = {name: getattr(member, name) for name in EDITABLE}
         initial["version"] = member.version
         initial["department"] = member.department_id
+        initial["officer"] = member.officer_id
         initial["posts"] = [p.kind for p in page.posts]
         initial["beats"] = [b.pk for b in page.beats]
         for row, membership in enumerate(page.memberships[:GROUP_ROWS], start=1):

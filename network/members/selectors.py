@@ -202,5 +202,11 @@ def station_departments(*, station: Station) -> QuerySet[Department]:
     return Department.objects.filter(station=station).order_by("pk")
 
 
+def station_officers(*, station: Station) -> list[User]:
+    """Who may be the member's 担当警察官: the station's 署地域課 people, who keep the roster."""
+    people = permissions.users_with_station_perm(station, KEEP)
+    return sorted(people, key=lambda person: person.employee_number)
+
+
 def station_groups(*, station: Station) -> QuerySet[CommunityGroup]:
     return CommunityGroup.objects.filter(station=station).order_by("municipality", "name")

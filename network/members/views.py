@@ -181,6 +181,7 @@ def _member_form(request: HttpRequest, station: Station, *, creating: bool, **kw
         beats=list(selectors.station_beats(station=station)),
         departments=departments,
         creating=creating,
+        officers=[] if creating else selectors.station_officers(station=station),
         **kwargs,
     )
 

@@ -181,6 +181,27 @@ def test_a_stale_edit_is_refused_with_the_input_kept(world, login):
     assert member.address == ""
 
 
+def test_the_keeper_names_the_officer_in_charge_of_the_station(world, login):
+    member = make(world)
+    url = reverse("network:member_edit", kwargs={"pk": member.pk})
+    client = login(world.chief)
+    form = body(client.get(url))
+    assert "担当警察官" in form and world.beat_officer.full_name in form
+    assert world.other_officer.full_name not in form  # another station's officer
+    data = {
+        "name": "高橋 一郎",
+        "name_kana": "タカハシ イチロウ",
+        "channel": "mail",
+        "version": str(member.version),
+    }
+    refused = client.post(url, {**data, "officer": str(world.other_officer.pk)})
+    assert refused.status_code == 200
+    assert "担当警察官を一覧から選んでください。" in body(refused)
+    assert client.post(url, {**data, "officer": str(world.beat_officer.pk)}).status_code == 302
+    member.refresh_from_db()
+    assert member.officer == world.beat_officer
+
+
 def test_exports_carry_the_filtered_roster_and_are_logged(world, login):
     make(world, phone="090-1111-2222", municipality="中央市")
     make(world, name="佐藤 花子", kana="サトウ ハナコ", active=False)
