@@ -102,7 +102,9 @@ def objects_for(
     if not _usable(user):
         model = klass.model if isinstance(klass, QuerySet) else klass
         return model._default_manager.none()
-    if isinstance(klass, QuerySet):
+    if isinstance(klass, QuerySet) or (isinstance(perms, list) and len(perms) > 1 and not any_perm):
+        # A restricted queryset, or all of several perms (guardian then reads the grants at
+        # once, into a list of ids): built afresh, never kept.
         return _objects_for(user, perms, klass, any_perm)
     # Built once per request and kind: guardian's queryset costs more to build than to run,
     # and a page asks for the same scope several times. Each caller gets a clone (.all()): the
