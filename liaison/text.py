@@ -12,17 +12,24 @@ full-width hyphen into ー, so it stays away from numbers).
 from __future__ import annotations
 
 import re
-import unicodedata
-
-import jaconv
 
 # Dates are written by accounts.utils.dates (Tokyo time, one format for every app); the name
 # stays here for the liaison modules that call text.date_ja.
 from accounts.utils.dates import date_ja as date_ja
 
+# Storing forms are the ground floor's, for every app (accounts.utils.text); the names stay
+# here for the liaison modules that call text.kana, text.digits …
+from accounts.utils.text import digits as digits
+from accounts.utils.text import kana as kana
+from accounts.utils.text import name as name
+from accounts.utils.text import nfkc as nfkc
+from accounts.utils.text import phone as phone
+from accounts.utils.text import postal as postal
+from accounts.utils.text import postal_display as postal_display
+
 _SPACES = re.compile(r"\s+")
-_NON_DIGITS = re.compile(r"\D")
 _DASHES = re.compile(r"[−ー‐―‒–—﹣]")
+
 _KANJI_DIGITS = {
     "〇": 0,
     "零": 0,
@@ -39,40 +46,6 @@ _KANJI_DIGITS = {
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千]+")
 _NUMBER = re.compile(r"\d+")
-
-
-def nfkc(value: str) -> str:
-    return unicodedata.normalize("NFKC", value or "")
-
-
-def kana(value: str) -> str:
-    """フリガナ as stored: NFKC, katakana, single spaces between given and family name."""
-    return _SPACES.sub(" ", jaconv.hira2kata(nfkc(value))).strip()
-
-
-def name(value: str) -> str:
-    """A name as stored: half-width kana to full-width, single spaces."""
-    return _SPACES.sub(" ", jaconv.h2z(value or "", kana=True, ascii=False, digit=False)).strip()
-
-
-def digits(value: str) -> str:
-    """Phone and postal numbers: every notation (０３−１２３４, (03)1234, 03 1234) to digits."""
-    return _NON_DIGITS.sub("", nfkc(value))
-
-
-def phone(value: str) -> str:
-    """A phone number as stored: NFKC with every kind of dash as a hyphen (０９０−１２３４
-    becomes 090-1234), as written otherwise."""
-    return _DASHES.sub("-", nfkc(value)).strip()
-
-
-_POSTAL_NOISE = re.compile(r"[\s〒\-−ー‐]")
-
-
-def postal(value: str) -> str:
-    """A postal code as stored: NFKC without 〒, hyphens and spaces. Letters stay, so that
-    the seven-digit check refuses them rather than silently dropping them."""
-    return _POSTAL_NOISE.sub("", nfkc(value))
 
 
 def kanji_to_int(text: str) -> int:
@@ -106,13 +79,3 @@ BANCHI_PATTERN = re.compile(r"^(\d+(丁目|番地の?|番|号|の|-))*\d+(丁目
 def banchi_is_valid(value: str) -> bool:
     normal = _DASHES.sub("-", arabic(value))
     return bool(BANCHI_PATTERN.match(_SPACES.sub("", normal)))
-
-
-def postal_display(code: str, *, mark: bool = True) -> str:
-    """〒310-0852 as every page, print and history writes a stored 3100852 (310-0852 in an
-    export's column); anything that is not seven digits as it is."""
-    if not code:
-        return ""
-    if len(code) != 7 or not code.isdigit():
-        return code
-    return f"{'〒' if mark else ''}{code[:3]}-{code[3:]}"

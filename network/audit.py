@@ -8,7 +8,7 @@ from accounts import permissions
 from accounts.audit.registry import AuditedKind, HistorySource, register_history, register_kind
 from accounts.inputs import parse_ids
 from accounts.models import Station
-from accounts.utils import dates
+from accounts.utils import dates, text
 from accounts.utils.names import fold_name
 from network.exchanges.models import Exchange
 from network.meetings.models import SafetyMeeting
@@ -140,6 +140,7 @@ def register() -> None:
             object_type=MEMBER,
             values_visible=member_values_visible,
             hidden_fields=frozenset({"station", "created_at", "version"}),
+            formats={"postal_code": text.postal_display},
         )
     )
     register_history(

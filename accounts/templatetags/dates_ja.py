@@ -16,7 +16,7 @@ from typing import Any
 
 from django import template
 
-from ..utils import dates
+from ..utils import dates, text
 
 register = template.Library()
 
@@ -60,3 +60,9 @@ def wareki_year(value: Any) -> str:
 @register.filter
 def birth_date_ja(value: Any) -> str:
     return dates.birth_date_ja(value)
+
+
+@register.filter
+def postal_ja(value: Any) -> str:
+    """{{ member.postal_code|postal_ja }} → 〒310-0852 (accounts.utils.text.postal_display)."""
+    return text.postal_display(str(value or ""))

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.exceptions import BadInput
 from accounts.models import AccessEvent
-from accounts.utils import dates
+from accounts.utils import dates, text
 from accounts.utils.exports import csv_response, xlsx_response
 from accounts.utils.http import GET_ONLY
 from network.members import policy, services
@@ -68,7 +68,7 @@ def member_row(member: LiaisonMember) -> list[Any]:
         member.name_kana,
         member.phone,
         member.email,
-        member.postal_code,
+        text.postal_display(member.postal_code, mark=False),
         member.address,
         member.municipality,
         member.get_channel_display(),

@@ -6,6 +6,7 @@ from django import forms
 
 from accounts.forms.people import DateInput
 from accounts.inputs import FREE_TEXT_MAX
+from accounts.utils import text
 from network.members.models import (
     Channel,
     CommunityGroup,
@@ -76,12 +77,8 @@ class MemberForm(forms.Form):
         required=False,
         error_messages={"invalid": "メールアドレスの形式が正しくありません。"},
     )
-    postal_code = forms.RegexField(
-        label="郵便番号",
-        regex=r"^\d{7}$",
-        required=False,
-        help_text="7桁の数字（ハイフンなし）",
-        error_messages={"invalid": "郵便番号は7桁の数字で入力してください。"},
+    postal_code = forms.CharField(
+        label="郵便番号", max_length=10, required=False, help_text="例：310-0852"
     )
     address = forms.CharField(label="住所", max_length=200, required=False)
     channel = forms.ChoiceField(
@@ -174,6 +171,21 @@ class MemberForm(forms.Form):
                 error_messages={"invalid_choice": "担当警察官を一覧から選んでください。"},
             )
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_postal_code(self) -> str:
+        code = text.postal(self.cleaned_data.get("postal_code", ""))
+        if code and not (len(code) == 7 and code.isdigit()):
+            raise forms.ValidationError("郵便番号は7桁の数字で入力してください（例：310-0852）。")
+        return code
+
+    def clean_phone(self) -> str:
+        phone = text.phone(self.cleaned_data.get("phone", ""))
+        digits = text.digits(phone)
+        if phone and not (digits.startswith("0") and len(digits) in (10, 11)):
+            raise forms.ValidationError(
+                "電話番号は0から始まる10桁または11桁で入力してください（例：029-123-4567）。"
+            )
+        return phone
 
     def clean(self):
         data = super().clean()

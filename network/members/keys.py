@@ -4,12 +4,11 @@ likely duplicates they find (issue 12 point 2): the same person is not registere
 from __future__ import annotations
 
 import re
-import unicodedata
 
-import jaconv
 from django.db.models import Q
 
 from accounts.models import Station
+from accounts.utils import text
 from accounts.utils.names import fold_name, search_key
 from network.members.models import LiaisonMember
 
@@ -18,25 +17,10 @@ _ADDRESS_PARTS = re.compile(r"(丁目|番地|番|号)")
 _DASHES = re.compile(r"[-‐‑‒–—―−ー－]+")
 
 
-_SPACES = re.compile(r"\s+")
-
-
-def kana(value: str) -> str:
-    """フリガナ as stored: NFKC, katakana, single spaces (accounts.inputs.validate_kana)."""
-    text = jaconv.hira2kata(unicodedata.normalize("NFKC", value or ""))
-    return _SPACES.sub(" ", text).strip()
-
-
-def name(value: str) -> str:
-    """A name as stored: half-width kana to full-width, single spaces."""
-    text = jaconv.h2z(value or "", kana=True, ascii=False, digit=False)
-    return _SPACES.sub(" ", text).strip()
-
-
 # --- Derived columns -----------------------------------------------------------------------
 def phone_digits(phone: str) -> str:
     """The digits of a phone number (full-width ones too): 029-123-4567 → 0291234567."""
-    return re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))[:15]
+    return text.digits(phone)[:15]
 
 
 def address_key(address: str) -> str:

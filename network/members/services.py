@@ -17,10 +17,10 @@ from accounts import permissions
 from accounts.exceptions import PermissionDenied, StaleEditError, TransitionError
 from accounts.models import AccessEvent, Beat, Department, Station, User
 from accounts.services import access_event_record
-from accounts.utils import dates
+from accounts.utils import dates, text
 from accounts.utils.history import history_save
 from accounts.utils.names import fold_name
-from network.members import keys, policy
+from network.members import policy
 from network.members.keys import duplicates_of, refresh_keys
 from network.members.models import (
     Channel,
@@ -271,11 +271,11 @@ def member_report(
     member = LiaisonMember(
         station=station,
         status=MemberStatus.CANDIDATE,
-        name=keys.name(name),
-        name_kana=keys.kana(name_kana),
-        phone=phone.strip(),
+        name=text.name(name),
+        name_kana=text.kana(name_kana),
+        phone=text.phone(phone),
         email=email.strip(),
-        postal_code=postal_code.strip(),
+        postal_code=text.postal(postal_code),
         address=address.strip(),
         channel=channel,
         municipality=municipality.strip(),
@@ -433,8 +433,8 @@ def member_update(
         raise ValidationError({"officer": "この警察署の職員を選んでください。"})
     for field, value in values.items():
         setattr(fresh, field, value.strip() if isinstance(value, str) else value)
-    fresh.name = keys.name(fresh.name)
-    fresh.name_kana = keys.kana(fresh.name_kana)
+    fresh.name = text.name(fresh.name)
+    fresh.name_kana = text.kana(fresh.name_kana)
     fresh.officer = officer
     fresh.department = department
     _save(fresh, actor=actor, reason="連絡員の記録の変更")

@@ -246,3 +246,31 @@ def test_the_found_counts_per_department(world, login):
     text = body(login(world.staff).get(reverse("network:member_list")))
     assert "課ごとの把握の状況" in text
     assert "<td>2</td><td>1</td><td>1</td>" in text
+
+
+def test_contact_numbers_are_taken_as_officers_write_them(world, login):
+    """A postal code with its hyphen and a full-width phone are stored in one form and shown
+    as every page shows them (〒310-0852); a phone that is no phone number is said at the field."""
+    client = login(world.supervisor)
+    form = {
+        "name": "郵便 太郎",
+        "name_kana": "ゆうびん たろう",
+        "found_on": timezone.localdate().isoformat(),
+        "found_occasion": "patrol",
+        "channel": "paper",
+        "postal_code": "310-0852",
+        "phone": "０２９−１２３−４５６７",
+    }
+    refused = client.post(reverse("network:member_report"), {**form, "phone": "12-34"})
+    assert refused.status_code == 200
+    assert "電話番号は0から始まる10桁または11桁で入力してください" in body(refused)
+    assert not LiaisonMember.objects.filter(name="郵便 太郎").exists()
+    assert client.post(reverse("network:member_report"), form).status_code == 302
+    member = LiaisonMember.objects.get(name="郵便 太郎")
+    assert (member.postal_code, member.phone, member.name_kana) == (
+        "3100852",
+        "029-123-4567",
+        "ユウビン タロウ",
+    )
+    page = body(client.get(reverse("network:member_detail", kwargs={"pk": member.pk})))
+    assert "〒310-0852" in page
