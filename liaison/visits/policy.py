@@ -45,9 +45,13 @@ def follow_up_close_require(user: User, visit: Visit, *, by_department: bool = F
         if not follow_up_departments(user, visit):
             raise PermissionDenied("この課の対応事項を対応済みにする権限がありません。")
         return
-    beat = Beat(pk=visit.book_id)
-    if not (
-        permissions.has_perm(user, RECORD_PERMISSION, beat)
-        or permissions.has_perm(user, "change_beat_cards", beat)
-    ):
+    if not may_close_follow_up(user, visit):
         raise PermissionDenied("この受持区の対応状況を変更する権限がありません。")
+
+
+def may_close_follow_up(user: User, visit: Visit) -> bool:
+    """On the visit's page: an officer who visits or writes the beat's cards."""
+    beat = Beat(pk=visit.book_id)
+    return permissions.has_perm(user, RECORD_PERMISSION, beat) or permissions.has_perm(
+        user, "change_beat_cards", beat
+    )

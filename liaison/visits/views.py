@@ -38,7 +38,6 @@ from liaison.cards.steps import (
 from liaison.glass import selectors as glass_selectors
 from liaison.visits import hours as visits_hours
 from liaison.visits import inbox as visits_inbox
-from liaison.visits import selectors, services
 from liaison.visits import selectors as visits_selectors
 from liaison.visits import services as visits_services
 from liaison.visits.filters import HoursFilterSet
@@ -49,7 +48,11 @@ from liaison.visits.forms import (
     VisitForm,
 )
 from liaison.visits.models import Visit
-from liaison.visits.policy import hours_acknowledge_require, visit_record_require
+from liaison.visits.policy import (
+    hours_acknowledge_require,
+    may_close_follow_up,
+    visit_record_require,
+)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -163,15 +166,7 @@ def _visit_page(
         summary="巡回連絡の記録の閲覧",
         break_glass=glass is not None,
     )
-    beat = Beat(pk=visit.book_id)
-    may_close = (
-        glass is None
-        and visit.follow_up_open
-        and (
-            permissions.has_perm(request.user, "record_visits", beat)
-            or permissions.has_perm(request.user, "change_beat_cards", beat)
-        )
-    )
+    may_close = glass is None and visit.follow_up_open and may_close_follow_up(request.user, visit)
     return render(
         request,
         "liaison/visits/visit_detail.html",
@@ -306,7 +301,7 @@ def visit_hours_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     hours_acknowledge_require(user)
     filterset = HoursFilterSet(
-        request.GET, queryset=selectors.visit_hours_list(user=user, state=HoursFilterSet.ALL)
+        request.GET, queryset=visits_selectors.visit_hours_list(user=user, state=HoursFilterSet.ALL)
     )
     state = filterset.values["state"]
     page = Paginator(filterset.qs, PER_PAGE).get_page(page_number(request))
@@ -336,7 +331,7 @@ def visit_hours_list(request: HttpRequest) -> HttpResponse:
 @POST_ONLY
 @login_required
 def visit_hours_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_hours_get(user=request.user, pk=pk)
+    visit = visits_selectors.visit_hours_get(user=request.user, pk=pk)
     form = HoursAcknowledgeForm(request.POST)
     back = request.POST.get("state", HoursFilterSet.WAITING)
     back = _list_url(back if back in HoursFilterSet.LABELS else HoursFilterSet.WAITING)
@@ -348,7 +343,7 @@ def visit_hours_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     # Not Attempt: one line per refusal on the list, a ValidationError's first reason only
     # (say_refusal would say each).
     try:
-        services.visit_hours_acknowledge(
+        visits_services.visit_hours_acknowledge(
             actor=request.user, visit=visit, note=form.cleaned_data["note"]
         )
     except PermissionDenied:
