@@ -290,13 +290,6 @@ def member_burden_list(
     return rows, len(ranked)
 
 
-def member_contacts_by_month(*, member: LiaisonMember, today: dt.date) -> list[tuple[dt.date, int]]:
-    """A member's page: how often the police contacted him in each of the last 12 months."""
-    months = _months(today, MONTHS)
-    counts = member_contact_counts(member_ids=[member.pk], since=months[0], until=today)
-    return [(m, counts.get((member.pk, m), 0)) for m in months]
-
-
 @dataclass
 class StationRow:
     station: Station
