@@ -10,6 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("liaison/", include("liaison.urls")),
     path("network/", include("network.urls")),
+    path("alerts/", include("alerts.urls")),
+    # あんしんメール's public pages (sign-up, confirmation, choices, unsubscribe): no sign-in.
+    path("anshin/", include("alerts.subscribers.public_urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -12,6 +12,7 @@ from ..models import (
     Appointment,
     Beat,
     Department,
+    Division,
     Headquarters,
     Post,
     Role,
@@ -123,6 +124,14 @@ class AppointmentForm(forms.Form):
         empty_label="（なし）",
         error_messages={"invalid_choice": "所属課を一覧から選んでください。"},
     )
+    division = forms.ModelChoiceField(
+        label="本部の所属",
+        required=False,
+        queryset=Division.objects.order_by("code"),
+        empty_label="（なし）",
+        help_text="本部に発令するあんしんメールの役職（作成者・運用管理者・発信操作担当者など）",
+        error_messages={"invalid_choice": "本部の所属を一覧から選んでください。"},
+    )
     starts_on = forms.DateField(
         label="発令日",
         widget=DateInput,
@@ -162,6 +171,7 @@ class AppointmentForm(forms.Form):
             user=self.person,
             role=cleaned["role"],
             department=cleaned.get("department"),
+            division=cleaned.get("division"),
             starts_on=cleaned["starts_on"],
             ends_on=cleaned.get("ends_on"),
             **{type(unit)._meta.model_name: unit},
@@ -178,6 +188,7 @@ class AppointmentForm(forms.Form):
             "role": data["role"],
             "unit": data["unit"],
             "department": data.get("department"),
+            "division": data.get("division"),
             "starts_on": data["starts_on"],
             "ends_on": data.get("ends_on"),
             "note": data.get("note", ""),

@@ -14,9 +14,12 @@ from .organisation import (
     BeatGroupObjectPermission,
     BeatUserObjectPermission,
     Department,
+    Division,
+    DivisionSection,
     Headquarters,
     HeadquartersGroupObjectPermission,
     HeadquartersUserObjectPermission,
+    Municipality,
     Post,
     PostGroupObjectPermission,
     PostUserObjectPermission,
@@ -25,6 +28,7 @@ from .organisation import (
     StationUserObjectPermission,
 )
 from .users import (
+    ALERT_ROLES,
     HQ_ROLES,
     ROLE_LEVEL,
     Role,
@@ -36,6 +40,7 @@ from .users import (
 )
 
 __all__ = [
+    "ALERT_ROLES",
     "HQ_ROLES",
     "ROLE_LEVEL",
     "AccessChainHead",
@@ -50,9 +55,12 @@ __all__ = [
     "BeatGroupObjectPermission",
     "BeatUserObjectPermission",
     "Department",
+    "Division",
+    "DivisionSection",
     "Headquarters",
     "HeadquartersGroupObjectPermission",
     "HeadquartersUserObjectPermission",
+    "Municipality",
     "Notice",
     "Post",
     "PostGroupObjectPermission",

@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .organisation import Beat, Department, Headquarters, Post, Station
-from .users import ROLE_LEVEL, Role, UnitLevel, User
+from .organisation import Beat, Department, Division, Headquarters, Post, Station
+from .users import ALERT_ROLES, ROLE_LEVEL, Role, UnitLevel, User
 
 
 class UnitMixin(models.Model):
@@ -117,6 +117,11 @@ class Appointment(UnitMixin):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, verbose_name="所属課"
     )
+    # An HQ appointment in one of its divisions (所属): the alert roles at HQ
+    # (生活安全企画課の発信操作担当者, 人身安全・少年課長 as 運用管理者, 総合当直 …).
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, verbose_name="本部の所属"
+    )
     starts_on = models.DateField("発令日")
     ends_on = models.DateField("終了日", null=True, blank=True)
     granted_at = models.DateTimeField("権限付与日時", null=True, blank=True, editable=False)
@@ -134,6 +139,10 @@ class Appointment(UnitMixin):
         ordering = ["-starts_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=_ONE_UNIT, name="accounts_appointment_one_unit"),
+            models.CheckConstraint(
+                condition=Q(division__isnull=True) | Q(headquarters__isnull=False),
+                name="accounts_appointment_division_at_hq",
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="accounts_appointment_ends_after_start",
@@ -157,6 +166,13 @@ class Appointment(UnitMixin):
             raise ValidationError(
                 "所属は警察本部・警察署・交番駐在所のいずれか一つを選んでください。"
             )
+        if self.division_id and self.division.headquarters_id != self.headquarters_id:
+            raise ValidationError(
+                {"division": "本部の所属は警察本部に発令する場合に選んでください。"}
+            )
+        if self.role in ALERT_ROLES:
+            self._clean_alert_unit()
+            return
         expected = ROLE_LEVEL.get(self.role)
         if expected and self.unit_level != expected:
             raise ValidationError(
@@ -175,6 +191,20 @@ class Appointment(UnitMixin):
         if self.role == Role.DEPARTMENT_HEAD and not self.department_id:
             raise ValidationError(
                 {"department": "課長の所属課（生活安全課・交通課など）を選んでください。"}
+            )
+
+    def _clean_alert_unit(self) -> None:
+        """Seed 004 3: 運用管理者・運用責任者 at HQ divisions and at stations; the 作成者 and
+        the 発信操作担当者 likewise (seed 003 6⑴: designated from 生活安全企画課)."""
+        if self.post_id:
+            raise ValidationError(
+                {"role": f"{Role(self.role).label}は警察署か本部の所属に発令してください。"}
+            )
+        if self.headquarters_id and not self.division_id:
+            raise ValidationError(
+                {
+                    "division": f"本部の{Role(self.role).label}は所属（生活安全企画課など）を選んでください。"
+                }
             )
 
     def _clean_chief_department(self) -> None:

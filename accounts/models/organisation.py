@@ -52,10 +52,6 @@ class Station(models.Model):
             ("submit_cards", "巡回連絡カードの作成・提出（警察職員）"),
             ("break_glass", "緊急時の閲覧（理由を記録）"),
             ("instruct_visits", "巡回連絡の対象に関する署長指示（要領第5-1）"),
-            ("draft_alerts", "配信文の作成"),
-            ("review_alerts", "配信文の審査"),
-            ("approve_alerts", "配信の承認"),
-            ("send_alerts", "配信の発信操作"),
             # 地域安全ネットワーク (network): every department reads the roster, reports
             # candidates and records exchanges (2⑶・⑷, 3⑴イ); 署地域課 keeps the roster (2⑷).
             ("view_member_roster", "連絡員一覧表の閲覧"),
@@ -106,6 +102,76 @@ class Department(models.Model):
     def is_community(self) -> bool:
         """地域課 and its kin (地域第一課, 地域第二課, 地域交通課): 要領 第3-2(4)の「地域課長等」."""
         return self.kind == self.Kind.COMMUNITY
+
+
+class Division(models.Model):
+    """本部の所属 (生活安全企画課, 広報広聴課 …) and the 総合当直 (duty desk): the HQ units an
+    alert is reported to, approved by and sent from (seeds 003・004)."""
+
+    class Kind(models.TextChoices):
+        DIVISION = "division", "所属"
+        DUTY_DESK = "duty_desk", "総合当直"
+
+    headquarters = models.ForeignKey(
+        Headquarters, on_delete=models.PROTECT, related_name="divisions", verbose_name="警察本部"
+    )
+    code = models.SlugField("所属コード", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("種別", max_length=20, choices=Kind.choices, default=Kind.DIVISION)
+
+    class Meta:
+        verbose_name = "本部の所属"
+        verbose_name_plural = "本部の所属"
+        ordering = ["headquarters", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["headquarters", "name"], name="accounts_division_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DivisionSection(models.Model):
+    """係 of an HQ division where a seed names one (子供・女性の安全対策係, 犯罪抑止対策係)."""
+
+    division = models.ForeignKey(
+        Division, on_delete=models.CASCADE, related_name="sections", verbose_name="所属"
+    )
+    name = models.CharField("名称", max_length=60)
+
+    class Meta:
+        verbose_name = "係"
+        verbose_name_plural = "係"
+        ordering = ["division", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "name"], name="accounts_divisionsection_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division.name} {self.name}"
+
+
+class Municipality(models.Model):
+    """市町村 of the prefecture and the station whose area it lies in: the areas an alert
+    is sent to and a subscriber chooses."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="municipalities", verbose_name="管轄警察署"
+    )
+    code = models.CharField("団体コード", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=40)
+
+    class Meta:
+        verbose_name = "市町村"
+        verbose_name_plural = "市町村"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Post(models.Model):

@@ -60,6 +60,13 @@ ROLE_LEVEL: dict[str, str] = {
     Role.BEAT_OFFICER: UnitLevel.POST,
 }
 
+# The alert roles (seeds 003・004): held at a station, or at HQ in one of its divisions
+# (所属: 生活安全企画課, 広報広聴課 …). An alert step names a role at a unit; the alerts policy
+# asks accounts.permissions.alert_desks, not guardian.
+ALERT_ROLES = frozenset(
+    {Role.ALERT_AUTHOR, Role.ALERT_REVIEWER, Role.ALERT_APPROVER, Role.ALERT_SENDER}
+)
+
 # Roles whose holders must sign in with a second factor whatever the setting says.
 HQ_ROLES = frozenset(r for r, level in ROLE_LEVEL.items() if level == UnitLevel.HEADQUARTERS)
 

@@ -13,6 +13,7 @@ personal data.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TypeGuard, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
@@ -26,6 +27,7 @@ from guardian.shortcuts import (
 
 from ..exceptions import PermissionDenied
 from ..models import (
+    ALERT_ROLES,
     HQ_ROLES,
     AnomalyCase,
     Appointment,
@@ -342,6 +344,53 @@ def departments_headed(user: AnyUser) -> QuerySet[Department]:
     return _department_scope(user, heads_only=True)
 
 
+# --- Alert desks: a role at a unit (seeds 003・004) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Desk:
+    """One alert role held at one unit: a station, an HQ division, or HQ itself (the
+    運用総括管理者). An alert step names a desk; whoever holds it may act there."""
+
+    role: str
+    station_id: int | None = None
+    division_id: int | None = None
+    headquarters_id: int | None = None
+
+
+def alert_desks(user: AnyUser) -> frozenset[Desk]:
+    """The desks a user holds now, from his active appointments (read once per request)."""
+    desks = set()
+    for appointment in active_appointments(user):
+        if appointment.role in ALERT_ROLES:
+            desks.add(
+                Desk(
+                    appointment.role,
+                    station_id=appointment.station_id,
+                    division_id=appointment.division_id,
+                )
+            )
+        elif appointment.role == Role.ALERT_HQ_APPROVER:
+            desks.add(Desk(appointment.role, headquarters_id=appointment.headquarters_id))
+    return frozenset(desks)
+
+
+def holds_desk(user: AnyUser, desk: Desk) -> bool:
+    return desk in alert_desks(user)
+
+
+def holders_of(desk: Desk) -> QuerySet[User]:
+    """Who holds a desk now (to tell them an alert waits there)."""
+    appointments = Appointment.objects.filter(
+        role=desk.role, granted_at__isnull=False, revoked_at__isnull=True
+    )
+    if desk.headquarters_id:
+        appointments = appointments.filter(headquarters_id=desk.headquarters_id)
+    else:
+        appointments = appointments.filter(station_id=desk.station_id, division_id=desk.division_id)
+    return User.objects.filter(is_active=True, appointments__in=appointments).distinct()
+
+
 # --- Roles, for display, sign-in rules and the access log -----------------------------------
 
 
@@ -353,7 +402,9 @@ def active_appointments(user: AnyUser) -> list[Appointment]:
         cache = list(
             Appointment.objects.filter(
                 user=user, granted_at__isnull=False, revoked_at__isnull=True
-            ).select_related("headquarters", "station", "post", "post__station", "department")
+            ).select_related(
+                "headquarters", "station", "post", "post__station", "department", "division"
+            )
         )
         user.__dict__["_active_appointments"] = cache
     return cache

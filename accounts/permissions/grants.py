@@ -102,10 +102,8 @@ ROLE_GRANTS: dict[str, dict[str, list[str]]] = {
     Role.BEAT_OFFICER: {"station": ["break_glass", *NETWORK_KEEPER]},
     Role.STAFF: {"station": ["submit_cards", "break_glass", *NETWORK_STATION]},
     Role.DEPARTMENT_HEAD: {"station": ["submit_cards", "break_glass", *NETWORK_STATION]},
-    Role.ALERT_AUTHOR: {"station": ["draft_alerts"]},
-    Role.ALERT_REVIEWER: {"station": ["review_alerts"]},
-    Role.ALERT_APPROVER: {"station": ["approve_alerts"]},
-    Role.ALERT_SENDER: {"station": ["send_alerts"]},
+    # The other alert roles carry no object grants: an alert step is a role at a unit
+    # (a station or an HQ division), answered from the appointments (permissions.alert_desks).
 }
 
 ASSIGNMENT_GRANTS = ["view_beat_cards", "change_beat_cards", "print_beat_cards", "record_visits"]

@@ -17,6 +17,7 @@ from ..models import (
     Beat,
     BeatAssignment,
     Department,
+    Division,
     Headquarters,
     Post,
     Role,
@@ -98,6 +99,7 @@ def appointment_start(
     starts_on: dt.date,
     ends_on: dt.date | None = None,
     department: Department | None = None,
+    division: Division | None = None,
     note: str = "",
 ) -> Appointment:
     """発令: permissions are granted at once if the start date has come, else by the daily
@@ -105,7 +107,7 @@ def appointment_start(
     if not user.is_active:
         raise DomainError("無効な職員には発令できません。", field="user")
     open_same = Appointment.objects.filter(
-        user=user, role=role, revoked_at__isnull=True, **_unit_kwargs(unit)
+        user=user, role=role, division=division, revoked_at__isnull=True, **_unit_kwargs(unit)
     )
     if open_same.exists():
         # A double-clicked submit must not make two appointments.
@@ -116,6 +118,7 @@ def appointment_start(
         starts_on=starts_on,
         ends_on=ends_on,
         department=department,
+        division=division,
         note=note,
         **_unit_kwargs(unit),
     )

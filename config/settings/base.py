@@ -328,6 +328,24 @@ NETWORK_REQUEST_DUE_DAYS = env.int("NETWORK_REQUEST_DUE_DAYS", default=14)
 # by the audit's retention run (counts stay).
 NETWORK_MEMBER_RETENTION_DAYS = env.int("NETWORK_MEMBER_RETENTION_DAYS", default=3 * 365 + 1)
 
+# --- あんしんメール (README 「あんしんメール」) ------------------------------------------------
+# Which way alerts are approved: "kagoshima" (seed 003: the station reports, HQ's operator
+# sends) or "gunma" (seed 004: each 所属 sends for itself). alerts.chain.presets.
+ALERTS_PRESET = env.str("ALERTS_PRESET", default="gunma")
+# Seed 003 6⑴: the division whose staff the 発信操作担当者 are designated from.
+ALERTS_OPERATOR_DIVISION = env.str("ALERTS_OPERATOR_DIVISION", default="seian-kikaku")
+# Seed 003 4: 執務時間 (weekdays that are not holidays, Tokyo time), for the report's route.
+ALERTS_OFFICE_HOURS = env.list("ALERTS_OFFICE_HOURS", default=["08:30", "17:15"])
+# Seed 004 4⑵: 原則として午前7時から午後8時まで (Tokyo time); urgent categories may go outside.
+ALERTS_SENDING_HOURS = env.list("ALERTS_SENDING_HOURS", default=["07:00", "20:00"])
+# An open 不審者 alert reminds its author after this many days to consider a follow-up.
+ALERTS_FOLLOW_UP_REMINDER_DAYS = env.int("ALERTS_FOLLOW_UP_REMINDER_DAYS", default=30)
+# Seed 003 6⑹: the domain subscribers are told to allow (ドメイン指定受信).
+ALERTS_SENDING_DOMAIN = env.str("ALERTS_SENDING_DOMAIN", default="anshin.example.jp")
+ALERTS_FROM_EMAIL = env.str("ALERTS_FROM_EMAIL", default="anshin@anshin.example.jp")
+# How long a sign-up or address-change link stays valid; nothing is kept for it meanwhile.
+ALERTS_SIGNUP_LINK_HOURS = env.int("ALERTS_SIGNUP_LINK_HOURS", default=24)
+
 # --- Audit (README 「閲覧記録の監査」): thresholds of the anomaly rules and retention -----
 # A person's card reads in a day are a spike when they reach AUDIT_SPIKE_FACTOR times his
 # own median of the previous AUDIT_SPIKE_BASELINE_DAYS days, and at least AUDIT_SPIKE_MIN.

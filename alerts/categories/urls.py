@@ -1,0 +1,3 @@
+"""(filled by its feature)"""
+
+urlpatterns: list = []

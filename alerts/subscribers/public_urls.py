@@ -1,0 +1,5 @@
+"""(filled by its feature)"""
+
+app_name = "anshin"
+
+urlpatterns: list = []

@@ -1,0 +1,11 @@
+"""Every staff URL of あんしんメール: each feature lists its own patterns in its urls.py."""
+
+from django.urls import include, path
+
+app_name = "alerts"
+
+urlpatterns = [
+    path("", include("alerts.drafts.urls")),
+    path("", include("alerts.categories.urls")),
+    path("", include("alerts.subscribers.staff_urls")),
+]
