@@ -127,6 +127,8 @@ class Alert(models.Model):
     publication_request = models.BooleanField(
         "公表要請書の「公表の方法」欄で「県警あんしんメール」にチェックあり", default=False
     )
+    # Seed 004 別表: 特異行方不明者の手配 needs the family's consent first.
+    is_missing_person = models.BooleanField("特異行方不明者の手配", default=False)
     family_consent_on = models.DateField("家族の了解を得た日", null=True, blank=True)
     # Seed 004 4⑷イ・ウ: 「必要に応じて」 the 運用総括管理者 is consulted; asked for here.
     consult_overall = models.BooleanField("運用総括管理者と協議する", default=False)
