@@ -387,7 +387,10 @@ def holders_of(desk: Desk) -> QuerySet[User]:
     if desk.headquarters_id:
         appointments = appointments.filter(headquarters_id=desk.headquarters_id)
     else:
-        appointments = appointments.filter(station_id=desk.station_id, division_id=desk.division_id)
+        appointments = appointments.filter(
+            Q(station_id=desk.station_id) if desk.station_id else Q(station__isnull=True),
+            Q(division_id=desk.division_id) if desk.division_id else Q(division__isnull=True),
+        )
     return User.objects.filter(is_active=True, appointments__in=appointments).distinct()
 
 
