@@ -15,13 +15,17 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.exceptions import DomainError, PermissionDenied, TransitionError
 from accounts.models import User
+from accounts.services import notice_send
 from accounts.utils.history import history_save
 
 from .. import hours
+from ..chain import engine
 from ..chain.models import StepAction
 from ..privacy import checker
 from . import policy, selectors
@@ -118,6 +122,27 @@ def _finish(step: AlertStep, status: str, now: dt.datetime) -> None:
     step.save(update_fields=["status", "decided_at"])
 
 
+def tell_arrival(step: AlertStep, alert: Alert) -> None:
+    """The holders of the desk an alert has reached find it on their home page (and in their
+    mail where they have an address): no text of the alert, its category and number only; an
+    immediate one (凶悪事案等逃走事案) says 「直ちに」 first."""
+    holders = permissions.holders_of(engine.desk_of(step)).exclude(pk=alert.author_id)
+    urgent = "【直ちに】" if alert.category.is_immediate else ""
+    notice_send(
+        recipients=holders,
+        title=f"{urgent}あんしんメールの{step.label}：{alert.category.name}（配信No.{alert.pk}）",
+        url=reverse("alerts:alert_detail", args=[alert.pk]),
+    )
+
+
+def tell_return(alert: Alert, step: AlertStep) -> None:
+    notice_send(
+        recipients=[alert.author],
+        title=f"あんしんメールが差し戻されました（{step.label}）：配信No.{alert.pk}",
+        url=reverse("alerts:alert_detail", args=[alert.pk]),
+    )
+
+
 # --- Approve, return ----------------------------------------------------------------------
 
 
@@ -165,6 +190,7 @@ def alert_approve(
         following.status = StepStatus.PENDING
         following.arrived_at = now
         following.save(update_fields=["status", "arrived_at"])
+        tell_arrival(following, alert)
     if following is None or last_approval:
         alert.status = AlertStatus.APPROVED
         alert.approved_at = now
@@ -193,6 +219,7 @@ def alert_return(
     alert.send_urgently = False
     record(alert, DecisionAction.RETURN, actor=actor, now=now, step=step, comment=comment.strip())
     save(alert, actor=actor, reason=f"{step.label}：差戻し")
+    tell_return(alert, step)
     return alert
 
 

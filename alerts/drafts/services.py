@@ -39,6 +39,7 @@ from .decisions import (
     record,
     refuse_transition,
     save,
+    tell_arrival,
 )
 from .models import Alert, AlertKind, AlertStatus, ConsentBy, DecisionAction
 
@@ -300,7 +301,7 @@ def alert_submit(
     if not policy.may_submit(actor, alert):
         raise PermissionDenied("この所属の作成者ではなくなったため、報告できません。")
     records_check(alert, now=now)
-    engine.lay_steps(alert, now=now)
+    first = engine.lay_steps(alert, now=now)[0]
     alert.status = AlertStatus.IN_REVIEW
     alert.preset = settings.ALERTS_PRESET
     alert.reported_at = now
@@ -308,6 +309,7 @@ def alert_submit(
     alert.send_urgently = False
     record(alert, DecisionAction.SUBMIT, actor=actor, now=now, role=Role.ALERT_AUTHOR)
     save(alert, actor=actor, reason="報告（承認申請）")
+    tell_arrival(first, alert)
     return alert
 
 
