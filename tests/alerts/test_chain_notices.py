@@ -15,9 +15,8 @@ pytestmark = pytest.mark.postgres
 
 
 def test_each_desk_is_told_when_the_alert_reaches_it_and_the_author_of_a_return(
-    use_preset, alert_world, make_draft
+    any_preset, alert_world, make_draft
 ):
-    use_preset(alert_world.preset)
     alert = make_draft("suspicious" if alert_world.preset == "gunma" else "threat")
     alert = alert_services.alert_submit(
         actor=alert.author, alert=alert, version=alert.version, now=OFFICE_MORNING
@@ -36,7 +35,7 @@ def test_each_desk_is_told_when_the_alert_reaches_it_and_the_author_of_a_return(
     assert "差し戻されました" in returned.title
 
 
-def test_an_immediate_category_says_so_first(use_preset, world, settings):
+def test_an_immediate_category_says_so_first(world, settings):
     from tests.alerts.conftest import build_alert_world
 
     settings.ALERTS_PRESET = "kagoshima"
