@@ -5,3 +5,6 @@ from __future__ import annotations
 
 def register() -> None:
     """Each feature's panels.register() is called here (drafts, categories, subscribers)."""
+    from .subscribers import panels as subscribers_panels
+
+    subscribers_panels.register()

@@ -379,6 +379,19 @@ def holds_desk(user: AnyUser, desk: Desk) -> bool:
     return desk in alert_desks(user)
 
 
+def station_ids_headed(user: AnyUser) -> frozenset[int]:
+    """Ids of the stations whose 所属長 the user is now: the 署長 (管理責任者), or the 運用管理者
+    of あんしんメール appointed at the station (seed 004 3⑵ア: 所属長をもって充てる). Seed 003 6⑸:
+    the 所属長 promotes the staff's subscription, and sees how many of them have subscribed.
+    From the appointments read once per request: no query of its own (the menu asks)."""
+    heads = (Role.STATION_MANAGER, Role.ALERT_APPROVER)
+    return frozenset(
+        a.station_id
+        for a in active_appointments(user)
+        if a.role in heads and a.station_id is not None and a.division_id is None
+    )
+
+
 def holders_of(desk: Desk) -> QuerySet[User]:
     """Who holds a desk now (to tell them an alert waits there)."""
     appointments = Appointment.objects.filter(

@@ -351,6 +351,10 @@ ALERTS_SENDING_DOMAIN = env.str("ALERTS_SENDING_DOMAIN", default="anshin.example
 ALERTS_FROM_EMAIL = env.str("ALERTS_FROM_EMAIL", default="anshin@anshin.example.jp")
 # How long a sign-up or address-change link stays valid; nothing is kept for it meanwhile.
 ALERTS_SIGNUP_LINK_HOURS = env.int("ALERTS_SIGNUP_LINK_HOURS", default=24)
+# The public address of the site as residents reach it: the links in mails (sign-up
+# confirmation, the subscriber's page, List-Unsubscribe) and the flyer's QR code are built on
+# it, never on the request's host (a mail is sent from a worker, a flyer printed for years).
+ALERTS_PUBLIC_BASE_URL = env.str("ALERTS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Audit (README 「閲覧記録の監査」): thresholds of the anomaly rules and retention -----
 # A person's card reads in a day are a spike when they reach AUDIT_SPIKE_FACTOR times his
