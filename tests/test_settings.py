@@ -69,6 +69,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/9",
         "EMAIL_URL": "smtp://mail.police.example.jp:25",
+        "ALERTS_PUBLIC_BASE_URL": "https://anshin.police.example.jp",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -107,7 +108,15 @@ def test_production_hashes_passwords_with_argon2(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+        "ALERTS_PUBLIC_BASE_URL",
+    ],
 )
 def test_production_refuses_to_start_without(tmp_path, missing):
     done = run_python("manage.py", production_env(tmp_path, **{missing: None}), "check")
