@@ -57,6 +57,7 @@ from tests.matrix_kit import (
     public,
     signed_in,
 )
+from tests.alerts import matrix as alerts_matrix
 from tests.network import matrix as network_matrix
 
 pytestmark = pytest.mark.django_db
@@ -839,6 +840,7 @@ ROUTES: dict[str, Route] = {
 }
 # Feature apps keep their own tables (tests/network/matrix_*.py).
 ROUTES.update(network_matrix.ROUTES)
+ROUTES.update(alerts_matrix.ROUTES)
 
 
 # --- Enumeration -------------------------------------------------------------------------
@@ -1137,6 +1139,7 @@ def matrix_world(db) -> World:
         **_handouts(world, cards),
     }
     world.__dict__["objects"].update(network_matrix.objects(world))
+    world.__dict__["objects"].update(alerts_matrix.objects(world))
     return world
 
 
@@ -1184,6 +1187,7 @@ ENDED_EXCEPTIONS: dict[tuple[str, str, str, str], int | str] = {
     ("liaison:break_glass_open", "POST", "", "unassigned_officer"): 400,
     ("liaison:break_glass_open", "POST", "other_station", "unassigned_officer"): 400,
     **network_matrix.ENDED_EXCEPTIONS,
+    **alerts_matrix.ENDED_EXCEPTIONS,
 }
 
 
