@@ -39,6 +39,7 @@ from liaison.planning.models import DedicatedDay
 from liaison.visits import services as visits_services
 from liaison.visits.models import VisitOutcome
 from tests.accounts.audit.anomaly_support import case as anomaly_case
+from tests.alerts import matrix as alerts_matrix
 from tests.conftest import PERSONAS, World, build_world
 from tests.factories import UserFactory
 from tests.liaison.conftest import MEMBERS, book_of, make_household
@@ -57,7 +58,6 @@ from tests.matrix_kit import (
     public,
     signed_in,
 )
-from tests.alerts import matrix as alerts_matrix
 from tests.network import matrix as network_matrix
 
 pytestmark = pytest.mark.django_db
