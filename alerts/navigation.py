@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from .categories import panels as categories
+
 
 def register() -> None:
     """Each feature's panels.register() is called here (drafts, categories, subscribers)."""
+    categories.register()
