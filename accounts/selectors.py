@@ -60,7 +60,7 @@ def appointment_list(*, user: User, person: User) -> QuerySet[Appointment]:
     if not permissions.can_manage_appointments(user):
         return Appointment.objects.none()
     return Appointment.objects.filter(user=person).select_related(
-        "headquarters", "station", "post", "post__station", "department"
+        "headquarters", "station", "post", "post__station", "department", "division"
     )
 
 
@@ -69,7 +69,7 @@ def appointment_get(*, user: User, pk: int) -> Appointment:
         raise OutOfScope("accounts.appointment", str(pk))
     found = (
         Appointment.objects.select_related(
-            "user", "headquarters", "station", "post", "post__station", "department"
+            "user", "headquarters", "station", "post", "post__station", "department", "division"
         )
         .filter(pk=pk)
         .first()
@@ -167,7 +167,7 @@ def _current_appointments() -> Prefetch:
         "appointments",
         queryset=Appointment.objects.filter(
             granted_at__isnull=False, revoked_at__isnull=True
-        ).select_related("headquarters", "station", "post", "post__station"),
+        ).select_related("headquarters", "station", "post", "post__station", "division"),
         to_attr="current_appointments",
     )
 

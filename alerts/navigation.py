@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from .categories import panels as categories
+from .subscribers import panels as subscribers
+
 
 def register() -> None:
-    """Each feature's panels.register() is called here (drafts, categories, subscribers)."""
-    from .subscribers import panels as subscribers_panels
-
-    subscribers_panels.register()
+    categories.register()
+    subscribers.register()

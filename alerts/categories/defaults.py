@@ -1,6 +1,7 @@
-"""The HQ divisions and the categories each preset ships with (seed 003 3・4 for
-kagoshima, seed 004 別表 for gunma). `install(headquarters, preset)` lays them down once;
-HQ edits the categories afterwards on its own pages."""
+"""The categories each preset ships with (seed 003 3・4 for kagoshima, seed 004 別表 for
+gunma), each naming its HQ division by code (the divisions are accounts.divisions).
+`install(headquarters, preset)` lays the divisions and the categories down once; HQ edits
+the categories afterwards on its own pages (alerts.categories.services)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from accounts.models import Division, DivisionSection, Headquarters
+from accounts import divisions
+from accounts.models import Division, Headquarters
 
 from .models import Category, OffHoursRoute
 
-# (code, name, kind, sections)
-DIVISIONS: list[tuple[str, str, str, list[str]]] = [
-    (
-        "seian-kikaku",
-        "生活安全企画課",
-        Division.Kind.DIVISION,
-        ["子供・女性の安全対策係", "犯罪抑止対策係"],
-    ),
-    ("jinshin-shonen", "人身安全・少年課", Division.Kind.DIVISION, ["行方不明者対策係"]),
-    ("koho-kocho", "広報広聴課", Division.Kind.DIVISION, []),
-    ("sosa-ikka", "捜査第一課", Division.Kind.DIVISION, []),
-    ("sosa-nika", "捜査第二課", Division.Kind.DIVISION, []),
-    ("kotsu-kikaku", "交通企画課", Division.Kind.DIVISION, []),
-    ("kotsu-kisei", "交通規制課", Division.Kind.DIVISION, []),
-    ("sogo-toku", "総合当直", Division.Kind.DUTY_DESK, []),
-]
+# The divisions live on the ground floor (the demo appoints people in them before alerts
+# runs); re-exported here, where the categories name them by code.
+DIVISIONS = divisions.DIVISIONS
 
 
 @dataclass(frozen=True)
@@ -164,27 +153,19 @@ CATEGORIES: dict[str, list[CategorySpec]] = {
 }
 
 
-@transaction.atomic
 def install_divisions(headquarters: Headquarters) -> dict[str, Division]:
-    divisions = {}
-    for code, name, kind, sections in DIVISIONS:
-        division, _ = Division.objects.get_or_create(
-            code=code, defaults={"headquarters": headquarters, "name": name, "kind": kind}
-        )
-        for section in sections:
-            DivisionSection.objects.get_or_create(division=division, name=section)
-        divisions[code] = division
-    return divisions
+    """The HQ divisions with their 係, by code (accounts.divisions)."""
+    return divisions.divisions_install(headquarters)
 
 
 @transaction.atomic
 def install(headquarters: Headquarters, preset: str) -> list[Category]:
     """The divisions and the preset's categories; those already there are left as HQ
     keeps them."""
-    divisions = install_divisions(headquarters)
+    by_code = install_divisions(headquarters)
     categories = []
     for order, spec in enumerate(CATEGORIES[preset], start=1):
-        division = divisions[spec.division]
+        division = by_code[spec.division]
         sections = {s.name: s for s in division.sections.all()}
         category, _ = Category.objects.get_or_create(
             code=spec.code,

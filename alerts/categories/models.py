@@ -5,10 +5,11 @@ approval, and what it excludes."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Division, DivisionSection
+from accounts.models import Division, DivisionSection, User
 
 
 class OffHoursRoute(models.TextChoices):
@@ -72,8 +73,14 @@ class Category(models.Model):
     reminds_follow_up = models.BooleanField("続報の検討を作成者に促す", default=False)
     order = models.PositiveSmallIntegerField("表示順", default=0)
     is_active = models.BooleanField("使用中", default=True)
+    # Optimistic lock: a save made on a stale edit page is refused (alerts.categories.services).
+    version = models.PositiveIntegerField("版", default=1)
 
-    history = HistoricalRecords()
+    # The version is bookkeeping, not a rule HQ changed: not a line of the history.
+    history = HistoricalRecords(excluded_fields=["version"])
+    # Set by the services before save(); simple-history writes them to the history row.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = "配信区分"
@@ -82,3 +89,32 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The 係 belong to the division in charge (所管), and a report goes outside office
+        hours to a 係 only when the route says so (seed 003 4⑴)."""
+        errors: dict[str, str] = {}
+        division = self.division if self.division_id else None
+        if division is not None and division.kind != Division.Kind.DIVISION:
+            errors["division"] = "所管は本部の所属（生活安全企画課など）を選んでください。"
+        if division is not None and self.section_id and self.section.division_id != division.pk:
+            errors["section"] = f"担当係は所管（{division.name}）の係を選んでください。"
+        if self.off_hours_route == OffHoursRoute.SECTION:
+            if not self.off_hours_section_id:
+                errors["off_hours_section"] = (
+                    "執務時間外の報告先が「別の係」のときは、報告先の係を選んでください。"
+                )
+            elif division is not None and self.off_hours_section.division_id != division.pk:
+                errors["off_hours_section"] = (
+                    f"執務時間外の報告先の係は所管（{division.name}）の係を選んでください。"
+                )
+            elif self.off_hours_section_id == self.section_id:
+                errors["off_hours_section"] = (
+                    "執務時間外の報告先が担当係と同じです。「執務時間内と同じ係」を選んでください。"
+                )
+        elif self.off_hours_section_id:
+            errors["off_hours_section"] = (
+                "報告先の係は、執務時間外の報告先が「別の係」のときだけ選んでください。"
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -23,12 +23,14 @@ from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
+from accounts.divisions import divisions_install
 from accounts.models import (
     HQ_ROLES,
     Appointment,
     Beat,
     BeatAssignment,
     Department,
+    Division,
     Headquarters,
     Post,
     Role,
@@ -73,7 +75,7 @@ ROLE_PHRASES: dict[str, str] = {
     Role.OVERALL_MANAGER: "全署のカードを閲覧（読取りのみ）、職員・役職の管理",
     Role.REGIONAL_DIRECTOR: "巡回連絡の実施頻度の設定、全署の進捗の確認（カードは見ない）",
     Role.AUDITOR: "閲覧記録の監査（カードの内容は見ない）",
-    Role.ALERT_HQ_APPROVER: "県内全域への配信の承認",
+    Role.ALERT_HQ_APPROVER: "あんしんメールの統括（配信区分の管理、県内全域の配信の協議）",
     Role.STATION_MANAGER: "署のカードの閲覧・出力、進捗の確認",
     Role.CHIEF: "夜間巡回連絡の承認、提出カードの編てつ指示、進捗管理",
     Role.SUPERVISOR: "交番・駐在所の受持区のカードの作成・補正・出力",
@@ -85,6 +87,14 @@ ROLE_PHRASES: dict[str, str] = {
     Role.ALERT_APPROVER: "署の配信の承認",
     Role.ALERT_SENDER: "承認済み配信の発信操作",
 }
+# The alert desks at HQ divisions (seed 004 3⑵⑶, seed 003 4・6⑴) say what they do there.
+DIVISION_ROLE_PHRASES: dict[str, str] = {
+    Role.ALERT_AUTHOR: "本部の所属の配信文の作成",
+    Role.ALERT_REVIEWER: "所属の配信文の確認（次席）",
+    Role.ALERT_APPROVER: "所管する区分の配信の承認（所属長）",
+    Role.ALERT_SENDER: "本部からの発信操作（指定された担当者）",
+}
+DUTY_DESK_PHRASE = "執務時間外の報告の受理・判断（総合当直）"
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,16 @@ class DemoAppointment:
     role: str
     unit: str  # "hq", a station code, or "<station code>/<post name>"
     department: str = ""  # a department name of the unit's station
+    division: str = ""  # at "hq": the code of an HQ division (accounts.divisions)
+
+    @property
+    def phrase(self) -> str:
+        """What this appointment lets its holder do, for the table of demo logins."""
+        if self.division == "sogo-toku":
+            return DUTY_DESK_PHRASE
+        if self.division:
+            return DIVISION_ROLE_PHRASES.get(self.role, ROLE_PHRASES[self.role])
+        return ROLE_PHRASES[self.role]
 
 
 @dataclass(frozen=True)
@@ -110,6 +130,53 @@ PEOPLE: list[DemoPerson] = [
     DemoPerson("260002", "小池 真理子", "コイケ マリコ", [A(Role.AUDITOR, "hq")]),
     DemoPerson("260003", "岩田 浩二", "イワタ コウジ", [A(Role.ALERT_HQ_APPROVER, "hq")]),
     DemoPerson("260004", "石川 文雄", "イシカワ フミオ", [A(Role.REGIONAL_DIRECTOR, "hq")]),
+    # 本部の所属のあんしんメールの担当: 生活安全企画課 (seed 003 の本部担当係と、6⑴の発信操作担当者),
+    # the divisions in charge of other categories, and the 総合当直 (seed 003 4, 執務時間外).
+    DemoPerson(
+        "260005",
+        "三浦 聡",
+        "ミウラ サトシ",
+        [A(Role.ALERT_APPROVER, "hq", division="seian-kikaku")],
+    ),
+    DemoPerson(
+        "260006",
+        "中島 敦子",
+        "ナカジマ アツコ",
+        [A(Role.ALERT_REVIEWER, "hq", division="seian-kikaku")],
+    ),
+    DemoPerson(
+        "260007",
+        "近藤 美和",
+        "コンドウ ミワ",
+        [A(Role.ALERT_SENDER, "hq", division="seian-kikaku")],
+    ),
+    DemoPerson(
+        "260008",
+        "坂本 陽介",
+        "サカモト ヨウスケ",
+        [A(Role.ALERT_AUTHOR, "hq", division="seian-kikaku")],
+    ),
+    DemoPerson(
+        "260009",
+        "遠藤 久美子",
+        "エンドウ クミコ",
+        [A(Role.ALERT_APPROVER, "hq", division="jinshin-shonen")],
+    ),
+    DemoPerson(
+        "260010", "青木 武", "アオキ タケシ", [A(Role.ALERT_APPROVER, "hq", division="sosa-ikka")]
+    ),
+    DemoPerson(
+        "260011", "西村 翼", "ニシムラ ツバサ", [A(Role.ALERT_SENDER, "hq", division="sosa-ikka")]
+    ),
+    DemoPerson(
+        "260012",
+        "福田 昭",
+        "フクダ アキラ",
+        [A(Role.ALERT_APPROVER, "hq", division="kotsu-kikaku")],
+    ),
+    DemoPerson(
+        "260013", "太田 悟", "オオタ サトル", [A(Role.ALERT_APPROVER, "hq", division="sogo-toku")]
+    ),
     # 水戸中央警察署: every station role. The 署長 is also 所属長, so 運用管理者 as well.
     DemoPerson(
         "260101",
@@ -186,6 +253,7 @@ PEOPLE: list[DemoPerson] = [
 @dataclass
 class Organisation:
     hq: Headquarters
+    divisions: dict[str, Division] = field(default_factory=dict)  # by code
     stations: dict[str, Station] = field(default_factory=dict)
     departments: dict[tuple[str, str], Department] = field(default_factory=dict)
     posts: dict[str, Post] = field(default_factory=dict)  # "<code>/<post name>"
@@ -222,7 +290,8 @@ def demo_totp_key(employee_number: str) -> str:
 
 def seed_organisation() -> Organisation:
     hq, _ = Headquarters.objects.get_or_create(name=HQ_NAME)
-    org = Organisation(hq=hq)
+    # HQ's divisions and the 総合当直: the alert desks of the people below are held there.
+    org = Organisation(hq=hq, divisions=divisions_install(hq))
     for code, name, posts in STATIONS:
         station, _ = Station.objects.get_or_create(
             code=code, defaults={"headquarters": hq, "name": name}
@@ -269,8 +338,11 @@ def seed_appointments(org: Organisation) -> None:
         for wanted in spec.appointments:
             unit = org.unit(wanted.unit)
             level = type(unit)._meta.model_name
+            division = org.divisions[wanted.division] if wanted.division else None
             # Ended ones count too: an appointment HQ ended in the demo stays ended.
-            if Appointment.objects.filter(user=user, role=wanted.role, **{level: unit}).exists():
+            if Appointment.objects.filter(
+                user=user, role=wanted.role, division=division, **{level: unit}
+            ).exists():
                 continue
             station_code = wanted.unit.split("/")[0]
             services.appointment_start(
@@ -280,6 +352,7 @@ def seed_appointments(org: Organisation) -> None:
                 unit=unit,
                 starts_on=starts_on,
                 department=org.departments.get((station_code, wanted.department)),
+                division=division,
                 note="デモデータ",
             )
 
@@ -323,9 +396,10 @@ def demo_logins(org: Organisation) -> list[DemoLogin]:
         for a in spec.appointments:
             unit = org.unit(a.unit)
             name = f"{unit.station.name} {unit.name}" if isinstance(unit, Post) else unit.name
-            units.append(f"{name} {a.department}".strip())
+            section = org.divisions[a.division].name if a.division else a.department
+            units.append(f"{name} {section}".strip())
         beats = "・".join(key.split("/")[-1] for key in spec.beats)
-        can_do = "、".join(dict.fromkeys(ROLE_PHRASES[a.role] for a in spec.appointments))
+        can_do = "、".join(dict.fromkeys(a.phrase for a in spec.appointments))
         rows.append(
             DemoLogin(
                 employee_number=spec.employee_number,

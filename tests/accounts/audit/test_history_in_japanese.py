@@ -15,6 +15,13 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.audit import registry
 from accounts.models import Appointment, BeatAssignment, Role, User
+from alerts.categories import defaults as category_defaults
+from alerts.categories import services as category_services
+from alerts.categories.models import Category
+from alerts.chain import presets
+from alerts.chain.models import Scope
+from alerts.drafts import services as alert_services
+from alerts.drafts.models import Alert
 from liaison.areas import services as area_services
 from liaison.areas.models import BeatArea
 from liaison.cards import services as cards_services
@@ -77,6 +84,8 @@ def test_the_tracked_models_are_these():
         BeatArea,
         LiaisonMember,
         CommunityGroup,
+        Alert,
+        Category,
     }
 
 
@@ -143,8 +152,44 @@ def english_in(lines: list[str]) -> list[str]:
     return [line for line in lines if ASCII_LETTER.search(line)]
 
 
+def alert_and_category(world, preset: str) -> tuple[Alert, Category]:
+    """An alert drafted, changed and reported by station A's 作成者, and a category HQ's
+    運用総括管理者 changed: through their services."""
+    categories = {c.code: c for c in category_defaults.install(world.hq, preset)}
+    presets.load(preset)
+    category = categories["suspicious" if preset == "gunma" else "useful"]
+    category = category_services.category_update(
+        actor=world.alert_hq_approver,
+        category=category,
+        version=category.version,
+        name=f"{category.name}（改）",
+        is_urgent=True,
+        reason="運用要領の改正",
+    )
+    alert = alert_services.alert_create(
+        actor=world.alert_author,
+        category=category,
+        scope=Scope.STATION,
+        title="不審者の声かけ",
+        body="下校中の児童が声をかけられました。",
+        area_stations=[world.station_a],
+    )
+    alert = alert_services.alert_update(
+        actor=world.alert_author,
+        alert=alert,
+        version=alert.version,
+        place="中央市中央町1丁目",
+        place_kind="road",
+        advice="登下校時は複数で行動しましょう。",
+    )
+    alert = alert_services.alert_submit(
+        actor=world.alert_author, alert=alert, version=alert.version
+    )
+    return alert, category
+
+
 @pytest.fixture
-def changed(world):
+def changed(world, settings):
     """One object of every tracked model, made and then changed through the services."""
     japanese_names(world)
     today = timezone.localdate()
@@ -326,7 +371,10 @@ def changed(world):
         # An address is ASCII by nature: the change shown here is the channel's label.
         channel="mail",
     )
+    alert, category = alert_and_category(world, settings.ALERTS_PRESET)
     return {
+        "alert": alert,
+        "category": category,
         "card": card,
         "member": members[0],
         "vehicle": vehicle,
@@ -346,14 +394,16 @@ def changed(world):
 
 
 def auditor_who_sees_values(world):
-    """An auditor also appointed 管理主任者 of station A: the card's values are shown."""
-    account_services.appointment_start(
-        actor=None,
-        user=world.auditor,
-        role=Role.CHIEF,
-        unit=world.station_a,
-        starts_on=timezone.localdate() - dt.timedelta(days=1),
-    )
+    """An auditor also appointed 管理主任者 of station A (the card's values are shown) and
+    its 運用責任者 (the alert's)."""
+    for role in (Role.CHIEF, Role.ALERT_REVIEWER):
+        account_services.appointment_start(
+            actor=None,
+            user=world.auditor,
+            role=role,
+            unit=world.station_a,
+            starts_on=timezone.localdate() - dt.timedelta(days=1),
+        )
     return world.auditor
 
 
