@@ -39,23 +39,30 @@ COUNTED = [
     Decision,
 ]
 
-# Employee number -> (role, division code, or station code) of every alert desk of the demo.
-DESKS: dict[str, tuple[str, str]] = {
-    "260003": (Role.ALERT_HQ_APPROVER, "hq"),
-    "260005": (Role.ALERT_APPROVER, "seian-kikaku"),
-    "260006": (Role.ALERT_REVIEWER, "seian-kikaku"),
-    "260007": (Role.ALERT_SENDER, "seian-kikaku"),
-    "260008": (Role.ALERT_AUTHOR, "seian-kikaku"),
-    "260009": (Role.ALERT_APPROVER, "jinshin-shonen"),
-    "260010": (Role.ALERT_APPROVER, "sosa-ikka"),
-    "260011": (Role.ALERT_SENDER, "sosa-ikka"),
-    "260012": (Role.ALERT_APPROVER, "kotsu-kikaku"),
-    "260013": (Role.ALERT_APPROVER, "sogo-toku"),
-    "260101": (Role.ALERT_APPROVER, "101"),
-    "260103": (Role.ALERT_REVIEWER, "101"),
-    "260104": (Role.ALERT_AUTHOR, "101"),
-    "260105": (Role.ALERT_SENDER, "101"),
-}
+# (employee number, role, division code or station code) of every alert desk of the demo.
+DESKS: list[tuple[str, str, str]] = [
+    ("260003", Role.ALERT_HQ_APPROVER, "hq"),
+    ("260005", Role.ALERT_APPROVER, "seian-kikaku"),
+    ("260006", Role.ALERT_REVIEWER, "seian-kikaku"),
+    ("260007", Role.ALERT_SENDER, "seian-kikaku"),
+    ("260008", Role.ALERT_AUTHOR, "seian-kikaku"),
+    ("260009", Role.ALERT_APPROVER, "jinshin-shonen"),
+    ("260010", Role.ALERT_APPROVER, "sosa-ikka"),
+    ("260011", Role.ALERT_SENDER, "sosa-ikka"),
+    ("260012", Role.ALERT_APPROVER, "kotsu-kikaku"),
+    ("260013", Role.ALERT_APPROVER, "sogo-toku"),
+    ("260101", Role.ALERT_APPROVER, "101"),
+    ("260103", Role.ALERT_REVIEWER, "101"),
+    ("260104", Role.ALERT_AUTHOR, "101"),
+    ("260105", Role.ALERT_SENDER, "101"),
+    ("260003", Role.ALERT_APPROVER, "koho-kocho"),
+    ("260014", Role.ALERT_SENDER, "koho-kocho"),
+    ("260015", Role.ALERT_APPROVER, "sosa-nika"),
+    ("260016", Role.ALERT_SENDER, "sosa-nika"),
+    ("260017", Role.ALERT_SENDER, "kotsu-kikaku"),
+    ("260018", Role.ALERT_APPROVER, "kotsu-kisei"),
+    ("260019", Role.ALERT_SENDER, "kotsu-kisei"),
+]
 
 
 def seed() -> str:
@@ -95,11 +102,18 @@ def test_a_second_run_changes_nothing(any_preset):
 @override_settings(DEMO_MODE=True)
 def test_every_demo_login_holds_its_desk_and_is_listed(any_preset):
     output = seed()
-    for number, (role, where) in DESKS.items():
+    for number, role, where in DESKS:
         user = User.objects.get(employee_number=number)
         assert permissions.holds_desk(user, Desk(role, **desk_of(where))), number
         assert number in output
-    for label in ("生活安全企画課", "総合当直", "捜査第一課", "交通企画課", "人身安全・少年課"):
+    for label in (
+        "生活安全企画課",
+        "総合当直",
+        "捜査第一課",
+        "交通企画課",
+        "人身安全・少年課",
+        "広報広聴課",
+    ):
         assert label in output
     municipality = Municipality.objects.get(code="082015")
     assert (municipality.name, municipality.station.code) == ("水戸市", "101")

@@ -128,7 +128,16 @@ PEOPLE: list[DemoPerson] = [
     # 警察本部
     DemoPerson("260001", "大森 正樹", "オオモリ マサキ", [A(Role.OVERALL_MANAGER, "hq")]),
     DemoPerson("260002", "小池 真理子", "コイケ マリコ", [A(Role.AUDITOR, "hq")]),
-    DemoPerson("260003", "岩田 浩二", "イワタ コウジ", [A(Role.ALERT_HQ_APPROVER, "hq")]),
+    # 広報広聴課長: 運用総括管理者 (seed 004 3⑴ア), and 運用管理者 of his own 所属 (お知らせ).
+    DemoPerson(
+        "260003",
+        "岩田 浩二",
+        "イワタ コウジ",
+        [
+            A(Role.ALERT_HQ_APPROVER, "hq"),
+            A(Role.ALERT_APPROVER, "hq", division="koho-kocho"),
+        ],
+    ),
     DemoPerson("260004", "石川 文雄", "イシカワ フミオ", [A(Role.REGIONAL_DIRECTOR, "hq")]),
     # 本部の所属のあんしんメールの担当: 生活安全企画課 (seed 003 の本部担当係と、6⑴の発信操作担当者),
     # the divisions in charge of other categories, and the 総合当直 (seed 003 4, 執務時間外).
@@ -176,6 +185,32 @@ PEOPLE: list[DemoPerson] = [
     ),
     DemoPerson(
         "260013", "太田 悟", "オオタ サトル", [A(Role.ALERT_APPROVER, "hq", division="sogo-toku")]
+    ),
+    # Seed 004 4⑷イ: a prefecture-wide send comes from the division in charge, so each
+    # division in charge of a category has its 運用管理者 and its 発信操作担当者.
+    DemoPerson(
+        "260014",
+        "村上 里美",
+        "ムラカミ サトミ",
+        [A(Role.ALERT_SENDER, "hq", division="koho-kocho")],
+    ),
+    DemoPerson(
+        "260015",
+        "池田 大輔",
+        "イケダ ダイスケ",
+        [A(Role.ALERT_APPROVER, "hq", division="sosa-nika")],
+    ),
+    DemoPerson(
+        "260016", "山下 千尋", "ヤマシタ チヒロ", [A(Role.ALERT_SENDER, "hq", division="sosa-nika")]
+    ),
+    DemoPerson(
+        "260017", "岡田 正", "オカダ タダシ", [A(Role.ALERT_SENDER, "hq", division="kotsu-kikaku")]
+    ),
+    DemoPerson(
+        "260018", "前田 勝", "マエダ マサル", [A(Role.ALERT_APPROVER, "hq", division="kotsu-kisei")]
+    ),
+    DemoPerson(
+        "260019", "藤井 沙織", "フジイ サオリ", [A(Role.ALERT_SENDER, "hq", division="kotsu-kisei")]
     ),
     # 水戸中央警察署: every station role. The 署長 is also 所属長, so 運用管理者 as well.
     DemoPerson(
