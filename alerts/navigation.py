@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from .drafts import panels as drafts
+
 
 def register() -> None:
     """Each feature's panels.register() is called here (drafts, categories, subscribers)."""
+    drafts.register()
