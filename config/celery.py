@@ -15,6 +15,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 app = Celery("liaison")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks of feature packages that are not apps themselves (alerts.drafts.tasks …).
+app.autodiscover_tasks(["alerts.drafts"])
 
 
 @setup_logging.connect

@@ -273,6 +273,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.appointments_apply_due",
         "schedule": 15 * 60,
     },
+    # あんしんメール: remind authors of open 不審者・脅威事犯 alerts to consider a follow-up,
+    # at the start of office hours (08:30 Tokyo) so that it is read at work.
+    "alerts-follow-up-reminders": {
+        "task": "alerts.drafts.tasks.follow_up_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- Logging: one line per event, each with the request id ----------------------------

@@ -113,3 +113,46 @@ def any_preset(request, settings) -> str:
 @pytest.fixture
 def alert_world(world, settings) -> AlertWorld:
     return build_alert_world(world, settings.ALERTS_PRESET)
+
+
+# --- Drafts through the services (helper "chain") -----------------------------------------
+
+# A weekday morning in office and sending hours (Wednesday 2 December 2026, 10:00 Tokyo):
+# tests that do not test the clocks pass it as `now=`, so they pass at any real hour.
+TOKYO = dt.timezone(dt.timedelta(hours=9))
+OFFICE_MORNING = dt.datetime(2026, 12, 2, 10, 0, tzinfo=TOKYO)
+
+
+@pytest.fixture
+def make_draft(alert_world):
+    """make_draft(category_code, author=None, scope="station", **fields) -> a DRAFT by
+    alert_services.alert_create, by station A's 作成者 unless `author` says, with station A as
+    its area unless the scope is the prefecture or areas are given; the records every
+    category may need are filled in (a test of a missing one blanks it)."""
+    from alerts.drafts import services as alert_services
+    from alerts.drafts.models import ConsentBy
+
+    def _make(category_code: str, author: User | None = None, scope: str = "station", **fields):
+        values = {
+            "title": "不審者情報（声かけ）",
+            "body": "12月1日午後4時ごろ、中央市本町1丁目の道路上で、下校中の児童が男に声をかけられました。",
+            "place": "中央市本町1丁目",
+            "place_kind": "road",
+            "advice": "子供は一人で帰らず、声をかけられたら大声で助けを求めましょう。",
+            "case_number": "R8-000123",
+            "consent_by": ConsentBy.GUARDIAN,
+            "consent_on": dt.date(2026, 12, 1),
+            "victim_is_minor": True,
+            "publication_request": True,
+            **fields,
+        }
+        if scope != "prefecture":
+            values.setdefault("area_stations", [alert_world.station_a])
+        return alert_services.alert_create(
+            actor=author or alert_world.alert_author,
+            category=alert_world.categories[category_code],
+            scope=scope,
+            **values,
+        )
+
+    return _make
