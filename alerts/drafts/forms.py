@@ -32,6 +32,10 @@ CHECKED_FIELDS = {
     "advice": "対策のポイント",
 }
 
+# How much of each the live check reads (the form's own limits, with room for what a
+# browser sends as CR LF): a longer paste is cut, never a 500.
+CHECKED_LIMITS = {"title": 120, "body": 2000, "place": 200, "advice": 1000}
+
 # What the draft form hands to alerts.drafts.services (alert_create / alert_update).
 # The 報の種類 is not among them: a draft is a 第1報, and a follow-up gets its kind when it
 # is started from its first alert (follow_up_create).
@@ -339,15 +343,6 @@ class AlertForm(forms.Form):
 
     def text_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in CHECKED_FIELDS]
-
-
-class PrivacyCheckForm(forms.Form):
-    """The text fields posted by the live check as the author types."""
-
-    title = forms.CharField(required=False, max_length=200)
-    body = forms.CharField(required=False, max_length=4000)
-    place = forms.CharField(required=False, max_length=400)
-    advice = forms.CharField(required=False, max_length=2000)
 
 
 class AlertFilterForm(forms.Form):

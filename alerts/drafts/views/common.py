@@ -100,12 +100,13 @@ def duration_ja(value: dt.timedelta) -> str:
 
 
 def wait_rows(alert: Alert, *, now: dt.datetime) -> list[dict]:
-    """How long each step of the latest round waited (selectors.step_waits), as rows."""
+    """How long each step of the latest round waited (selectors.step_waits), as rows. No
+    desk here: the inbox reads the steps prefetched without their units, and a query per
+    step would grow with the inbox."""
     return [
         {
             "step": step,
             "label": step.label,
-            "desk": step_desk(step),
             "waited": duration_ja(waited),
             "pending": step.decided_at is None,
             "minutes": int(waited.total_seconds() // 60),

@@ -117,11 +117,22 @@ def alert_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "画面が古くなっています。開き直してから報告してください。")
         return redirect("alerts:alert_detail", pk=alert.pk)
-    with Attempt(request=request) as attempt:
+    with Attempt(form) as attempt:
         services.alert_submit(actor=request.user, alert=alert, version=form.cleaned_data["version"])
     if attempt.ok:
         messages.success(request, "報告しました（承認申請）。承認の段階に送られました。")
         return redirect("alerts:alert_detail", pk=alert.pk)
+    error = attempt.error
+    assert error is not None  # noqa: S101 (a refusal when not ok)
+    field = getattr(error, "field", None)
+    if field:
+        draft = draft_form(request, alert, AlertForm.data_for(alert))
+        if draft.is_valid() and field in draft.fields:
+            draft.add_error(field, error.message)
+            messages.error(request, "報告に必要な記録が足りません。理由は各項目に表示しています。")
+            return draft_page(request, alert, draft)
+    say_refusal(request, error)
+    return redirect("alerts:alert_detail", pk=alert.pk)
     error = attempt.error
     field = getattr(error, "field", None)
     if field:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.exceptions import PermissionDenied
+from accounts.utils.dates import datetime_ja
 from accounts.utils.http import GET_POST, Attempt
 from alerts import hours
 from alerts.drafts import policy, selectors, services
@@ -47,7 +48,7 @@ def alert_send(request: HttpRequest, pk: int) -> HttpResponse:
             if alert.status == AlertStatus.SCHEDULED and when and when > timezone.localtime():
                 messages.success(
                     request,
-                    f"「{alert.title}」を{when:%m月%d日 %H:%M}に配信するよう予約しました。",
+                    f"「{alert.title}」を{datetime_ja(when)}に配信するよう予約しました。",
                 )
             else:
                 messages.success(request, f"「{alert.title}」を配信の順番待ちに入れました。")
