@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from .categories import panels as categories
+from .drafts import panels as drafts
 from .subscribers import panels as subscribers
 
 
 def register() -> None:
+    drafts.register()
     categories.register()
     subscribers.register()

@@ -76,7 +76,8 @@ _PLACE = [
 ]
 
 # --- Proper names of places ---------------------------------------------------------------
-_NAME = f"[{KANJI}{KATAKANA}A-Za-zＡ-Ｚａ-ｚ{DIGIT}]"
+# 〇〇・○○・△△ stand for a name an author masked by hand: 「〇〇公園」 still names a park.
+_NAME = f"[{KANJI}{KATAKANA}A-Za-zＡ-Ｚａ-ｚ{DIGIT}〇○◯△□]"
 _PLACE_SUFFIX = (
     "公園|広場|緑地|小学校|中学校|高等学校|高校|大学|幼稚園|保育園|保育所|こども園|学園|学院"
     "|マンション|アパート|ハイツ|コーポ|レジデンス|ビル|荘|団地|寮"
