@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 TITLE = "不審者（声かけ）情報"
-DIRTY = "12月4日午後4時ごろ、中央市本町1丁目の中央公園で、下校中の児童が男に声をかけられました。"
+DIRTY = "12月4日午後4時ごろ、中央市本町1丁目の千波公園で、下校中の児童が男に声をかけられました。"
 CLEAN = "12月4日午後4時ごろ、中央市本町1丁目の公園内で、下校中の児童が男に声をかけられました。"
 
 
@@ -39,9 +39,12 @@ def _approve_from_inbox(new_context, live_server, person, found: dict) -> None:
     page.click("text=審査する（承認・差戻し）")
     expect(page.locator("#privacy-flags")).to_contain_text("指摘はありません")
     page.check("text=承認する")
-    page.click("button:has-text('決定する')")
-    page.wait_for_url(re.compile(r"/alerts/\d+/$"))
     found[f"decide {person.employee_number}"] = axe_violations(page, live_server)
+    page.click("button:has-text('決定する')")
+    # Back to his inbox, where the alert no longer waits for him.
+    page.wait_for_url(re.compile(r"/alerts/inbox/$"))
+    expect(page.locator("main")).to_contain_text(f"「{TITLE}」を承認しました")
+    expect(page.locator(f"main a:has-text('{TITLE}')")).to_have_count(0)
     context.close()
 
 
@@ -65,13 +68,15 @@ def test_a_station_alert_is_fixed_approved_confirmed_and_queued(new_context, liv
     page.goto(live_server.url + reverse("accounts:home"))
     page.click("nav >> text=あんしんメール")
     page.click("text=新規作成")
+    page.wait_for_url(re.compile(r"/alerts/new/$"))
+    page.wait_for_load_state("load")  # htmx wires the form once the page has loaded
     page.select_option("select[name=category]", label="不審者情報")
     expect(page.locator(".category-rules, #category-rules").first).to_contain_text("不審者情報")
     page.check(f"input[name=area_stations][value='{world.station_a.pk}']")
     page.fill("input[name=title]", TITLE)
     page.locator("textarea[name=body]").press_sequentially(DIRTY, delay=5)
     flags = page.locator("#privacy-flags")
-    expect(flags).to_contain_text("中央公園")
+    expect(flags).to_contain_text("千波公園")
     expect(flags).to_contain_text("名称")
     found["draft with a flag"] = axe_violations(page, live_server)
     page.fill("textarea[name=body]", "")
