@@ -51,7 +51,7 @@ class CategoryRules:
 
 def _labels(flags: tuple[str, ...], category: Category) -> list[str]:
     return [
-        str(Category._meta.get_field(name).verbose_name)
+        str(getattr(Category._meta.get_field(name), "verbose_name", name))
         for name in flags
         if getattr(category, name)
     ]
@@ -139,7 +139,7 @@ class HistoryEntry:
 def _history_fields() -> list:
     """The columns a change may name; not the code, which never changes after creation and
     heads the edit page."""
-    history = Category.history.model  # type: ignore[attr-defined]
+    history = Category.history.model
     return [
         f
         for f in history._meta.concrete_fields
@@ -151,7 +151,7 @@ def category_history(*, category: Category) -> list[HistoryEntry]:
     """Who changed what when, newest first, every value in Japanese (choices by label, the
     division and 係 by name, Tokyo time). Three queries however long the history."""
     records = list(
-        Category.history.filter(id=category.pk)  # type: ignore[attr-defined]
+        Category.history.filter(id=category.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
@@ -164,7 +164,7 @@ def category_history(*, category: Category) -> list[HistoryEntry]:
     wanted: dict[type[Model], set[int]] = {Division: set(), DivisionSection: set()}
     for _record, changes in raw:
         for f, before, after in changes:
-            related = f.remote_field.model if f.many_to_one else None
+            related = f.remote_field.model if f.many_to_one and f.remote_field else None
             if related in wanted:
                 wanted[related].update(v for v in (before, after) if v is not None)
     names: dict[tuple[type[Model], int], str] = {}

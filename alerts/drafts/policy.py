@@ -242,3 +242,14 @@ def actions(user: AnyUser, alert: Alert) -> set[str]:
     if may_follow_up(user, alert):
         found.add("follow_up")
     return found
+
+
+def is_last_approval(alert: Alert, step: AlertStep) -> bool:
+    """The step right before the SEND step of its round: where the last approver may mark an
+    urgent category's alert to go outside the sending hours (seed 004 4⑵)."""
+    later = (
+        AlertStep.objects.filter(alert=alert, round=step.round, order__gt=step.order)
+        .order_by("order")
+        .first()
+    )
+    return later is not None and later.action == StepAction.SEND

@@ -25,7 +25,7 @@ from ..chain.models import Scope
 from ..privacy import checker
 from ..subscribers.selectors import subscribers_reached
 from . import policy
-from .models import Alert, AlertStep, PrivacyOverride, StepStatus
+from .models import Alert, AlertStep, Decision, DecisionAction, PrivacyOverride, StepStatus
 
 OBJECT = "alerts.alert"
 # The text a reader gets, in the order the privacy check reads it.
@@ -220,3 +220,60 @@ def seen_flags(alert: Alert) -> list[dict[str, str | bool]]:
         }
         for f in privacy_flags(alert)
     ]
+
+
+# --- The alert's page: its chain by rounds and its decisions ------------------------------
+
+# Decisions that close a step, and so say who decided it.
+STEP_DECISIONS = {
+    DecisionAction.APPROVE,
+    DecisionAction.RETURN,
+    DecisionAction.SEND,
+    DecisionAction.SCHEDULE,
+}
+
+
+@dataclass(frozen=True)
+class StepRow:
+    step: AlertStep
+    decision: Decision | None
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """What the alert's page shows beside its content: the latest round's steps (each with
+    the decision that closed it), the earlier rounds, every decision row and the follow-ups."""
+
+    latest: list[StepRow]
+    earlier: list[tuple[int, list[StepRow]]]
+    decisions: list[Decision]
+    follow_ups: list[Alert]
+
+
+def alert_record(alert: Alert) -> AlertRecord:
+    steps = list(
+        alert.steps.select_related("station", "division", "section").order_by("round", "order")
+    )
+    decisions = list(alert.decisions.select_related("user", "step").order_by("decided_at", "pk"))
+    follow_ups = list(alert.follow_ups.order_by("created_at", "pk"))
+    decided = {d.step_id: d for d in decisions if d.step_id and d.action in STEP_DECISIONS}
+    rounds: dict[int, list[StepRow]] = {}
+    for step in steps:
+        rounds.setdefault(step.round, []).append(StepRow(step, decided.get(step.pk)))
+    if not rounds:
+        return AlertRecord([], [], decisions, follow_ups)
+    last = max(rounds)
+    earlier = [(r, rows) for r, rows in sorted(rounds.items()) if r != last]
+    return AlertRecord(rounds[last], earlier, decisions, follow_ups)
+
+
+def alert_step_get(alert: Alert, step_pk: int | str) -> AlertStep:
+    """A step of this alert (a step of another alert is a 404, whoever asks)."""
+    step = (
+        alert.steps.select_related("station", "division", "section", "alert")
+        .filter(pk=step_pk)
+        .first()
+    )
+    if step is None:
+        raise OutOfScope()
+    return step

@@ -6,11 +6,9 @@ alerts.drafts.policy and enforced by alerts.drafts.services; this module only sh
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,47 +27,13 @@ from alerts.drafts.forms import (
     OverrideForm,
     VersionForm,
 )
-from alerts.drafts.models import Alert, AlertStep, DecisionAction
 
 from .common import alert_flag_rows, step_desk, wait_rows
 from .drafting import draft_form, draft_page
 
-# Decisions that close a step, and so say who decided it.
-STEP_DECISIONS = {
-    DecisionAction.APPROVE,
-    DecisionAction.RETURN,
-    DecisionAction.SEND,
-    DecisionAction.SCHEDULE,
-}
 
-
-def _step_rows(alert: Alert, steps: list[AlertStep], decisions) -> list[dict]:
-    decided = {d.step_id: d for d in decisions if d.step_id and d.action in STEP_DECISIONS}
-    return [
-        {
-            "step": step,
-            "desk": step_desk(step),
-            "decision": decided.get(step.pk),
-        }
-        for step in steps
-    ]
-
-
-def _chain(alert: Alert) -> tuple[list[dict], list[tuple[int, list[dict]]], list]:
-    """The latest round's steps, the earlier rounds', and every decision row: the parts of
-    the alert that the selector does not load (they belong to this page only)."""
-    steps = list(
-        alert.steps.select_related("station", "division", "section").order_by("round", "order")
-    )
-    decisions = list(alert.decisions.select_related("user", "step").order_by("decided_at", "pk"))
-    rounds: dict[int, list[AlertStep]] = defaultdict(list)
-    for step in steps:
-        rounds[step.round].append(step)
-    if not rounds:
-        return [], [], decisions
-    last = max(rounds)
-    earlier = [(r, _step_rows(alert, rounds[r], decisions)) for r in sorted(rounds) if r != last]
-    return _step_rows(alert, rounds[last], decisions), earlier, decisions
+def _step_rows(rows: list[selectors.StepRow]) -> list[dict]:
+    return [{"step": r.step, "desk": step_desk(r.step), "decision": r.decision} for r in rows]
 
 
 @GET_ONLY
@@ -79,7 +43,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = selectors.alert_get(user, pk)
     actions = policy.actions(user, alert)
     current = policy.current_step(alert)
-    latest, earlier, decisions = _chain(alert)
+    record = selectors.alert_record(alert)
+    latest = _step_rows(record.latest)
+    earlier = [(number, _step_rows(rows)) for number, rows in record.earlier]
     now = timezone.now()
     waits = {row["step"].pk: row for row in wait_rows(alert, now=now)}
     for row in latest:
@@ -96,10 +62,10 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "holders": selectors.step_holders(current) if current is not None else [],
             "latest": latest,
             "earlier": earlier,
-            "decisions": decisions,
+            "decisions": record.decisions,
             "flag_rows": alert_flag_rows(alert),
             "may_override": "override" in actions,
-            "follow_ups": list(alert.follow_ups.order_by("created_at", "pk")),
+            "follow_ups": record.follow_ups,
             "version_form": VersionForm(initial={"version": alert.version}),
             "follow_up_form": FollowUpForm(),
             "category": alert.category,
@@ -150,36 +116,19 @@ def alert_submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- A step's decision ---------------------------------------------------------------------------
 
 
-def _step_of(alert: Alert, step_pk: int) -> AlertStep:
-    step = (
-        alert.steps.select_related("station", "division", "section", "alert")
-        .filter(pk=step_pk)
-        .first()
-    )
-    if step is None:
-        raise Http404("ページが見つかりません。")
-    return step
-
-
-def _is_last_approval(alert: Alert, step: AlertStep) -> bool:
-    """The step right before the SEND step of its round (where the urgent mark is set)."""
-    later = [s for s in selectors.latest_round(alert) if s.order > step.order]
-    return bool(later) and later[0].action == StepAction.SEND
-
-
 @GET_POST
 @login_required
 def alert_decide(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     user = request.user
     alert = selectors.alert_get(user, pk)
-    step = _step_of(alert, step_pk)
+    step = selectors.alert_step_get(alert, step_pk)
     refusal = policy.decide_refusal(user, step, policy.current_step(alert))
     if refusal:
         raise PermissionDenied(refusal)
     may_mark_urgent = (
         step.action == StepAction.APPROVE
         and alert.category.is_urgent
-        and _is_last_approval(alert, step)
+        and policy.is_last_approval(alert, step)
     )
     form = DecideForm(request.POST or None, may_mark_urgent=may_mark_urgent)
     if step.action != StepAction.APPROVE:
