@@ -16,7 +16,14 @@ from accounts.models import Municipality, Station
 from accounts.permissions import Desk
 from alerts.categories.models import Category
 from alerts.chain.models import Scope
-from alerts.drafts.models import Alert, AlertKind, AlertStatus, ConsentBy, PlaceKind
+from alerts.drafts.models import (
+    DRAFT_FIELDS,
+    Alert,
+    AlertKind,
+    AlertStatus,
+    ConsentBy,
+    PlaceKind,
+)
 from alerts.privacy.checker import KINDS
 
 _DATE = "日付は「2026-04-01」のように入力してください。"
@@ -36,30 +43,10 @@ CHECKED_FIELDS = {
 # browser sends as CR LF): a longer paste is cut, never a 500.
 CHECKED_LIMITS = {"title": 120, "body": 2000, "place": 200, "advice": 1000}
 
-# What the draft form hands to alerts.drafts.services (alert_create / alert_update).
-# The 報の種類 is not among them: a draft is a 第1報, and a follow-up gets its kind when it
-# is started from its first alert (follow_up_create).
-ALERT_FIELDS = (
-    "scope",
-    "title",
-    "body",
-    "place",
-    "place_kind",
-    "occurred_at",
-    "advice",
-    "press_announced",
-    "press_text",
-    "press_released_at",
-    "case_number",
-    "consent_by",
-    "consent_on",
-    "victim_is_minor",
-    "publication_request",
-    "is_missing_person",
-    "family_consent_on",
-    "consult_overall",
-    "consult_note",
-)
+# What the draft form hands to alerts.drafts.services (alert_create / alert_update): what the
+# author writes, but the category (a field of its own here). The 報の種類 is not among them: a
+# draft is a 第1報, and a follow-up gets its kind when it is started from its first alert.
+ALERT_FIELDS = tuple(sorted(DRAFT_FIELDS - {"category"}))
 
 
 class DateTimeInput(forms.DateTimeInput):

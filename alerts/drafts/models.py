@@ -168,6 +168,33 @@ class Alert(models.Model):
         return self.author_station or self.author_division  # type: ignore[return-value]
 
 
+# What the author writes (the rest is set by the steps of the chain).
+DRAFT_FIELDS = frozenset(
+    {
+        "category",
+        "scope",
+        "title",
+        "body",
+        "place",
+        "place_kind",
+        "occurred_at",
+        "advice",
+        "press_announced",
+        "press_text",
+        "press_released_at",
+        "case_number",
+        "consent_by",
+        "consent_on",
+        "victim_is_minor",
+        "publication_request",
+        "is_missing_person",
+        "family_consent_on",
+        "consult_overall",
+        "consult_note",
+    }
+)
+
+
 class StepStatus(models.TextChoices):
     WAITING = "waiting", "未着"
     PENDING = "pending", "審査中"

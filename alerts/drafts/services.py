@@ -41,7 +41,7 @@ from .decisions import (
     save,
     tell_arrival,
 )
-from .models import Alert, AlertKind, AlertStatus, ConsentBy, DecisionAction
+from .models import DRAFT_FIELDS, Alert, AlertKind, AlertStatus, ConsentBy, DecisionAction
 
 __all__ = [
     "alert_approve",
@@ -57,31 +57,6 @@ __all__ = [
     "privacy_override",
 ]
 
-# What the author writes (the rest is set by the steps of the chain).
-DRAFT_FIELDS = frozenset(
-    {
-        "category",
-        "scope",
-        "title",
-        "body",
-        "place",
-        "place_kind",
-        "occurred_at",
-        "advice",
-        "press_announced",
-        "press_text",
-        "press_released_at",
-        "case_number",
-        "consent_by",
-        "consent_on",
-        "victim_is_minor",
-        "publication_request",
-        "is_missing_person",
-        "family_consent_on",
-        "consult_overall",
-        "consult_note",
-    }
-)
 # A follow-up starts from its first alert's category, area, place and case records.
 FOLLOW_UP_COPIED = (
     "category",
