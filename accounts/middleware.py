@@ -6,7 +6,6 @@ import ipaddress
 import logging
 import re
 import uuid
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import permissions
 from .context import client_ip_var, request_id_var
 from .exceptions import OutOfScope
+from .utils.dates import duration_ja
 
 logger = logging.getLogger(__name__)
 
@@ -125,15 +125,6 @@ class NoStoreForSignedInMiddleware:
 
 # Set on the fresh session after an automatic sign-out; the sign-in page shows it once.
 SIGNED_OUT_REASON_KEY = "signed_out_reason"
-
-
-def duration_ja(delta: timedelta) -> str:
-    """A limit as an officer would say it: 30分, 12時間, 1時間30分."""
-    minutes = max(1, int(delta.total_seconds() // 60))
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{minutes}分"
-    return f"{hours}時間{rest}分" if rest else f"{hours}時間"
 
 
 def _timestamp(value: object) -> float | None:

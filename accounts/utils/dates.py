@@ -158,6 +158,19 @@ def birth_date_ja(value: dt.date | None) -> str:
 # --- Files a spreadsheet reads ---------------------------------------------------------------
 
 
+def duration_ja(value: dt.timedelta) -> str:
+    """A span as an officer says it: 30分, 12時間, 1時間30分, 3日4時間; under a minute
+    「1分未満」 (never negative). The session limits and an alert's waits alike."""
+    minutes = max(0, int(value.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}日{hours}時間" if hours else f"{days}日"
+    if hours:
+        return f"{hours}時間{mins}分" if mins else f"{hours}時間"
+    return f"{mins}分" if mins else "1分未満"
+
+
 def date_iso(value: dt.date | dt.datetime | None) -> str:
     """2026-12-05 (the Tokyo date of a datetime): CSV cells that Excel reads as dates."""
     if value is None or value == "":

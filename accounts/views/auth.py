@@ -29,10 +29,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .. import permissions, services
 from ..forms.auth import OtpTokenForm, PasswordChangeForm, SignInForm
 from ..inputs import is_local_path
-from ..middleware import SIGNED_OUT_REASON_KEY, SessionLifetimeMiddleware, duration_ja
+from ..middleware import SIGNED_OUT_REASON_KEY, SessionLifetimeMiddleware
 from ..models import AccessEvent, User
 from ..services import access_event_record
 from ..signals import PENDING_LOGIN_KEY
+from ..utils.dates import duration_ja
 from ..utils.http import GET_POST, POST_ONLY
 
 OTP_DEVICE_NAME = "認証アプリ"

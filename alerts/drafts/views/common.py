@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from accounts import permissions
 from accounts.exceptions import PermissionDenied
 from accounts.permissions import Desk
+from accounts.utils.dates import duration_ja
 from alerts.drafts import selectors
 from alerts.drafts.forms import CHECKED_FIELDS
 from alerts.drafts.models import Alert, AlertStep
@@ -85,18 +86,6 @@ def step_unit(step: AlertStep) -> str:
 
 def step_desk(step: AlertStep) -> str:
     return f"{step.get_role_display()}（{step_unit(step)}）"
-
-
-def duration_ja(value: dt.timedelta) -> str:
-    """3日4時間、17時間5分、12分 (never negative; under a minute 「1分未満」)."""
-    minutes = max(0, int(value.total_seconds() // 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days}日{hours}時間" if hours else f"{days}日"
-    if hours:
-        return f"{hours}時間{mins}分" if mins else f"{hours}時間"
-    return f"{mins}分" if mins else "1分未満"
 
 
 def wait_rows(alert: Alert, *, now: dt.datetime) -> list[dict]:

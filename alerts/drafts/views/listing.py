@@ -10,11 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.utils.dates import duration_ja
 from accounts.utils.http import GET_ONLY, page_number
 from alerts.drafts import policy, selectors
 from alerts.drafts.forms import AlertFilterForm
 
-from .common import duration_ja, require_alert_desk, step_desk, wait_rows
+from .common import require_alert_desk, step_desk, wait_rows
 
 PER_PAGE = 50
 
