@@ -125,3 +125,20 @@ def test_no_template_formats_a_date_by_itself():
         if own.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("span", "said"),
+    [
+        (dt.timedelta(seconds=20), "1分未満"),
+        (dt.timedelta(minutes=30), "30分"),
+        (dt.timedelta(hours=12), "12時間"),
+        (dt.timedelta(hours=1, minutes=30), "1時間30分"),
+        (dt.timedelta(hours=17, minutes=5), "17時間5分"),
+        (dt.timedelta(days=3, hours=4, minutes=59), "3日4時間"),
+        (dt.timedelta(days=2), "2日"),
+        (dt.timedelta(minutes=-5), "1分未満"),
+    ],
+)
+def test_a_span_is_said_as_an_officer_says_it(span, said):
+    assert dates.duration_ja(span) == said
