@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .categories import panels as categories
 from .drafts import panels as drafts
+from .operators import panels as operators
 from .subscribers import panels as subscribers
 
 
@@ -11,3 +12,4 @@ def register() -> None:
     drafts.register()
     categories.register()
     subscribers.register()
+    operators.register()

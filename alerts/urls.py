@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("alerts.drafts.urls")),
     path("", include("alerts.categories.urls")),
     path("", include("alerts.subscribers.staff_urls")),
+    path("", include("alerts.operators.urls")),
 ]
