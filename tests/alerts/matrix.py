@@ -9,10 +9,10 @@ from types import ModuleType
 from tests.conftest import World
 from tests.matrix_kit import Route
 
-from . import matrix_categories, matrix_subscribers
+from . import matrix_categories, matrix_operators, matrix_subscribers
 
 # Listed here once each; a feature's module is added when its first URL is.
-FEATURES: list[ModuleType] = [matrix_categories, matrix_subscribers]
+FEATURES: list[ModuleType] = [matrix_categories, matrix_subscribers, matrix_operators]
 
 ROUTES: dict[str, Route] = {}
 for _feature in FEATURES:
