@@ -9,10 +9,11 @@ from types import ModuleType
 from tests.conftest import World
 from tests.matrix_kit import Route
 
-from . import matrix_categories, matrix_subscribers
+from . import matrix_categories, matrix_drafts, matrix_subscribers
 
 # Listed here once each; a feature's module is added when its first URL is.
-FEATURES: list[ModuleType] = [matrix_categories, matrix_subscribers]
+# matrix_drafts after matrix_categories: its alerts stand on the categories installed there.
+FEATURES: list[ModuleType] = [matrix_categories, matrix_subscribers, matrix_drafts]
 
 ROUTES: dict[str, Route] = {}
 for _feature in FEATURES:
