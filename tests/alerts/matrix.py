@@ -9,10 +9,16 @@ from types import ModuleType
 from tests.conftest import World
 from tests.matrix_kit import Route
 
-from . import matrix_categories, matrix_operators, matrix_subscribers
+from . import matrix_categories, matrix_drafts, matrix_operators, matrix_subscribers
 
-# Listed here once each; a feature's module is added when its first URL is.
-FEATURES: list[ModuleType] = [matrix_categories, matrix_subscribers, matrix_operators]
+# Listed here once each; a feature's module is added when its first URL is. Categories first:
+# they lay the divisions and categories the drafts' objects stand on.
+FEATURES: list[ModuleType] = [
+    matrix_categories,
+    matrix_drafts,
+    matrix_subscribers,
+    matrix_operators,
+]
 
 ROUTES: dict[str, Route] = {}
 for _feature in FEATURES:
