@@ -81,6 +81,14 @@ def _is_author(user: AnyUser, alert: Alert) -> bool:
     return bool(user.is_authenticated and alert.author_id == user.pk)
 
 
+def _writes_for(user: AnyUser, alert: Alert) -> bool:
+    """The author while he still holds the 作成者 desk of the alert's unit: an ended
+    appointment ends his hand on his drafts (he may still read them where he sees them)."""
+    return _is_author(user, alert) and permissions.holds_desk(
+        user, unit_desk(Role.ALERT_AUTHOR, alert)
+    )
+
+
 # --- The current step ---------------------------------------------------------------------
 
 
@@ -143,16 +151,12 @@ def may_view(user: AnyUser, alert: Alert) -> bool:
 
 
 def may_edit(user: AnyUser, alert: Alert) -> bool:
-    return _is_author(user, alert) and allows("edit", alert)
+    return _writes_for(user, alert) and allows("edit", alert)
 
 
 def may_submit(user: AnyUser, alert: Alert) -> bool:
     """The author, while he still drafts for the alert's unit."""
-    return (
-        may_edit(user, alert)
-        and allows("submit", alert)
-        and permissions.holds_desk(user, unit_desk(Role.ALERT_AUTHOR, alert))
-    )
+    return may_edit(user, alert) and allows("submit", alert)
 
 
 def _may_override(user: AnyUser, alert: Alert, current: AlertStep | None) -> bool:
@@ -196,7 +200,7 @@ def _may_cancel(user: AnyUser, alert: Alert, current: AlertStep | None) -> bool:
     if not allows("cancel", alert):
         return False
     if alert.status == AlertStatus.DRAFT:
-        return _is_author(user, alert)
+        return _writes_for(user, alert)
     if _is_author(user, alert):
         return False
     if alert.status == AlertStatus.SCHEDULED:
@@ -212,12 +216,11 @@ def may_cancel(user: AnyUser, alert: Alert) -> bool:
 
 
 def may_follow_up(user: AnyUser, alert: Alert) -> bool:
-    """続報・訂正・検挙等 of a first alert that went out: its author or a 作成者 of its unit."""
+    """続報・訂正・検挙等 of a first alert that went out: a 作成者 of its unit (its author while
+    he still is one)."""
     if alert.kind != AlertKind.FIRST or alert.status not in FOLLOW_UP_FROM:
         return False
-    return _is_author(user, alert) or permissions.holds_desk(
-        user, unit_desk(Role.ALERT_AUTHOR, alert)
-    )
+    return permissions.holds_desk(user, unit_desk(Role.ALERT_AUTHOR, alert))
 
 
 def actions(user: AnyUser, alert: Alert) -> set[str]:

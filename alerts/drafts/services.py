@@ -150,6 +150,8 @@ def alert_update(
     if actor.pk != alert.author_id:
         raise PermissionDenied("配信文を変更できるのは作成者です。")
     refuse_transition("edit", alert)
+    if not policy.may_edit(actor, alert):
+        raise PermissionDenied("この所属の作成者ではなくなったため、変更できません。")
     if alert.version != version:
         raise StaleEditError(STALE)
     _set_fields(alert, fields)

@@ -232,3 +232,22 @@ def test_cancelling_before_sending(any_preset, alert_world, make_draft):
     assert policy.current_step(alert) is None
     assert alert.decisions.get(action=DecisionAction.CANCEL).comment == "被疑者を確保した"
     assert not selectors.inbox_steps(holder)
+
+
+def test_an_author_whose_appointment_ended_no_longer_touches_his_drafts(alert_world, make_draft):
+    """His hand on his drafts ends with his 作成者 appointment: no edit, no cancel, no
+    follow-up; the unit's other 作成者 carry on."""
+    draft = make_draft(_category(alert_world))
+    author = alert_world.alert_author
+    appointment = author.appointments.get(role=Role.ALERT_AUTHOR)
+    account_services.appointment_end(actor=None, appointment=appointment, reason="異動")
+    author.refresh_from_db()
+    author.__dict__.pop("_active_appointments", None)
+    assert not policy.may_edit(author, draft)
+    assert not policy.may_cancel(author, draft)
+    with pytest.raises(PermissionDenied):
+        alert_services.alert_update(actor=author, alert=draft, version=draft.version, title="変更")
+    with pytest.raises(PermissionDenied):
+        alert_services.alert_cancel(actor=author, alert=draft, reason="取りやめ")
+    draft.refresh_from_db()
+    assert draft.title != "変更" and draft.status == AlertStatus.DRAFT

@@ -99,18 +99,6 @@ def alert_submit(request: HttpRequest, pk: int) -> HttpResponse:
             return draft_page(request, alert, draft)
     say_refusal(request, error)
     return redirect("alerts:alert_detail", pk=alert.pk)
-    error = attempt.error
-    field = getattr(error, "field", None)
-    if field:
-        # Drop the page message Attempt gave; the error goes to its field instead.
-        list(messages.get_messages(request))
-        draft = draft_form(request, alert, AlertForm.data_for(alert))
-        if draft.is_valid() and field in draft.fields:
-            draft.add_error(field, error.message)
-            messages.error(request, "報告に必要な記録が足りません。理由は各項目に表示しています。")
-            return draft_page(request, alert, draft)
-        say_refusal(request, error)
-    return redirect("alerts:alert_detail", pk=alert.pk)
 
 
 # --- A step's decision ---------------------------------------------------------------------------
