@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .seed_demo import DEMO_DEVICE_NAME
+from accounts.demo_people import DEMO_DEVICE_NAME
 
 
 class Command(BaseCommand):
