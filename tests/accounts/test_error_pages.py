@@ -52,6 +52,8 @@ urlpatterns = [
     # The menu links to every app's pages, so the apps' URLs must resolve here too.
     path("liaison/", include("liaison.urls")),
     path("network/", include("network.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("anshin/", include("alerts.subscribers.public_urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -8,8 +8,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.http import HttpResponse
-from django.urls import include, path
 
 from accounts.exceptions import DomainError, PermissionDenied
 from accounts.models import Notice
@@ -18,17 +16,7 @@ from alerts.drafts import services as alert_services
 from alerts.drafts.models import AlertKind, AlertStatus
 from tests.alerts.conftest import OFFICE_MORNING
 
-
-def _detail(request, pk):  # pragma: no cover - only reversed
-    return HttpResponse()
-
-
-# The reminder links to the alert's page, alerts:alert_detail, whose view is the pages'
-# (helper "ui"); this urlconf gives the name to reverse, nothing else.
-urlpatterns = [
-    path("alerts/", include(([path("<int:pk>/", _detail, name="alert_detail")], "alerts")))
-]
-pytestmark = [pytest.mark.postgres, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.postgres
 
 DAYS = dt.timedelta(days=30)
 
