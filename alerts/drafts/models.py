@@ -157,6 +157,12 @@ class Alert(models.Model):
                 | Q(author_station__isnull=True, author_division__isnull=False),
                 name="alerts_alert_one_author_unit",
             ),
+            # 続報・訂正・検挙等 always name their first alert; a 第1報 names none (seed 003 5⑷).
+            models.CheckConstraint(
+                condition=Q(kind="first", parent__isnull=True)
+                | (~Q(kind="first") & Q(parent__isnull=False)),
+                name="alerts_alert_follow_up_has_parent",
+            ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"], name="alerts_alert_status")]
 

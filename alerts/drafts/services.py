@@ -173,10 +173,6 @@ def records_check(alert: Alert, *, now: dt.datetime) -> None:
     area the scope needs; the first one missing is refused at its field."""
     category = alert.category
     _require(category.is_active, "使われなくなった配信区分です。", "category")
-    if alert.kind != AlertKind.FIRST:
-        _require(
-            alert.parent_id is not None, "続報・訂正・検挙等は第1報を選んでください。", "parent"
-        )
     if category.needs_case_number:
         _require(
             bool(alert.case_number.strip()),

@@ -162,3 +162,14 @@ def test_the_daily_task_reminds(alert_world, make_draft):
     with time_machine.travel(OFFICE_MORNING + DAYS + dt.timedelta(hours=1), tick=False):
         assert tasks.follow_up_reminders.delay().get() == 1
     assert len(_notices(alert_world.alert_author)) == 1
+
+
+def test_a_follow_up_without_its_first_alert_cannot_be_stored(alert_world, make_draft):
+    """The link is a database rule, not only the service's: no path stores a 続報 that names
+    no first alert."""
+    from django.db import IntegrityError, transaction
+
+    draft = make_draft("suspicious" if alert_world.preset == "gunma" else "threat")
+    draft.kind = AlertKind.FOLLOW_UP
+    with pytest.raises(IntegrityError), transaction.atomic():
+        draft.save(update_fields=["kind"])
