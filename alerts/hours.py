@@ -72,3 +72,38 @@ def next_sending_time(when: dt.datetime) -> dt.datetime:
     start, _end = _window("ALERTS_SENDING_HOURS")
     day = local.date() if local.time() < start else local.date() + dt.timedelta(days=1)
     return dt.datetime.combine(day, start, tzinfo=TOKYO)
+
+
+# --- The subscriber's clock (issue 14, 5) ---------------------------------------------------
+
+
+def within_band(when: dt.datetime, start: dt.time, end: dt.time) -> bool:
+    """Whether `when` falls in a subscriber's receive-time band [start, end) in Tokyo time.
+    A band may run past midnight (22:00–06:00)."""
+    now = _tokyo(when).time()
+    if start <= end:
+        return start <= now < end
+    return now >= start or now < end
+
+
+def band_release(when: dt.datetime, start: dt.time | None, end: dt.time | None) -> dt.datetime:
+    """When non-urgent mail due at `when` may reach a subscriber with that band: `when`
+    inside it (or with no band), else the band's next start."""
+    if start is None or end is None or within_band(when, start, end):
+        return when
+    local = _tokyo(when)
+    day = local.date() if local.time() < start else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, start, tzinfo=TOKYO)
+
+
+def digest_time(when: dt.datetime) -> dt.datetime:
+    """The evening digest of the Tokyo day of `when` (settings.ALERTS_DIGEST_TIME); past it,
+    `when` itself, so that a late alert is not held overnight."""
+    local = _tokyo(when)
+    evening = dt.datetime.combine(local.date(), _clock(settings.ALERTS_DIGEST_TIME), tzinfo=TOKYO)
+    return max(evening, local)
+
+
+def tokyo_day_start(when: dt.datetime) -> dt.datetime:
+    """Midnight (Tokyo) that begins the day of `when`: the day a digest counts in."""
+    return dt.datetime.combine(_tokyo(when).date(), dt.time(0, 0), tzinfo=TOKYO)

@@ -3,6 +3,7 @@ them from their feature (`alerts.drafts.models` …)."""
 
 from .categories.models import Category, OffHoursRoute
 from .chain.models import ChainStep, Scope, StepAction, StepUnit, StepWhen
+from .delivery.models import Delivery, DeliveryStatus
 from .drafts.models import (
     Alert,
     AlertKind,
@@ -27,6 +28,8 @@ __all__ = [
     "ConsentBy",
     "Decision",
     "DecisionAction",
+    "Delivery",
+    "DeliveryStatus",
     "OffHoursRoute",
     "PlaceKind",
     "PrivacyOverride",

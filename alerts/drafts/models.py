@@ -140,6 +140,12 @@ class Alert(models.Model):
     approved_at = models.DateTimeField("承認日時", null=True, blank=True)
     queued_at = models.DateTimeField("発信操作日時", null=True, blank=True)
     reminded_at = models.DateTimeField("続報の検討を促した日時", null=True, blank=True)
+    # The queue's marks: when the fan-out began and when the last delivery was settled.
+    sending_started_at = models.DateTimeField("配信開始日時", null=True, blank=True)
+    sent_at = models.DateTimeField("配信完了日時", null=True, blank=True)
+    # A sent alert taken back (誤配信等): the archive and the feeds say so, with the reason.
+    withdrawn_at = models.DateTimeField("取消日時", null=True, blank=True)
+    withdrawn_reason = models.CharField("取消の理由", max_length=200, blank=True)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     # Optimistic lock: a save made on a stale page is refused (accounts.utils.http).
@@ -281,6 +287,7 @@ class DecisionAction(models.TextChoices):
     SEND = "send", "発信操作"
     SCHEDULE = "schedule", "配信予約"
     CANCEL = "cancel", "取りやめ"
+    WITHDRAW = "withdraw", "配信の取消"
 
 
 class Decision(models.Model):

@@ -48,6 +48,13 @@ class Subscriber(models.Model):
         related_name="+",
         verbose_name="職員の所属署",
     )
+    # 受信時間帯 (Tokyo time): non-urgent mail outside it waits for its start. Both or neither.
+    band_start = models.TimeField("受信開始時刻", null=True, blank=True)
+    band_end = models.TimeField("受信終了時刻", null=True, blank=True)
+    # Permanent SMTP failures in a row; at settings.ALERTS_BOUNCE_LIMIT the address stops
+    # receiving until the subscriber confirms or changes it on his own page.
+    bounce_count = models.PositiveSmallIntegerField("連続不達回数", default=0)
+    stopped_at = models.DateTimeField("不達による配信停止日時", null=True, blank=True)
     confirmed_at = models.DateTimeField("登録日時")
     updated_at = models.DateTimeField("変更日時", auto_now=True)
 
@@ -55,6 +62,13 @@ class Subscriber(models.Model):
         verbose_name = "会員"
         verbose_name_plural = "会員"
         ordering = ["-confirmed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(band_start__isnull=True, band_end__isnull=True)
+                | models.Q(band_start__isnull=False, band_end__isnull=False),
+                name="alerts_subscriber_band_whole",
+            ),
+        ]
 
     def __str__(self) -> str:
         # Never the address: lists and logs name a subscriber by number only.

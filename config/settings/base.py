@@ -279,6 +279,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.drafts.tasks.follow_up_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    # The sending queue: publish what is due (scheduled alerts, receive-time bands, the
+    # evening digest) and put back what a dead worker held (alerts.delivery.tasks).
+    "alerts-deliveries-dispatch": {
+        "task": "alerts.delivery.tasks.dispatch",
+        "schedule": 5.0,
+    },
+    "alerts-deliveries-reap": {
+        "task": "alerts.delivery.tasks.reap",
+        "schedule": 5.0,
+    },
 }
 
 # --- Logging: one line per event, each with the request id ----------------------------
@@ -355,6 +365,21 @@ ALERTS_SIGNUP_LINK_HOURS = env.int("ALERTS_SIGNUP_LINK_HOURS", default=24)
 # confirmation, the subscriber's page, List-Unsubscribe) and the flyer's QR code are built on
 # it, never on the request's host (a mail is sent from a worker, a flyer printed for years).
 ALERTS_PUBLIC_BASE_URL = env.str("ALERTS_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The sending queue (alerts.delivery): rows per task, messages per second per worker process
+# (0: as fast as the SMTP server takes them), temporary failures retried this many times
+# with backoff, and an address stopped after this many permanent failures in a row.
+ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=100)
+ALERTS_SEND_RATE = env.float("ALERTS_SEND_RATE", default=0)
+ALERTS_RETRY_LIMIT = env.int("ALERTS_RETRY_LIMIT", default=5)
+ALERTS_BOUNCE_LIMIT = env.int("ALERTS_BOUNCE_LIMIT", default=3)
+# The reaper: a row claimed longer ago than this (past the task time limit) goes back to
+# pending; a pending row enqueued longer ago than this is published again.
+ALERTS_STUCK_SECONDS = env.int("ALERTS_STUCK_SECONDS", default=30)
+ALERTS_REPUBLISH_SECONDS = env.int("ALERTS_REPUBLISH_SECONDS", default=60)
+# Not drowning people: past this many non-urgent mails of one category in a day, the rest
+# go as one digest at this time (Tokyo).
+ALERTS_DIGEST_AFTER = env.int("ALERTS_DIGEST_AFTER", default=3)
+ALERTS_DIGEST_TIME = env.str("ALERTS_DIGEST_TIME", default="19:00")
 
 # --- Audit (README 「閲覧記録の監査」): thresholds of the anomaly rules and retention -----
 # A person's card reads in a day are a spike when they reach AUDIT_SPIKE_FACTOR times his
