@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("alerts.categories.urls")),
     path("", include("alerts.subscribers.staff_urls")),
     path("", include("alerts.operators.urls")),
+    path("", include("alerts.delivery.urls")),
+    path("reports/", include("alerts.reports.urls")),
 ]

@@ -1,0 +1,1 @@
+"""あんしんメールの統計 (issue 14 point 6): alerts, timing, subscribers, delivery."""

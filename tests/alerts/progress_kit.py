@@ -1,0 +1,74 @@
+"""What the progress and report tests share: an alert of station A taken through its real
+chain (gunma: 運用責任者 → 運用管理者 → 発信操作担当者) to 「配信予約」 at a fixed hour, then
+marked as the queue marks it when the fan-out starts, and Delivery rows laid directly
+(bulk_create) in the states a test needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from alerts.delivery.models import Delivery, DeliveryStatus
+from alerts.drafts import policy, selectors
+from alerts.drafts import services as alert_services
+from alerts.drafts.models import Alert, AlertStatus
+
+_numbers = itertools.count(1)
+
+
+def scheduled_alert(alert_world, make_draft, *, now: dt.datetime, code: str = "suspicious"):
+    """Reported, approved and confirmed by the sender at `now` (in sending hours)."""
+    alert = make_draft(code)
+    alert = alert_services.alert_submit(
+        actor=alert.author, alert=alert, version=alert.version, now=now
+    )
+    for person in (alert_world.alert_reviewer, alert_world.alert_approver):
+        alert = alert_services.alert_approve(
+            actor=person, alert=alert, step=policy.current_step(alert), now=now
+        )
+    alert = alert_services.alert_send(
+        actor=alert_world.alert_sender,
+        alert=alert,
+        confirmed=True,
+        recipient_count=selectors.recipient_count(alert),
+        now=now,
+    )
+    assert alert.status == AlertStatus.SCHEDULED
+    return alert
+
+
+def mark_started(alert: Alert, *, at: dt.datetime) -> Alert:
+    """What the queue writes when it starts the fan-out (its own services are tested apart)."""
+    Alert.objects.filter(pk=alert.pk).update(status=AlertStatus.SENDING, sending_started_at=at)
+    alert.refresh_from_db()
+    return alert
+
+
+def mark_sent(alert: Alert, *, at: dt.datetime) -> Alert:
+    Alert.objects.filter(pk=alert.pk).update(status=AlertStatus.SENT, sent_at=at)
+    alert.refresh_from_db()
+    return alert
+
+
+def rows(
+    alert: Alert,
+    count: int,
+    status: str,
+    *,
+    not_before: dt.datetime,
+    sent_at: dt.datetime | None = None,
+    in_digest: bool = False,
+) -> list[Delivery]:
+    """`count` deliveries of `alert` (addressless: the subscriber does not matter here)."""
+    return Delivery.objects.bulk_create(
+        Delivery(
+            alert=alert,
+            subscriber=None,
+            status=status,
+            message_id=f"<t{next(_numbers)}.{alert.pk}@test.example.jp>",
+            not_before=not_before,
+            sent_at=sent_at if status == DeliveryStatus.SENT else None,
+            in_digest=in_digest,
+        )
+        for _ in range(count)
+    )
