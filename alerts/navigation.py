@@ -5,6 +5,7 @@ from __future__ import annotations
 from .categories import panels as categories
 from .drafts import panels as drafts
 from .operators import panels as operators
+from .reports import panels as reports
 from .subscribers import panels as subscribers
 
 
@@ -13,3 +14,4 @@ def register() -> None:
     categories.register()
     subscribers.register()
     operators.register()
+    reports.register()

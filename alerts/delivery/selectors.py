@@ -69,9 +69,7 @@ def delivery_progress(*, alert: Alert, now: dt.datetime | None = None) -> Progre
         ),
         recent=Count(
             "pk",
-            filter=Q(
-                status=DeliveryStatus.SENT, sent_at__gt=now - RATE_WINDOW, sent_at__lte=now
-            ),
+            filter=Q(status=DeliveryStatus.SENT, sent_at__gt=now - RATE_WINDOW, sent_at__lte=now),
         ),
         last_sent_at=Max("sent_at"),
     )

@@ -31,9 +31,7 @@ def _send(alert, count: int) -> None:
             "pk", flat=True
         )[:count]
     )
-    Delivery.objects.filter(pk__in=ids).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now()
-    )
+    Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
 
 
 def test_sent_rows_show_up_without_a_reload_and_polling_stops_when_done(
