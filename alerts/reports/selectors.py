@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -146,7 +146,8 @@ def timing_tables(*, scope: ReportScope, period: Period) -> dict[str, Table]:
     for label, order, arrived, decided in AlertStep.objects.filter(
         alert__in=sent, arrived_at__isnull=False, decided_at__isnull=False
     ).values_list("label", "order", "arrived_at", "decided_at"):
-        steps[label].append(decided - arrived)
+        if arrived and decided:  # filtered above; for the type checker
+            steps[label].append(decided - arrived)
         first_order[label] = min(order, first_order.get(label, order))
     step_rows = [
         _span_row(label, _minutes(steps[label]))
@@ -253,17 +254,16 @@ def scope_label(scope: ReportScope) -> str:
 def report_table(*, scope: ReportScope, period: Period, key: str) -> Table | None:
     """One table by its key (a CSV download), None for a key no report has. Only the
     section holding it is read."""
+    if key.startswith("subscribers_"):
+        return subscriber_tables(scope=scope, period=period)[0].get(key)
     for prefix, section in SECTIONS.items():
         if key.startswith(prefix):
-            if prefix == "subscribers_":
-                return subscriber_tables(scope=scope, period=period)[0].get(key)
             return section(scope=scope, period=period).get(key)
     return None
 
 
-SECTIONS = {
+SECTIONS: dict[str, Callable[..., dict[str, Table]]] = {
     "alerts_": alerts_tables,
     "timing_": timing_tables,
-    "subscribers_": subscriber_tables,
     "delivery_": delivery_tables,
 }
