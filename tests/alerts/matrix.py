@@ -9,13 +9,22 @@ from types import ModuleType
 from tests.conftest import World
 from tests.matrix_kit import Route
 
-from . import matrix_categories, matrix_drafts, matrix_operators, matrix_subscribers
+from . import (
+    matrix_categories,
+    matrix_delivery,
+    matrix_drafts,
+    matrix_operators,
+    matrix_reports,
+    matrix_subscribers,
+)
 
 # Listed here once each; a feature's module is added when its first URL is. Categories first:
 # they lay the divisions and categories the drafts' objects stand on.
 FEATURES: list[ModuleType] = [
     matrix_categories,
     matrix_drafts,
+    matrix_delivery,
+    matrix_reports,
     matrix_subscribers,
     matrix_operators,
 ]
