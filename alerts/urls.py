@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("alerts.categories.urls")),
     path("", include("alerts.subscribers.staff_urls")),
     path("", include("alerts.operators.urls")),
+    path("", include("alerts.archive.staff_urls")),
 ]
