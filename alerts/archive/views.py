@@ -27,6 +27,12 @@ from .forms import ArchiveFilterForm, WithdrawForm
 PER_PAGE = 20
 
 
+def _crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
+    """The public pages' trail: あんしんメール (the sign-up page) first, never the staff home
+    (components.breadcrumbs starts there)."""
+    return [("あんしんメール", reverse("anshin:signup")), *pairs]
+
+
 def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/archive/not_found.html", {}, status=404)
 
@@ -54,6 +60,7 @@ def archive_list(request: HttpRequest) -> HttpResponse:
             "filtered": bool(filters),
             "feed_url": feed_url,
             "feed_title": feed_title(filters),
+            "crumbs": _crumbs(("配信情報の一覧", "")),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -75,6 +82,9 @@ def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sender": selectors.sender_name(page.alert),
             "feed_url": reverse("anshin:archive_feed"),
             "feed_title": feed_title({}),
+            "crumbs": _crumbs(
+                ("配信情報の一覧", reverse("anshin:archive_list")), (page.alert.title, "")
+            ),
         },
     )
 
