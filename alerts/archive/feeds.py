@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from accounts.utils.dates import local_date
@@ -34,6 +35,10 @@ def entry_id(alert: Alert) -> str:
     sent = alert.sending_started_at
     assert sent is not None  # noqa: S101 (public alerts only)
     return f"tag:{settings.ALERTS_SENDING_DOMAIN},{local_date(sent).isoformat()}:alert-{alert.pk}"
+
+
+def _tokyo(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value is not None else None
 
 
 def feed_title(filters: dict[str, Any]) -> str:
@@ -93,11 +98,12 @@ class ArchiveFeed(Feed):
 
     item_guid_is_permalink = False
 
+    # In Tokyo time (+09:00), as every time a person reads.
     def item_pubdate(self, item: Alert) -> dt.datetime | None:
-        return item.sending_started_at
+        return _tokyo(item.sending_started_at)
 
     def item_updateddate(self, item: Alert) -> dt.datetime | None:
-        return item.withdrawn_at or item.sending_started_at
+        return _tokyo(item.withdrawn_at or item.sending_started_at)
 
     def item_categories(self, item: Alert) -> list[str]:
         return [item.category.name]
