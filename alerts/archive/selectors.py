@@ -68,9 +68,7 @@ def archive_list(
                 area_stations=area.municipality.station_id
             )
         if area.station is not None:
-            reached |= Q(area_stations=area.station) | Q(
-                area_municipalities__station=area.station
-            )
+            reached |= Q(area_stations=area.station) | Q(area_municipalities__station=area.station)
         ids = Alert.objects.filter(reached).values("pk")
         alerts = alerts.filter(pk__in=ids)
     if category is not None:

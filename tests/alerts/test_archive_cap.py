@@ -49,7 +49,9 @@ def test_the_vendored_schema_is_the_official_one_and_refuses_a_wrong_message():
     [(preset, spec.code) for preset, specs in CATEGORIES.items() for spec in specs],
     indirect=["any_preset"],
 )
-def test_every_categorys_cap_is_valid_and_mapped(any_preset, code, alert_world, make_draft, settings):
+def test_every_categorys_cap_is_valid_and_mapped(
+    any_preset, code, alert_world, make_draft, settings
+):
     category = alert_world.categories[code]
     alert = archived(make_draft, code, at=SENT, occurred_at=tokyo(2026, 12, 1, 16, 0))
     root = _parsed(cap.alert_cap(alert))
@@ -107,7 +109,11 @@ def test_a_prefecture_wide_alert_reads_the_whole_prefecture(alert_world, make_dr
 
 def test_a_missing_person_search_is_rescue(alert_world, make_draft):
     alert = archived(
-        make_draft, "request", at=SENT, is_missing_person=True, family_consent_on=dt.date(2026, 12, 1)
+        make_draft,
+        "request",
+        at=SENT,
+        is_missing_person=True,
+        family_consent_on=dt.date(2026, 12, 1),
     )
     root = _parsed(cap.alert_cap(alert))
     assert _text(root, "c:info/c:category") == "Rescue"

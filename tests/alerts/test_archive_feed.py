@@ -62,8 +62,18 @@ def test_the_feed_lists_sent_alerts_with_stable_ids_links_and_times(
 
 def test_a_feed_per_area_and_category_and_both(alert_world, make_draft, client):
     m = alert_world.municipalities
-    went_out(make_draft("suspicious", title="中央市の不審者", area_stations=[], area_municipalities=[m["chuo"]]), SENT)
-    went_out(make_draft("fraud", title="中央市の詐欺", area_stations=[], area_municipalities=[m["chuo"]]), SENT)
+    went_out(
+        make_draft(
+            "suspicious", title="中央市の不審者", area_stations=[], area_municipalities=[m["chuo"]]
+        ),
+        SENT,
+    )
+    went_out(
+        make_draft(
+            "fraud", title="中央市の詐欺", area_stations=[], area_municipalities=[m["chuo"]]
+        ),
+        SENT,
+    )
     went_out(
         make_draft(
             "suspicious",
@@ -81,7 +91,9 @@ def test_a_feed_per_area_and_category_and_both(alert_world, make_draft, client):
     assert titles("?category=suspicious") == ["中央市の不審者", "北市の不審者"]
     assert titles("?area=s-A01&category=suspicious") == ["中央市の不審者"]
     feed = _feed(client, "?area=m-089001&category=fraud")
-    assert feed.findtext("a:title", namespaces=ATOM) == "あんしんメール 配信情報（中央市・特殊詐欺等）"
+    assert (
+        feed.findtext("a:title", namespaces=ATOM) == "あんしんメール 配信情報（中央市・特殊詐欺等）"
+    )
 
 
 def test_a_withdrawn_entry_says_so_without_the_body(alert_world, make_draft, client):
