@@ -7,13 +7,14 @@ alert that is not public is the public 404 page."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
 
 from accounts.exceptions import PermissionDenied
 from accounts.utils.http import GET_ONLY, POST_ONLY, Attempt, page_number
@@ -46,10 +47,9 @@ def archive_list(request: HttpRequest) -> HttpResponse:
         area=filters.get("area"), category=filters.get("category"), month=filters.get("month")
     )
     page = Paginator(alerts, PER_PAGE).get_page(page_number(request))
-    feed_query = {k: request.GET[k] for k in ("area", "category") if filters.get(k)}
-    feed_url = reverse("anshin:archive_feed")
-    if feed_query:
-        feed_url += "?" + "&".join(f"{k}={v}" for k, v in feed_query.items())
+    # The feed of the same area and category (a feed has no month: it is the newest).
+    feed_query = urlencode({k: request.GET[k] for k in ("area", "category") if filters.get(k)})
+    feed_url = reverse("anshin:archive_feed") + (f"?{feed_query}" if feed_query else "")
     return render(
         request,
         "alerts/archive/list.html",
@@ -91,7 +91,6 @@ def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_not_required
 @GET_ONLY
-@cache_control(max_age=60, public=True)
 def archive_cap(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         alert = selectors.archive_get(pk=pk)
