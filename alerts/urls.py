@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("alerts.operators.urls")),
     path("", include("alerts.delivery.urls")),
     path("reports/", include("alerts.reports.urls")),
+    path("", include("alerts.archive.staff_urls")),
 ]

@@ -1,7 +1,7 @@
 """Public URLs of あんしんメール (namespace "anshin", mounted at /anshin/, no sign-in): the
 sign-up and its confirmation, a subscriber's own page by its key, unsubscribe, the flyer."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("my/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("unsubscribed/", views.unsubscribed, name="unsubscribed"),
     path("flyer/", views.flyer, name="flyer"),
+    path("archive/", include("alerts.archive.urls")),
 ]

@@ -10,6 +10,7 @@ from tests.conftest import World
 from tests.matrix_kit import Route
 
 from . import (
+    matrix_archive,
     matrix_categories,
     matrix_delivery,
     matrix_drafts,
@@ -27,6 +28,7 @@ FEATURES: list[ModuleType] = [
     matrix_reports,
     matrix_subscribers,
     matrix_operators,
+    matrix_archive,
 ]
 
 ROUTES: dict[str, Route] = {}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.exceptions import PermissionDenied
 from accounts.inputs import is_local_path
 from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, Attempt, say_refusal
+from alerts.archive import policy as archive_policy
 from alerts.chain.models import StepAction
 from alerts.drafts import policy, selectors, services
 from alerts.drafts.forms import (
@@ -69,6 +70,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "version_form": VersionForm(initial={"version": alert.version}),
             "follow_up_form": FollowUpForm(),
             "category": alert.category,
+            "may_withdraw": archive_policy.may_withdraw(user, alert),
         },
     )
 

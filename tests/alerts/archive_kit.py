@@ -1,0 +1,63 @@
+"""Alerts in the archive for the tests of alerts.archive: a draft taken through its chain by
+the services (report, each approval, the sender's send), then given the marks the sending
+queue sets when the fan-out begins and ends (alerts.delivery is another helper's; these
+tests stand in for it with the two timestamps and the status only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alerts.drafts import policy, selectors
+from alerts.drafts import services as alert_services
+from alerts.drafts.models import Alert, AlertKind, AlertStatus
+from tests.alerts.conftest import OFFICE_MORNING, TOKYO
+
+
+def tokyo(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=TOKYO)
+
+
+def scheduled(alert: Alert, now: dt.datetime = OFFICE_MORNING) -> Alert:
+    """The draft reported, approved at every step and sent by the sender's desk."""
+    alert = alert_services.alert_submit(
+        actor=alert.author, alert=alert, version=alert.version, now=now
+    )
+    while alert.status == AlertStatus.IN_REVIEW:
+        step = policy.current_step(alert)
+        alert = alert_services.alert_approve(
+            actor=selectors.step_holders(step)[0], alert=alert, step=step, now=now
+        )
+    sender = selectors.step_holders(policy.current_step(alert))[0]
+    return alert_services.alert_send(
+        actor=sender,
+        alert=alert,
+        confirmed=True,
+        recipient_count=selectors.recipient_count(alert),
+        now=now,
+    )
+
+
+def went_out(alert: Alert, at: dt.datetime, *, done: bool = True) -> Alert:
+    """The queue's marks: the fan-out began at `at` (SENDING), and ended (SENT) if done."""
+    Alert.objects.filter(pk=alert.pk).update(
+        status=AlertStatus.SENT if done else AlertStatus.SENDING,
+        sending_started_at=at,
+        sent_at=at + dt.timedelta(minutes=2) if done else None,
+    )
+    alert.refresh_from_db()
+    return alert
+
+
+def archived(make_draft, code: str, at: dt.datetime = OFFICE_MORNING, **fields) -> Alert:
+    """A sent alert of the category, gone out at `at`."""
+    return went_out(scheduled(make_draft(code, **fields)), at)
+
+
+def follow_up(first: Alert, kind: str = AlertKind.FOLLOW_UP, **fields) -> Alert:
+    """A 続報・訂正・検挙等 of `first`, drafted by its author, with the given fields."""
+    alert = alert_services.follow_up_start(actor=first.author, parent=first, kind=kind)
+    if fields:
+        alert = alert_services.alert_update(
+            actor=first.author, alert=alert, version=alert.version, **fields
+        )
+    return alert
