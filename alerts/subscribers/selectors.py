@@ -1,7 +1,8 @@
-"""Reads of subscribers: who an alert reaches, the choices the sign-up offers, a subscriber
-found by the key of his own page, a member of staff's own subscription, and how many of a
-station's staff have subscribed. Never the addresses on a staff page: counts only, except on
-the subscriber's own page and in the audit."""
+"""Reads of subscribers: who an alert reaches, the choices the sign-up offers (with the
+urgent categories a receive-time band does not hold back), a subscriber found by the key of
+his own page, a member of staff's own subscription, and how many of a station's staff have
+subscribed (and how many of those are stopped for undelivered mail). Never the addresses
+on a staff page: counts only, except on the subscriber's own page and in the audit."""
 
 from __future__ import annotations
 

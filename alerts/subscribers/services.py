@@ -7,6 +7,11 @@ written only when the link's owner presses the button behind it. An address alre
 subscribed is told so by mail, and the page says the same as for a new one, so that the
 form never tells a stranger who is subscribed. Unsubscribing deletes the row at once.
 
+The choices include the receive-time band (issue 14, 5; its rules in
+alerts.subscribers.bands). A subscriber whose address the queue stopped for undelivered
+mail (stopped_at) receives again when he says so on his page (subscriber_resume) or when a
+new address is confirmed; both clear the stop and the bounce count.
+
 No address goes into a log line or an exception message here: a failed mail is logged by
 the kind of failure only.
 """
