@@ -11,6 +11,7 @@ string (`?t=`), which the access log leaves out (docker/gunicorn.conf.py), never
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,11 +39,14 @@ class LinkInvalid(BadRequest):
 
 @dataclass(frozen=True)
 class Choices:
-    """What a subscriber receives: categories, and the whole prefecture or municipalities."""
+    """What a subscriber receives: categories, the whole prefecture or municipalities, and
+    the receive-time band (Tokyo time; both ends or neither: any time)."""
 
     categories: tuple[int, ...]
     whole_prefecture: bool
     municipalities: tuple[int, ...] = ()
+    band_start: dt.time | None = None
+    band_end: dt.time | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,11 @@ def pending_dumps(pending: Pending) -> str:
         payload["c"] = list(pending.choices.categories)
         payload["w"] = pending.choices.whole_prefecture
         payload["m"] = list(pending.choices.municipalities)
+        if pending.choices.band_start is not None and pending.choices.band_end is not None:
+            payload["b"] = [
+                _clock_text(pending.choices.band_start),
+                _clock_text(pending.choices.band_end),
+            ]
     if pending.staff_user_id is not None:
         payload["u"] = pending.staff_user_id
     if pending.subscriber_id is not None:
@@ -80,6 +89,29 @@ def _ids(value: object) -> tuple[int, ...]:
     ):
         raise LinkInvalid
     return tuple(value)
+
+
+_CLOCK = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+
+def _clock_text(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _band(value: object) -> tuple[dt.time | None, dt.time | None]:
+    """The band a link carries ("b": ["HH:MM", "HH:MM"]), or none when it carries none (links
+    mailed before bands existed). Its rules are the services' (checked on confirmation)."""
+    if value is None:
+        return None, None
+    if not isinstance(value, list) or len(value) != 2:
+        raise LinkInvalid
+    if not all(isinstance(v, str) and _CLOCK.fullmatch(v) for v in value):
+        raise LinkInvalid
+    try:
+        start, end = (dt.time.fromisoformat(v) for v in value)
+    except ValueError:  # 25:00
+        raise LinkInvalid from None
+    return start, end
 
 
 def _optional_id(value: object) -> int | None:
@@ -109,7 +141,10 @@ def pending_loads(token: str | None) -> Pending:
         whole = payload.get("w")
         if not isinstance(whole, bool):
             raise LinkInvalid
-        choices = Choices(_ids(payload.get("c")), whole, _ids(payload.get("m")))
+        band_start, band_end = _band(payload.get("b"))
+        choices = Choices(
+            _ids(payload.get("c")), whole, _ids(payload.get("m")), band_start, band_end
+        )
     pending = Pending(
         kind=kind,
         email=email,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("confirm/", views.confirm, name="confirm"),
     path("my/<str:token>/", views.manage, name="manage"),
     path("my/<str:token>/address/", views.address_change, name="address_change"),
+    path("my/<str:token>/resume/", views.resume, name="resume"),
     path("my/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("unsubscribed/", views.unsubscribed, name="unsubscribed"),
     path("flyer/", views.flyer, name="flyer"),

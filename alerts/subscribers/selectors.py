@@ -1,7 +1,8 @@
-"""Reads of subscribers: who an alert reaches, the choices the sign-up offers, a subscriber
-found by the key of his own page, a member of staff's own subscription, and how many of a
-station's staff have subscribed. Never the addresses on a staff page: counts only, except on
-the subscriber's own page and in the audit."""
+"""Reads of subscribers: who an alert reaches, the choices the sign-up offers (with the
+urgent categories a receive-time band does not hold back), a subscriber found by the key of
+his own page, a member of staff's own subscription, and how many of a station's staff have
+subscribed (and how many of those are stopped for undelivered mail). Never the addresses
+on a staff page: counts only, except on the subscriber's own page and in the audit."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from accounts import permissions
 from accounts.models import Appointment, Headquarters, Municipality, Station, User
 
 from ..categories.models import Category
+from . import bands
 from .links import Choices, Pending, pending_loads
 from .models import Subscriber
 
@@ -60,9 +62,15 @@ class SignupOptions:
     categories: list[Category]
     areas: list[AreaGroup]
 
+    @property
+    def urgent(self) -> list[str]:
+        """The names of the categories that arrive at any time, whatever the band."""
+        return [c.name for c in self.categories if c.is_urgent]
+
 
 def signup_options() -> SignupOptions:
-    """The categories in use, in their order, and the municipalities grouped by station."""
+    """The categories in use, in their order (urgent ones flagged), and the municipalities
+    grouped by station."""
     categories = list(Category.objects.filter(is_active=True).order_by("order", "code"))
     groups: dict[int, AreaGroup] = {}
     for municipality in Municipality.objects.select_related("station").order_by(
@@ -80,10 +88,12 @@ class ChoicesSummary:
     categories: list[str]
     whole_prefecture: bool
     municipalities: list[str]
+    band: str
 
 
 def choices_summary(*, choices: Choices) -> ChoicesSummary:
     return ChoicesSummary(
+        band=bands.band_label(choices.band_start, choices.band_end),
         categories=list(
             Category.objects.filter(pk__in=choices.categories, is_active=True)
             .order_by("order", "code")
@@ -105,6 +115,8 @@ def subscriber_choices(*, subscriber: Subscriber) -> Choices:
         categories=tuple(subscriber.categories.order_by("pk").values_list("pk", flat=True)),
         whole_prefecture=subscriber.whole_prefecture,
         municipalities=tuple(subscriber.municipalities.order_by("pk").values_list("pk", flat=True)),
+        band_start=subscriber.band_start,
+        band_end=subscriber.band_end,
     )
 
 
@@ -178,11 +190,13 @@ def my_subscription(*, user: User) -> ManagePage | None:
 
 @dataclass(frozen=True)
 class StationCount:
-    """How many of a station's staff have subscribed, of how many: never who."""
+    """How many of a station's staff have subscribed, of how many, and how many of those
+    receive nothing because mail to their address could not be delivered: never who."""
 
     station: Station
     staff: int
     subscribed: int
+    stopped: int = 0
 
     @property
     def percent(self) -> int:
@@ -192,7 +206,7 @@ class StationCount:
 def staff_subscription_counts(*, user: User) -> list[StationCount]:
     """For each station the user heads (accounts.permissions.station_ids_headed), its staff —
     people with an active appointment at the station or one of its posts — and how many of
-    them have subscribed. One query for the counts, whatever the number of stations."""
+    them have subscribed (and are stopped for undelivered mail). One query for the counts, whatever the number of stations."""
     stations = list(
         Station.objects.filter(pk__in=permissions.station_ids_headed(user)).order_by("code")
     )
@@ -208,10 +222,15 @@ def staff_subscription_counts(*, user: User) -> list[StationCount]:
             subscribed=Count(
                 "user", filter=Q(user__alert_subscription__isnull=False), distinct=True
             ),
+            stopped=Count(
+                "user",
+                filter=Q(user__alert_subscription__stopped_at__isnull=False),
+                distinct=True,
+            ),
         )
     )
-    counts = {row["at"]: (row["staff"], row["subscribed"]) for row in rows}
-    return [StationCount(s, *counts.get(s.pk, (0, 0))) for s in stations]
+    counts = {row["at"]: (row["staff"], row["subscribed"], row["stopped"]) for row in rows}
+    return [StationCount(s, *counts.get(s.pk, (0, 0, 0))) for s in stations]
 
 
 # --- The flyer (seed 003 6⑷) ----------------------------------------------------------------

@@ -7,6 +7,11 @@ written only when the link's owner presses the button behind it. An address alre
 subscribed is told so by mail, and the page says the same as for a new one, so that the
 form never tells a stranger who is subscribed. Unsubscribing deletes the row at once.
 
+The choices include the receive-time band (issue 14, 5; its rules in
+alerts.subscribers.bands). A subscriber whose address the queue stopped for undelivered
+mail (stopped_at) receives again when he says so on his page (subscriber_resume) or when a
+new address is confirmed; both clear the stop and the bounce count.
+
 No address goes into a log line or an exception message here: a failed mail is logged by
 the kind of failure only.
 """
@@ -31,7 +36,7 @@ from accounts.exceptions import DomainError
 from accounts.models import Municipality, User
 
 from ..categories.models import Category
-from . import links
+from . import bands, links
 from .links import ADDRESS, SIGNUP, Choices, LinkInvalid, Pending
 from .models import Subscriber
 
@@ -161,7 +166,12 @@ def _send_signup_link(*, email: str, choices: Choices, staff_user: User | None) 
 
 
 def _checked(choices: Choices) -> tuple[list[Category], list[Municipality]]:
-    """The categories (in use) and municipalities the choices name, or a refusal."""
+    """The categories (in use) and municipalities the choices name, or a refusal (the band's
+    too: alerts.subscribers.bands)."""
+    refusal = bands.band_refusal(choices.band_start, choices.band_end)
+    if refusal is not None:
+        field, message = refusal
+        raise DomainError(message, field=field)
     categories = list(Category.objects.filter(pk__in=choices.categories, is_active=True))
     if not categories:
         raise DomainError("受け取る情報を1つ以上選んでください。", field="categories")
@@ -176,6 +186,8 @@ def _checked(choices: Choices) -> tuple[list[Category], list[Municipality]]:
 def _apply(subscriber: Subscriber, choices: Choices) -> None:
     categories, municipalities = _checked(choices)
     subscriber.whole_prefecture = choices.whole_prefecture
+    subscriber.band_start = choices.band_start
+    subscriber.band_end = choices.band_end
     subscriber.full_clean()
     try:
         with transaction.atomic():
@@ -290,12 +302,30 @@ def _address_confirm(pending: Pending) -> Subscriber:
     if Subscriber.objects.filter(email=pending.email).exclude(pk=subscriber.pk).exists():
         raise DomainError("このアドレスはすでに登録されています。")
     subscriber.email = pending.email
+    # A new address starts afresh: the old one's undelivered mail says nothing of it.
+    subscriber.bounce_count = 0
+    subscriber.stopped_at = None
     subscriber.full_clean()
     try:
         with transaction.atomic():
-            subscriber.save(update_fields=["email", "updated_at"])
+            subscriber.save(update_fields=["email", "bounce_count", "stopped_at", "updated_at"])
     except IntegrityError:  # registered by another link a moment ago
         raise DomainError("このアドレスはすでに登録されています。") from None
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_resume(*, subscriber: Subscriber) -> Subscriber:
+    """Receive again at the same address after sending stopped for undelivered mail (the
+    subscriber says the address works again: a full mailbox emptied, a filter fixed). The
+    bounce count starts again from nought; a still-broken address stops again at
+    settings.ALERTS_BOUNCE_LIMIT."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if subscriber.stopped_at is None:
+        raise DomainError("このアドレスへの配信は止まっていません。")
+    subscriber.stopped_at = None
+    subscriber.bounce_count = 0
+    subscriber.save(update_fields=["stopped_at", "bounce_count", "updated_at"])
     return subscriber
 
 

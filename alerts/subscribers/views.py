@@ -1,5 +1,7 @@
 """The public pages of あんしんメール (no sign-in, CSRF on): sign-up, the page after it, the
-confirmation behind the mailed link, the subscriber's own page (choices, address change),
+confirmation behind the mailed link, the subscriber's own page (choices with the receive-time
+band, address change, and — when mail to the address could not be delivered and sending
+stopped — receiving again at the same address),
 unsubscribe in one click (with RFC 8058's one-click POST), and the A4 flyer with its QR code.
 
 A page of one subscriber is found by its key; an unknown key is a 404 page in the public
@@ -21,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from accounts.utils.http import GET_ONLY, GET_POST, Attempt
+from accounts.utils.http import GET_ONLY, GET_POST, POST_ONLY, Attempt
 
 from . import selectors, services
 from .forms import AddressForm, ChoicesForm, SignupForm
@@ -151,6 +153,19 @@ def address_change(request: HttpRequest, subscriber: Subscriber) -> HttpResponse
             "page": selectors.manage_page(subscriber=subscriber),
         },
     )
+
+
+@login_not_required
+@POST_ONLY
+@with_subscriber
+def resume(request: HttpRequest, subscriber: Subscriber) -> HttpResponse:
+    """「このアドレスで受信を再開する」: the button of the notice a subscriber sees on his page
+    after mail to his address could not be delivered and sending stopped."""
+    with Attempt(request=request) as attempt:
+        services.subscriber_resume(subscriber=subscriber)
+    if attempt.ok:
+        messages.success(request, "このアドレスへの配信を再開しました。")
+    return redirect("anshin:manage", token=subscriber.token)
 
 
 # --- Unsubscribe ----------------------------------------------------------------------------------

@@ -40,6 +40,9 @@ ROUTES: dict[str, Route] = {
     "anshin:confirm": Route(get=public(BAD_LINK), post=public(BAD_LINK)),
     "anshin:manage": Route(get=_by_key(OK), post=_by_key(OK), variants=KEYS),
     "anshin:address_change": Route(get=_by_key(OK), post=_by_key(OK), variants=KEYS),
+    # POST only: receive again after sending stopped (a subscriber not stopped is told so,
+    # and the page comes back either way).
+    "anshin:resume": Route(get=None, post=_by_key(DONE), variants=KEYS),
     # The matrix's clients carry no CSRF check: the button's POST deletes (and redirects).
     "anshin:unsubscribe": Route(get=_by_key(OK), post=_by_key(DONE), variants=KEYS),
     "anshin:unsubscribed": Route(get=public(OK)),
