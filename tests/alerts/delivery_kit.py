@@ -107,7 +107,7 @@ class Handler:
     def __init__(self, received: Received) -> None:
         self.received = received
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.received.replies.get(address)
         if reply:
             self.received.refused.append(address)
@@ -115,7 +115,7 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.received.messages.append(message)
         return "250 Message accepted for delivery"
