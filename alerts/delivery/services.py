@@ -281,7 +281,9 @@ def _mark_enqueued(now: dt.datetime, *, digest: bool, alert_id: int | None, limi
     another dispatcher holds are skipped, not waited for."""
     table = Delivery._meta.db_table
     where = "status = %s AND enqueued_at IS NULL AND not_before <= %s AND in_digest = %s"
-    params: list = [DeliveryStatus.PENDING, now, digest]
+    # As Django writes it (SQLite: UTC text, compared as text).
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params: list = [DeliveryStatus.PENDING, stamp, digest]
     if alert_id is not None:
         where += " AND alert_id = %s"
         params.append(alert_id)
@@ -302,7 +304,7 @@ def _mark_enqueued(now: dt.datetime, *, digest: bool, alert_id: int | None, limi
         "RETURNING id, subscriber_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, *params])
+        cursor.execute(sql, [stamp, *params])
         return sorted(
             cursor.fetchall(), key=lambda row: (row[1] or 0, row[0]) if digest else row[0]
         )
