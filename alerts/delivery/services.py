@@ -18,11 +18,12 @@ transaction.on_commit, so a rolled-back fan-out publishes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from .. import hours
@@ -69,7 +70,7 @@ def is_urgent(alert: Alert) -> bool:
 # --- Fan-out ---------------------------------------------------------------------------------
 
 
-def _reached(alert: Alert):
+def _reached(alert: Alert) -> QuerySet[Subscriber]:
     """Who the alert reaches, as recipient_count (alerts.drafts.selectors) counts them."""
     return subscribers_reached(
         category=alert.category,
@@ -79,7 +80,7 @@ def _reached(alert: Alert):
     ).order_by()
 
 
-def _busy(alert: Alert, now: dt.datetime):
+def _busy(alert: Alert, now: dt.datetime) -> QuerySet[Any, Any]:
     """Subscribers who already got settings.ALERTS_DIGEST_AFTER mails of the category this
     Tokyo day (digest rows not counted): the rest of the day goes in the digest. One
     grouped query whatever the number of subscribers."""
@@ -117,10 +118,12 @@ def _timing(alert: Alert, bands: Iterable[Band], now: dt.datetime) -> dict:
 
 
 # (id, subscriber_id, in_digest) of a row due at once, enqueued by the fan-out itself.
-Due = tuple[int, int, bool]
+Due = tuple[int, int | None, bool]
 
 
-def _insert_select(alert: Alert, reached, timing: dict, now: dt.datetime) -> tuple[int, list[Due]]:
+def _insert_select(
+    alert: Alert, reached: QuerySet[Subscriber], timing: dict, now: dt.datetime
+) -> tuple[int, list[Due]]:
     """PostgreSQL: one INSERT … SELECT joined to the bands' times and the busy subscribers.
     Rows due now are marked enqueued in the same statement (a second pass over 100,000 fresh
     rows would cost as much as the insert) and come back to be published."""
@@ -175,7 +178,9 @@ def _insert_select(alert: Alert, reached, timing: dict, now: dt.datetime) -> tup
     return len(rows), [(pk, subscriber, digest) for pk, subscriber, digest, due in rows if due]
 
 
-def _bulk(alert: Alert, reached, timing: dict, now: dt.datetime) -> tuple[int, list[Due]]:
+def _bulk(
+    alert: Alert, reached: QuerySet[Subscriber], timing: dict, now: dt.datetime
+) -> tuple[int, list[Due]]:
     """Other databases (SQLite of `make run`): the same rows by bulk_create in batches."""
     busy = (
         set()
@@ -244,7 +249,7 @@ def deliveries_create(*, alert: Alert, now: dt.datetime | None = None) -> int:
         reached = _reached(locked)
         bands = set(reached.values_list("band_start", "band_end").distinct())
         timing = _timing(locked, bands, now)
-        made, due = 0, []
+        made, due = 0, list[Due]()
         if timing and connection.vendor == "postgresql":
             made, due = _insert_select(locked, reached, timing, now)
         elif timing:
@@ -276,7 +281,9 @@ def alerts_due(*, now: dt.datetime | None = None) -> list[int]:
 # --- Publishing --------------------------------------------------------------------------------
 
 
-def _mark_enqueued(now: dt.datetime, *, digest: bool, alert_id: int | None, limit: int | None):
+def _mark_enqueued(
+    now: dt.datetime, *, digest: bool, alert_id: int | None, limit: int | None
+) -> list[tuple[int, int | None]]:
     """Due rows not yet enqueued, marked enqueued now: (id, subscriber_id) in order. Rows
     another dispatcher holds are skipped, not waited for."""
     table = Delivery._meta.db_table
@@ -310,7 +317,7 @@ def _mark_enqueued(now: dt.datetime, *, digest: bool, alert_id: int | None, limi
         )
 
 
-def _batches(rows: list[tuple[int, int | None]], *, by_subscriber: bool) -> list[list[int]]:
+def _batches(rows: Sequence[tuple[int, int | None]], *, by_subscriber: bool) -> list[list[int]]:
     """Ids in tasks of settings.ALERTS_BATCH_SIZE; a subscriber's digest rows never split."""
     size = max(int(settings.ALERTS_BATCH_SIZE), 1)
     batches: list[list[int]] = []
