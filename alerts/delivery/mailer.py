@@ -322,7 +322,7 @@ class Outbox:
         message = EmailMessage(
             subject=rendered.subject,
             body=rendered.body(unsubscribe_url),
-            from_email=from_header(),
+            from_email=f"{FROM_NAME} <{settings.ALERTS_FROM_EMAIL}>",  # Django encodes it
             to=[to],
             headers={k: v for k, v in headers.items() if k != "To"},
             connection=self.django,

@@ -7,6 +7,7 @@ mail; with the locmem backend `mail.outbox` sees the same headers."""
 
 from __future__ import annotations
 
+from email.header import decode_header, make_header
 from urllib.parse import urlsplit
 
 import pytest
@@ -162,3 +163,6 @@ def test_the_locmem_backend_sees_the_same_headers(alert_world, make_draft, setti
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert person.token in message.extra_headers["List-Unsubscribe"]
     assert person.token in message.body
+    assert message.from_email == f"あんしんメール <{settings.ALERTS_FROM_EMAIL}>"
+    sent_from = str(make_header(decode_header(message.message()["From"])))
+    assert sent_from == f"あんしんメール <{settings.ALERTS_FROM_EMAIL}>"
