@@ -49,11 +49,12 @@ def wait_for_port(port: int, *, process: subprocess.Popen, log: Path, within: fl
             time.sleep(0.1)
 
 
-def _tail(log: Path, lines: int = 40) -> str:
+def _tail(log: Path, lines: int = 40, width: int = 300) -> str:
     try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+        text = log.read_text(errors="replace").splitlines()[-lines:]
     except OSError:
         return ""
+    return "\n".join(line[:width] for line in text)
 
 
 def _stop(process: subprocess.Popen | None, *, grace: float = 5) -> None:
@@ -353,7 +354,7 @@ class Fleet:
         for process in [*self.workers, self.beat]:
             _stop(process, grace=10)
 
-    def logs(self, lines: int = 30) -> str:
+    def logs(self, lines: int = 12) -> str:
         return "\n".join(
             f"--- {log.name}\n{_tail(log, lines)}" for log in sorted(self.workdir.glob("*.log"))
         )
