@@ -329,6 +329,12 @@ def alert_send(
 
 
 def hand_over(alert: Alert) -> None:
-    """The seam to the sending queue (issue 13 part 2 will enqueue the deliveries of a
-    SCHEDULED alert here, after commit); for now it only logs the hand-over."""
+    """The seam to the sending queue, after commit: a SCHEDULED alert whose send time has
+    come is fanned out now (alerts.delivery.tasks.fan_out); a later one is left to the
+    beat's dispatch, which also catches this one if the task is lost. In eager mode
+    (`make run`, tests) the mail goes at once through the console or locmem backend."""
+    from ..delivery.tasks import fan_out
+
     logger.info("alert %s handed over to the queue for %s", alert.pk, alert.send_at)
+    if alert.status == AlertStatus.SCHEDULED and alert.send_at and alert.send_at <= timezone.now():
+        fan_out.delay(alert.pk)

@@ -30,8 +30,9 @@ def subscribers_reached(
 ) -> QuerySet[Subscriber]:
     """Subscribers of the category whose areas meet the alert's: everyone of the category
     for a prefecture-wide alert; else those who chose the whole prefecture, a municipality
-    named, or a municipality in a station's area named."""
-    chosen = Subscriber.objects.filter(categories=category)
+    named, or a municipality in a station's area named. An address stopped for bounces
+    (stopped_at) is reached by nothing until its owner confirms it again."""
+    chosen = Subscriber.objects.filter(categories=category, stopped_at__isnull=True)
     if whole_prefecture:
         return chosen.distinct()
     area = Q(whole_prefecture=True)

@@ -255,6 +255,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 5,
     "unacked_restore_throttle": 1,
 }
+# The sending queue's reaper (alerts.delivery.tasks.reap) puts back rows a dead worker held.
+# Off only for the fault test's negative control, which shows that mail is then lost.
+ALERTS_REAPER = env.bool("ALERTS_REAPER", default=True)
+# alerts.delivery is a feature package, not an app: autodiscovery does not find its tasks,
+# and a worker must know send_batch before the first one arrives.
+CELERY_IMPORTS = ("alerts.delivery.tasks",)
 CELERY_BEAT_SCHEDULE = {
     # Tamper evidence: walk every chain of the access log once a day (03:10 Tokyo). The two
     # audit tasks live in accounts/audit/tasks.py under the names they had in accounts.tasks
