@@ -9,8 +9,9 @@ messages to the same sink, in the same run.
   settings of tests/alerts/faults_settings.py: mail over SMTP, no rate limit) creates the
   Delivery rows, publishes the batches (settings.ALERTS_BATCH_SIZE) and sends them. Timed from
   the hand-over to the last row's `sent_at`; all rows must be SENT.
-- the baseline: the same number of messages, rendered once, with To and Message-ID put in
-  front of each, sent by smtplib in this process over one connection per batch of the same size.
+- the baseline: the same number of messages, the alert's bytes as the worker rendered them with
+  each recipient's headers (To, Message-ID, Date, List-Unsubscribe) put in front, sent by
+  smtplib in this process over one connection per batch of the same size.
 
 The sink is aiosmtpd in a process of its own that discards what it accepts and counts it
 (tests/alerts/faults_kit.py). The worker's peak resident memory is its VmHWM at the end.
@@ -29,7 +30,6 @@ import tempfile
 import time
 import traceback
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -116,26 +116,33 @@ def _drop(alert) -> None:
 class _Round:
     seconds: float
     fan_out_seconds: float
+    # The alert as the worker rendered it: the baseline sends the same bytes.
+    rendered: Any
 
 
 def _queue_round(world: World, app) -> _Round:
     """Hand one alert to the worker; seconds from the hand-over to the last row sent."""
     from django.db.models import Count, Max, Min
 
+    from alerts.delivery import mailer
     from alerts.delivery.models import Delivery, DeliveryStatus
 
     alert = _alert(world)
     try:
+        rendered = mailer.render_alert(alert)
         started = timezone.now()
         app.send_task("alerts.delivery.tasks.fan_out", args=[alert.pk])
         deadline = time.monotonic() + DEADLINE_SECONDS
-        last_dispatch = time.monotonic()
+        last_dispatch = last_report = time.monotonic()
         while True:
             time.sleep(0.25)
             counts = dict(
                 Delivery.objects.filter(alert=alert).values_list("status").annotate(n=Count("id"))
             )
             total = sum(counts.values())
+            if time.monotonic() - last_report > 30:
+                print(f"    {counts}", flush=True)
+                last_report = time.monotonic()
             if total and counts.get(DeliveryStatus.SENT, 0) == total:
                 break
             if total and not (counts.get("pending", 0) + counts.get("sending", 0)):
@@ -154,30 +161,20 @@ def _queue_round(world: World, app) -> _Round:
         return _Round(
             seconds=(times["last"] - started).total_seconds(),
             fan_out_seconds=(times["first"] - started).total_seconds(),
+            rendered=rendered,
         )
     finally:
         _drop(alert)
 
 
-def _message_bytes() -> bytes:
-    message = EmailMessage()
-    message["Subject"] = "【あんしんメール】強盗事件の発生（ベンチ）"
-    message["From"] = settings.ALERTS_FROM_EMAIL
-    message["Date"] = "Sat, 05 Dec 2026 10:00:00 +0900"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(
-        "12月1日午後4時ごろ、中央市本町1丁目のコンビニエンスストアに刃物を持った男が押し入り、"
-        "現金を奪って逃走しました。戸締まりを確実にし、不審な人物を見かけたら110番通報してください。\n\n"
-        "配信の停止：https://anshin.example.jp/anshin/u/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/\n",
-        charset="utf-8",
-    )
-    return message.as_bytes()
-
-
-def _smtplib_round(port: int, batch: int) -> float:
-    """The same number of messages, rendered once, by a plain loop: one connection a batch."""
-    body = _message_bytes()
+def _smtplib_round(port: int, batch: int, rendered) -> float:
+    """The same number of messages by a plain loop: the alert's bytes as the worker rendered
+    them, each recipient's headers put in front, one connection per batch."""
     sender = settings.ALERTS_FROM_EMAIL
+    base = settings.ALERTS_PUBLIC_BASE_URL.rstrip("/")
+    date = "Sat, 05 Dec 2026 10:00:00 +0900"
+    link = f"{base}/anshin/u/{'x' * 32}/"
+    body = rendered.head + b"\r\n" + rendered.body_bytes(link)
     started = time.perf_counter()
     sent = 0
     while sent < SUBSCRIBERS:
@@ -185,8 +182,9 @@ def _smtplib_round(port: int, batch: int) -> float:
             for n in range(sent, min(sent + batch, SUBSCRIBERS)):
                 address = f"{PREFIX}-{n + 1}@example.jp"
                 head = (
-                    f"To: {address}\r\nMessage-ID: <plain-{n}@anshin.example.jp>\r\n"
-                    f"List-Unsubscribe: <https://anshin.example.jp/anshin/u/{n}/>\r\n"
+                    f"To: {address}\r\nMessage-ID: <plain-{n}@{settings.ALERTS_SENDING_DOMAIN}>\r\n"
+                    f"Date: {date}\r\nList-Unsubscribe: <{link}>\r\n"
+                    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
                 ).encode()
                 smtp.sendmail(sender, [address], head + body)
             sent = min(sent + batch, SUBSCRIBERS)
@@ -232,7 +230,7 @@ def _fanout_run(measure, *, world: World, **_) -> Result:
         _wait_ready(app)
         for index in range(ROUNDS):
             queue.append(_queue_round(world, app))
-            plain.append(_smtplib_round(sink.port, batch))
+            plain.append(_smtplib_round(sink.port, batch, queue[-1].rendered))
             print(
                 f"  {index + 1} 回目：キュー {SUBSCRIBERS / queue[-1].seconds:,.0f} 通/秒"
                 f"（行の作成まで {queue[-1].fan_out_seconds:.1f} 秒）、"
