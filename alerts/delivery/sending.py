@@ -68,7 +68,8 @@ def claim(ids: list[int], now: dt.datetime) -> list[Claimed]:
         "RETURNING id, alert_id, subscriber_id, in_digest, message_id, attempts, not_before"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [DeliveryStatus.SENDING, now, *params, DeliveryStatus.PENDING])
+        stamp = connection.ops.adapt_datetimefield_value(now)  # SQLite: UTC text
+        cursor.execute(sql, [DeliveryStatus.SENDING, stamp, *params, DeliveryStatus.PENDING])
         rows = cursor.fetchall()
     claimed = [Claimed(*row) for row in rows]
     if connection.vendor != "postgresql":

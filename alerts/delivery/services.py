@@ -18,11 +18,12 @@ transaction.on_commit, so a rolled-back fan-out publishes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from .. import hours
@@ -50,6 +51,8 @@ OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 PUBLISH_LIMIT = 50_000
 # bulk_create batches on databases without the INSERT … SELECT (SQLite of `make run`).
 BULK_BATCH = 5_000
+# A fan-out of at least this many rows refreshes the table's statistics (_analyze).
+ANALYZE_AFTER = 10_000
 
 
 def message_id(alert_id: int, subscriber_id: int) -> str:
@@ -67,7 +70,7 @@ def is_urgent(alert: Alert) -> bool:
 # --- Fan-out ---------------------------------------------------------------------------------
 
 
-def _reached(alert: Alert):
+def _reached(alert: Alert) -> QuerySet[Subscriber]:
     """Who the alert reaches, as recipient_count (alerts.drafts.selectors) counts them."""
     return subscribers_reached(
         category=alert.category,
@@ -77,7 +80,7 @@ def _reached(alert: Alert):
     ).order_by()
 
 
-def _busy(alert: Alert, now: dt.datetime):
+def _busy(alert: Alert, now: dt.datetime) -> QuerySet[Any, Any]:
     """Subscribers who already got settings.ALERTS_DIGEST_AFTER mails of the category this
     Tokyo day (digest rows not counted): the rest of the day goes in the digest. One
     grouped query whatever the number of subscribers."""
@@ -114,8 +117,16 @@ def _timing(alert: Alert, bands: Iterable[Band], now: dt.datetime) -> dict:
     return timing
 
 
-def _insert_select(alert: Alert, reached, timing: dict, now: dt.datetime) -> int:
-    """PostgreSQL: one INSERT … SELECT joined to the bands' times and the busy subscribers."""
+# (id, subscriber_id, in_digest) of a row due at once, enqueued by the fan-out itself.
+Due = tuple[int, int | None, bool]
+
+
+def _insert_select(
+    alert: Alert, reached: QuerySet[Subscriber], timing: dict, now: dt.datetime
+) -> tuple[int, list[Due]]:
+    """PostgreSQL: one INSERT … SELECT joined to the bands' times and the busy subscribers.
+    Rows due now are marked enqueued in the same statement (a second pass over 100,000 fresh
+    rows would cost as much as the insert) and come back to be published."""
     reached_sql, reached_params = reached.values("pk").query.sql_with_params()
     busy_sql, busy_params = _busy(alert, now).query.sql_with_params()
     values = ", ".join(["(%s::time, %s::time, %s::timestamptz, %s::timestamptz)"] * len(timing))
@@ -126,38 +137,50 @@ def _insert_select(alert: Alert, reached, timing: dict, now: dt.datetime) -> int
     subscribers = Subscriber._meta.db_table
     sql = f"""
         WITH bands (band_start, band_end, released, digest_at) AS (VALUES {values}),
-             busy AS ({busy_sql})
+             busy AS ({busy_sql}),
+             fresh AS (
+                SELECT s.id AS subscriber_id,
+                       CASE WHEN busy.subscriber_id IS NULL OR %s THEN b.released
+                            ELSE b.digest_at END AS not_before,
+                       busy.subscriber_id IS NOT NULL AND NOT %s AS in_digest
+                FROM {subscribers} s
+                JOIN bands b ON b.band_start IS NOT DISTINCT FROM s.band_start
+                            AND b.band_end IS NOT DISTINCT FROM s.band_end
+                LEFT JOIN busy ON busy.subscriber_id = s.id
+                WHERE s.id IN ({reached_sql})
+             )
         INSERT INTO {table} (alert_id, subscriber_id, status, message_id, not_before,
-                             in_digest, attempts, error, created_at)
-        SELECT %s, s.id, %s, '<alert-' || %s || '.' || s.id || '@' || %s || '>',
-               CASE WHEN busy.subscriber_id IS NULL OR %s THEN b.released ELSE b.digest_at END,
-               busy.subscriber_id IS NOT NULL AND NOT %s, 0, '', %s
-        FROM {subscribers} s
-        JOIN bands b ON b.band_start IS NOT DISTINCT FROM s.band_start
-                    AND b.band_end IS NOT DISTINCT FROM s.band_end
-        LEFT JOIN busy ON busy.subscriber_id = s.id
-        WHERE s.id IN ({reached_sql})
-        ON CONFLICT DO NOTHING
+                             in_digest, attempts, error, created_at, enqueued_at)
+        SELECT %s, subscriber_id, %s, '<alert-' || %s || '.' || subscriber_id || '@' || %s || '>',
+               not_before, in_digest, 0, '', %s,
+               CASE WHEN not_before <= %s THEN %s::timestamptz END
+        FROM fresh
+        RETURNING id, subscriber_id, in_digest, enqueued_at IS NOT NULL
     """  # noqa: S608 (table names from the models; every value is a parameter)
     urgent = is_urgent(alert)
     params = [
         *band_params,
         *busy_params,
+        urgent,
+        urgent,
+        *reached_params,
         alert.pk,
         DeliveryStatus.PENDING,
         str(alert.pk),
         settings.ALERTS_SENDING_DOMAIN,
-        urgent,
-        urgent,
         now,
-        *reached_params,
+        now,
+        now,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        rows = cursor.fetchall()
+    return len(rows), [(pk, subscriber, digest) for pk, subscriber, digest, due in rows if due]
 
 
-def _bulk(alert: Alert, reached, timing: dict, now: dt.datetime) -> int:
+def _bulk(
+    alert: Alert, reached: QuerySet[Subscriber], timing: dict, now: dt.datetime
+) -> tuple[int, list[Due]]:
     """Other databases (SQLite of `make run`): the same rows by bulk_create in batches."""
     busy = (
         set()
@@ -165,28 +188,44 @@ def _bulk(alert: Alert, reached, timing: dict, now: dt.datetime) -> int:
         else set(_busy(alert, now).values_list("subscriber_id", flat=True))
     )
     made = 0
+    due: list[Due] = []
+
+    def write(batch: list[Delivery]) -> None:
+        Delivery.objects.bulk_create(batch)
+        due.extend((d.pk, d.subscriber_id, d.in_digest) for d in batch if d.enqueued_at)
+
     rows = reached.order_by("pk").values_list("pk", "band_start", "band_end")
     batch: list[Delivery] = []
     for pk, start, end in rows.iterator(chunk_size=BULK_BATCH):
         released, digest = timing[(start, end)]
         late = pk in busy
+        not_before = digest if late else released
         batch.append(
             Delivery(
                 alert_id=alert.pk,
                 subscriber_id=pk,
                 message_id=message_id(alert.pk, pk),
-                not_before=digest if late else released,
+                not_before=not_before,
                 in_digest=late,
+                enqueued_at=now if not_before <= now else None,
             )
         )
+        made += 1
         if len(batch) >= BULK_BATCH:
-            made += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
+            write(batch)
             batch = []
     if batch:
-        made += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
+        write(batch)
     # auto_now_add wrote the wall clock: the day a digest counts in is the fan-out's.
     Delivery.objects.filter(alert=alert).update(created_at=now)
-    return made
+    return made, due
+
+
+def _analyze() -> None:
+    """Fresh statistics after a large fan-out, so that the dispatcher's and the reaper's
+    queries are planned for the table as it now is, not as autovacuum last saw it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Delivery._meta.db_table}")
 
 
 def deliveries_create(*, alert: Alert, now: dt.datetime | None = None) -> int:
@@ -210,14 +249,20 @@ def deliveries_create(*, alert: Alert, now: dt.datetime | None = None) -> int:
         reached = _reached(locked)
         bands = set(reached.values_list("band_start", "band_end").distinct())
         timing = _timing(locked, bands, now)
-        if not timing:
-            made = 0
-        elif connection.vendor == "postgresql":
-            made = _insert_select(locked, reached, timing, now)
-        else:
-            made = _bulk(locked, reached, timing, now)
+        made, due = 0, list[Due]()
+        if timing and connection.vendor == "postgresql":
+            made, due = _insert_select(locked, reached, timing, now)
+        elif timing:
+            made, due = _bulk(locked, reached, timing, now)
         pk = locked.pk
-        transaction.on_commit(lambda: deliveries_publish(now=now, alert_id=pk))
+        if made >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            transaction.on_commit(_analyze)
+        plain = [(row, subscriber) for row, subscriber, digest in due if not digest]
+        digests = sorted((subscriber, row) for row, subscriber, digest in due if digest)
+        _publish_on_commit(
+            _batches(plain, by_subscriber=False)
+            + _batches([(row, subscriber) for subscriber, row in digests], by_subscriber=True)
+        )
         if not made:
             transaction.on_commit(lambda: alerts_settle(now=now, alert_ids=[pk]))
     return made
@@ -236,31 +281,43 @@ def alerts_due(*, now: dt.datetime | None = None) -> list[int]:
 # --- Publishing --------------------------------------------------------------------------------
 
 
-def _mark_enqueued(now: dt.datetime, *, digest: bool, alert_id: int | None, limit: int | None):
+def _mark_enqueued(
+    now: dt.datetime, *, digest: bool, alert_id: int | None, limit: int | None
+) -> list[tuple[int, int | None]]:
     """Due rows not yet enqueued, marked enqueued now: (id, subscriber_id) in order. Rows
     another dispatcher holds are skipped, not waited for."""
     table = Delivery._meta.db_table
     where = "status = %s AND enqueued_at IS NULL AND not_before <= %s AND in_digest = %s"
-    params: list = [DeliveryStatus.PENDING, now, digest]
+    # As Django writes it (SQLite: UTC text, compared as text).
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params: list = [DeliveryStatus.PENDING, stamp, digest]
     if alert_id is not None:
         where += " AND alert_id = %s"
         params.append(alert_id)
     order = "subscriber_id, id" if digest else "id"
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     cap = f" LIMIT {int(limit)}" if limit else ""
+    if connection.vendor == "postgresql":
+        # The ids as an array from one sub-select, not `id IN (SELECT …)`: right after a
+        # fan-out the table's statistics still say it is empty, and the planner would scan
+        # it once per row (minutes for 100,000). An array always goes by the primary key.
+        chosen = (
+            f"id = ANY(ARRAY(SELECT id FROM {table} WHERE {where} "  # noqa: S608
+            f"ORDER BY {order}{cap} FOR UPDATE SKIP LOCKED))"
+        )
+    else:
+        chosen = f"id IN (SELECT id FROM {table} WHERE {where} ORDER BY {order}{cap})"  # noqa: S608
     sql = (
-        f"UPDATE {table} SET enqueued_at = %s WHERE id IN "  # noqa: S608 (no input in it)
-        f"(SELECT id FROM {table} WHERE {where} ORDER BY {order}{cap}{lock}) "
+        f"UPDATE {table} SET enqueued_at = %s WHERE {chosen} "  # noqa: S608 (no input in it)
         "RETURNING id, subscriber_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, *params])
+        cursor.execute(sql, [stamp, *params])
         return sorted(
             cursor.fetchall(), key=lambda row: (row[1] or 0, row[0]) if digest else row[0]
         )
 
 
-def _batches(rows: list[tuple[int, int | None]], *, by_subscriber: bool) -> list[list[int]]:
+def _batches(rows: Sequence[tuple[int, int | None]], *, by_subscriber: bool) -> list[list[int]]:
     """Ids in tasks of settings.ALERTS_BATCH_SIZE; a subscriber's digest rows never split."""
     size = max(int(settings.ALERTS_BATCH_SIZE), 1)
     batches: list[list[int]] = []
@@ -283,20 +340,26 @@ def deliveries_publish(
     """Publish the PENDING rows due by `now` and not enqueued (of one alert, or all) as
     send_batch tasks after commit; how many rows. A row whose task is lost is published
     again by the reaper's clearing of its enqueued_at."""
-    from .tasks import send_batch
-
     now = now or timezone.now()
     with transaction.atomic():
         plain = _mark_enqueued(now, digest=False, alert_id=alert_id, limit=limit)
         digest = _mark_enqueued(now, digest=True, alert_id=alert_id, limit=None)
-        batches = _batches(plain, by_subscriber=False) + _batches(digest, by_subscriber=True)
-
-        def publish() -> None:
-            for ids in batches:
-                send_batch.delay(ids)
-
-        transaction.on_commit(publish)
+        _publish_on_commit(
+            _batches(plain, by_subscriber=False) + _batches(digest, by_subscriber=True)
+        )
     return len(plain) + len(digest)
+
+
+def _publish_on_commit(batches: list[list[int]]) -> None:
+    """send_batch tasks for the batches, once the rows they name are committed."""
+    from .tasks import send_batch
+
+    def publish() -> None:
+        for ids in batches:
+            send_batch.delay(ids)
+
+    if batches:
+        transaction.on_commit(publish)
 
 
 # --- Settling and reaping ----------------------------------------------------------------------

@@ -333,8 +333,15 @@ def hand_over(alert: Alert) -> None:
     come is fanned out now (alerts.delivery.tasks.fan_out); a later one is left to the
     beat's dispatch, which also catches this one if the task is lost. In eager mode
     (`make run`, tests) the mail goes at once through the console or locmem backend."""
+    from kombu.exceptions import OperationalError
+
     from ..delivery.tasks import fan_out
 
     logger.info("alert %s handed over to the queue for %s", alert.pk, alert.send_at)
     if alert.status == AlertStatus.SCHEDULED and alert.send_at and alert.send_at <= timezone.now():
-        fan_out.delay(alert.pk)
+        try:
+            fan_out.delay(alert.pk)
+        except OperationalError:
+            # The broker is down: the send is committed, and the sender's page must not
+            # fail for it; the beat's dispatch fans the alert out once the broker is back.
+            logger.exception("alert %s: fan-out not enqueued, left to the dispatcher", alert.pk)

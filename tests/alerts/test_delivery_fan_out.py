@@ -7,10 +7,13 @@ into the evening digest. Done once however many workers try."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from alerts.delivery import services
 from alerts.delivery.models import Delivery
 from alerts.drafts.models import Alert, AlertStatus
+from alerts.subscribers.models import Subscriber
 from tests.alerts.delivery_kit import at, scheduled, subscriber
 
 pytestmark = pytest.mark.postgres
@@ -139,3 +142,19 @@ def test_the_digest_count_starts_again_each_tokyo_day(alert_world, make_draft, s
     # 20:30 Tokyo waits for 07:00 on 3 December: a new day, no digest.
     services.deliveries_create(alert=second, now=at("07:00", "2026-12-03"))
     assert rows(second)["busy@example.jp"].in_digest is False
+
+
+def test_the_fan_out_is_set_based_its_queries_do_not_grow_with_the_subscribers(
+    alert_world, make_draft, settings
+):
+    def queries(count: int, hour: str) -> int:
+        for i in range(count):
+            subscriber(alert_world, f"{hour[:2]}-{i}@example.jp", "fraud")
+        alert = scheduled(alert_world, make_draft, "fraud", now=at(hour))
+        with CaptureQueriesContext(connection) as captured:
+            assert services.deliveries_create(alert=alert, now=at(hour)) == count
+        Delivery.objects.all().delete()
+        Subscriber.objects.all().delete()
+        return len(captured)
+
+    assert queries(2, "10:00") == queries(30, "11:00")
