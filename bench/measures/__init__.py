@@ -15,6 +15,7 @@ MODULES = [
     "bench.measures.visits",  # issue 4: station progress, worklist over 500,000 visits
     "bench.measures.audit",  # issue 5: audit search, chain verification, recording
     "bench.measures.network",  # issue 12: roster, member page, station overview
+    "bench.measures.alerts",  # issue 14: one alert to 100,000 subscribers through a worker
 ]
 
 
