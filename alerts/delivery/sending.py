@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ..drafts.models import Alert
 from ..subscribers.models import Subscriber
-from ..subscribers.services import list_unsubscribe_headers
+from ..subscribers.services import list_unsubscribe_headers_maker
 from . import digests, mailer
 from .models import Delivery, DeliveryStatus
 
@@ -111,6 +111,8 @@ class Marks:
     """What the messages since the last flush did, written in one transaction."""
 
     clock: Callable[[], dt.datetime]
+    # Subscribers of the batch with a run of bounces to end when a mail reaches them.
+    bouncing: set[int] = field(default_factory=set)
     sent: list[tuple[list[int], int]] = field(default_factory=list)
     bounced: list[tuple[list[Claimed], int, str]] = field(default_factory=list)
     retry: list[tuple[list[Claimed], str]] = field(default_factory=list)
@@ -127,6 +129,12 @@ class Marks:
             return
         now = self.clock()
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # A mark lost to a crash of PostgreSQL itself (not of a worker) can only make
+                # a message go twice with its one Message-ID, never go missing: such commits
+                # need not wait for the disk. It was most of the queue's cost per message.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             self._sent(now)
             self._bounced(now)
             self._retry(now)
@@ -139,9 +147,12 @@ class Marks:
         Delivery.objects.filter(pk__in=ids).exclude(status=DeliveryStatus.SENT).update(
             status=DeliveryStatus.SENT, sent_at=now, error=""
         )
-        Subscriber.objects.filter(
-            pk__in={subscriber for _, subscriber in self.sent}, bounce_count__gt=0
-        ).update(bounce_count=0)
+        bounced_before = {pk for _, pk in self.sent if pk in self.bouncing}
+        if bounced_before:
+            Subscriber.objects.filter(pk__in=bounced_before, bounce_count__gt=0).update(
+                bounce_count=0
+            )
+            self.bouncing -= bounced_before
         self.counts["sent"] += len(ids)
 
     def _bounced(self, now: dt.datetime) -> None:
@@ -240,8 +251,9 @@ def deliveries_send(*, delivery_ids: list[int], now: dt.datetime | None = None) 
         return marks.counts
     subscribers = Subscriber.objects.filter(
         pk__in={r.subscriber_id for r in claimed if r.subscriber_id}
-    ).only("pk", "email", "token", "stopped_at")
+    ).only("pk", "email", "token", "stopped_at", "bounce_count")
     by_pk = {s.pk: s for s in subscribers}
+    marks.bouncing = {s.pk for s in subscribers if s.bounce_count}
     alerts = {
         a.pk: a
         for a in Alert.objects.filter(pk__in={r.alert_id for r in claimed}).select_related(
@@ -254,11 +266,12 @@ def deliveries_send(*, delivery_ids: list[int], now: dt.datetime | None = None) 
     marks.counts["dropped"] = len(dropped)
     untried = {r.id for r in claimed} - dropped
     messages = _messages([r for r in claimed if r.id not in dropped], by_pk, alerts)
+    unsubscribe_headers = list_unsubscribe_headers_maker()
     went = False
     try:
         with mailer.Outbox() as box:
             for message in messages:
-                headers = list_unsubscribe_headers(message.subscriber)
+                headers = unsubscribe_headers(message.subscriber)
                 try:
                     box.send(
                         message.rendered,

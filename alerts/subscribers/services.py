@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -87,6 +88,22 @@ def list_unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
         "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def list_unsubscribe_headers_maker() -> Callable[[Subscriber], dict[str, str]]:
+    """list_unsubscribe_headers for many subscribers at the cost of one reverse(): the
+    sending queue calls it once per batch, not once per message."""
+    mark = "0TOKEN0"  # token_urlsafe never needs quoting in a path
+    url = unsubscribe_url(Subscriber(token=mark))
+    head, _mark, tail = url.partition(mark)
+
+    def headers(subscriber: Subscriber) -> dict[str, str]:
+        return {
+            "List-Unsubscribe": f"<{head}{subscriber.token}{tail}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+
+    return headers
 
 
 # --- Mail -----------------------------------------------------------------------------------

@@ -3,12 +3,15 @@ a 不審者情報 alert whose place names a park; the privacy check flags it as 
 writes the kind of place instead and the flag goes; he reports it; under the demo's preset
 (gunma) the 運用責任者 and the 運用管理者 approve it from their inboxes; the 発信操作担当者
 confirms the category's rules and the recipient count and sends; the alert is handed to the
-queue (配信予約: at once in the sending hours, else for 07:00). axe-core finds nothing on the
-way.
+queue (配信予約: at once in the sending hours, else for 07:00). Then (issue 14) the queue sends
+it to the two residents of station A's area through a real SMTP server on loopback, with the
+unsubscribe headers; the author's page shows the progress at 配信完了; the public archive and
+its Atom feed show it to anyone. axe-core finds nothing on the way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -16,11 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from alerts.delivery import tasks
 from alerts.drafts.models import Alert, AlertStatus, DecisionAction
 from alerts.subscribers.models import Subscriber
 from tests.alerts.conftest import build_alert_world
+from tests.alerts.delivery_kit import smtp_server
 from tests.conftest import build_world
 from tests.e2e.conftest import axe_violations, describe_violations, sign_in
+
+__all__ = ["smtp_server"]  # a fixture, imported for this module
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,8 +55,17 @@ def _approve_from_inbox(new_context, live_server, person, found: dict) -> None:
     context.close()
 
 
-def test_a_station_alert_is_fixed_approved_confirmed_and_queued(new_context, live_server, settings):
+def test_a_station_alert_is_fixed_approved_confirmed_sent_and_archived(
+    new_context, live_server, settings, smtp_server
+):
     settings.ALERTS_PRESET = "gunma"
+    # The sending hours open two hours from now (Tokyo), whatever the hour the test runs at:
+    # the sender's confirmation always schedules the alert, and the clock is then moved on.
+    opens = (timezone.localtime() + dt.timedelta(hours=2)).hour
+    settings.ALERTS_SENDING_HOURS = [
+        f"{opens:02d}:00",
+        "23:59" if opens == 23 else f"{opens + 1:02d}:00",
+    ]
     world = build_world()
     alerts = build_alert_world(world, "gunma")
     suspicious = alerts.categories["suspicious"]
@@ -124,7 +140,7 @@ def test_a_station_alert_is_fixed_approved_confirmed_and_queued(new_context, liv
     sender_context.close()
 
     alert.refresh_from_db()
-    assert alert.status == AlertStatus.SCHEDULED and alert.queued_at is not None
+    assert alert.queued_at is not None
     actions = list(alert.decisions.values_list("action", flat=True))
     assert actions == [
         DecisionAction.SUBMIT,
@@ -132,4 +148,47 @@ def test_a_station_alert_is_fixed_approved_confirmed_and_queued(new_context, liv
         DecisionAction.APPROVE,
         DecisionAction.SEND if alert.send_at <= alert.queued_at else DecisionAction.SCHEDULE,
     ]
+
+    # 4. The sending hours come (the clock is moved on), and the beat's dispatch hands it to
+    # the queue (eager here, as under `make run`).
+    assert alert.status == AlertStatus.SCHEDULED and alert.send_at > timezone.now()
+    assert smtp_server.messages == []
+    Alert.objects.filter(pk=alert.pk).update(send_at=timezone.now())
+    tasks.dispatch()
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.SENT and alert.sending_started_at is not None
+    reached = sorted(m["To"] for m in smtp_server.messages)
+    assert reached == ["resident0@example.jp", "resident1@example.jp"]
+    for message in smtp_server.messages:
+        person = Subscriber.objects.get(email=message["To"])
+        assert message["Message-ID"] == alert.deliveries.get(subscriber=person).message_id
+        assert message["List-Unsubscribe"] == (
+            f"<{settings.ALERTS_PUBLIC_BASE_URL}/anshin/my/{person.token}/unsubscribe/>"
+        )
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert message["Subject"] == f"【{suspicious.name}】{TITLE}"
+        assert CLEAN in message.get_content()
+
+    # The author sees the progress at its end on the alert's page.
+    author_context = new_context(viewport=DESKTOP)
+    sign_in(author_context, live_server, world.alert_author)
+    page = author_context.new_page()
+    page.goto(live_server.url + reverse("alerts:alert_detail", args=[alert.pk]))
+    progress = page.locator("#delivery-progress")
+    expect(progress).to_contain_text("配信完了")
+    expect(progress.locator("[data-figure=sent]")).to_have_text("2")
+    found["progress"] = axe_violations(page, live_server)
+    author_context.close()
+
+    # 5. Anyone finds it in the public archive and its feed, without signing in.
+    public = new_context(viewport={"width": 375, "height": 812})
+    page = public.new_page()
+    page.goto(live_server.url + reverse("anshin:archive_list"))
+    page.click(f"main a:has-text('{TITLE}')")
+    expect(page.locator("main")).to_contain_text("子供は一人で帰らず")
+    found["archive"] = axe_violations(page, live_server)
+    feed = public.request.get(live_server.url + reverse("anshin:archive_feed"))
+    assert feed.ok and "atom" in feed.headers["content-type"]
+    assert TITLE in feed.text() and f"/anshin/archive/{alert.pk}/" in feed.text()
+    public.close()
     assert {k: v for k, v in found.items() if v} == {}, describe_violations(found)
