@@ -58,9 +58,10 @@ def is_office_hours(when: dt.datetime) -> bool:
 
 
 def within_sending_hours(when: dt.datetime) -> bool:
-    """Whether `when` falls in 配信時間 (settings.ALERTS_SENDING_HOURS, end excluded)."""
+    """Whether `when` falls in 配信時間 (settings.ALERTS_SENDING_HOURS, end excluded; an end
+    before the start runs past midnight)."""
     start, end = _window("ALERTS_SENDING_HOURS")
-    return start <= _tokyo(when).time() < end
+    return within_band(when, start, end)
 
 
 def next_sending_time(when: dt.datetime) -> dt.datetime:

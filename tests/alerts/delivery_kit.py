@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import timezone
 
 from alerts.drafts import policy, selectors
 from alerts.drafts import services as alert_services
@@ -46,6 +47,17 @@ def subscriber(
     person.categories.add(*(alert_world.categories[c] for c in codes))
     person.municipalities.add(*(alert_world.municipalities[t] for t in towns))
     return person
+
+
+@pytest.fixture
+def sending_hours_now(settings) -> None:
+    """Sending hours that hold the present moment whatever the hour the suite runs at (from
+    an hour ago to two hours on, past midnight if need be): an alert sent now goes now."""
+    local = timezone.localtime()
+    settings.ALERTS_SENDING_HOURS = [
+        (local - dt.timedelta(hours=1)).strftime("%H:00"),
+        (local + dt.timedelta(hours=2)).strftime("%H:00"),
+    ]
 
 
 def scheduled(

@@ -16,7 +16,9 @@ from django.utils import timezone
 from alerts.delivery import services, tasks
 from alerts.delivery.models import Delivery, DeliveryStatus
 from alerts.drafts.models import AlertStatus
-from tests.alerts.delivery_kit import at, scheduled, subscriber
+from tests.alerts.delivery_kit import at, scheduled, sending_hours_now, subscriber
+
+__all__ = ["sending_hours_now"]  # a fixture
 
 pytestmark = pytest.mark.postgres
 
@@ -27,7 +29,7 @@ def crowd(alert_world):
 
 
 def test_dispatch_fans_out_publishes_in_batches_and_settles(
-    alert_world, make_draft, crowd, settings, django_capture_on_commit_callbacks
+    alert_world, make_draft, crowd, settings, sending_hours_now, django_capture_on_commit_callbacks
 ):
     settings.ALERTS_BATCH_SIZE = 2
     alert = scheduled(alert_world, make_draft, "suspicious", now=timezone.now())
@@ -65,7 +67,7 @@ def test_a_row_waiting_for_its_band_is_not_published_before_its_time(
 
 
 def test_hand_over_sends_an_alert_sent_now(
-    alert_world, make_draft, crowd, django_capture_on_commit_callbacks
+    alert_world, make_draft, crowd, sending_hours_now, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         alert = scheduled(alert_world, make_draft, "suspicious", now=timezone.now())

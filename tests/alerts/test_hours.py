@@ -59,6 +59,14 @@ def test_sending_hours(clock, expected):
     assert hours.within_sending_hours(when.astimezone(dt.UTC)) is expected
 
 
+def test_sending_hours_set_past_midnight_run_over_it(settings):
+    settings.ALERTS_SENDING_HOURS = ["22:00", "02:00"]
+    assert hours.within_sending_hours(tokyo("2026-12-02", "23:30"))
+    assert hours.within_sending_hours(tokyo("2026-12-03", "01:59"))
+    assert not hours.within_sending_hours(tokyo("2026-12-03", "02:00"))
+    assert hours.next_sending_time(tokyo("2026-12-03", "02:00")) == tokyo("2026-12-03", "22:00")
+
+
 @pytest.mark.parametrize(
     ("day", "clock", "expected"),
     [
