@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from alerts.drafts import policy, selectors
 from alerts.drafts import services as alert_services
 from alerts.drafts.models import Alert, AlertKind, AlertStatus
-from tests.alerts.conftest import OFFICE_MORNING, TOKYO
+from tests.alerts.conftest import OFFICE_MORNING, TOKYO, through_the_chain
 
 
 def tokyo(*args: int) -> dt.datetime:
@@ -19,22 +18,7 @@ def tokyo(*args: int) -> dt.datetime:
 
 def scheduled(alert: Alert, now: dt.datetime = OFFICE_MORNING) -> Alert:
     """The draft reported, approved at every step and sent by the sender's desk."""
-    alert = alert_services.alert_submit(
-        actor=alert.author, alert=alert, version=alert.version, now=now
-    )
-    while alert.status == AlertStatus.IN_REVIEW:
-        step = policy.current_step(alert)
-        alert = alert_services.alert_approve(
-            actor=selectors.step_holders(step)[0], alert=alert, step=step, now=now
-        )
-    sender = selectors.step_holders(policy.current_step(alert))[0]
-    return alert_services.alert_send(
-        actor=sender,
-        alert=alert,
-        confirmed=True,
-        recipient_count=selectors.recipient_count(alert),
-        now=now,
-    )
+    return through_the_chain(alert, now=now)
 
 
 def went_out(alert: Alert, at: dt.datetime, *, done: bool = True) -> Alert:

@@ -156,3 +156,35 @@ def make_draft(alert_world):
         )
 
     return _make
+
+
+def through_the_chain(alert, *, now: dt.datetime = OFFICE_MORNING, send_urgently: bool = False):
+    """The draft reported by its author, approved at every step by the first holder of its
+    desk (the last approver marking 「直ちに」 if asked) and confirmed by the sender's desk at
+    `now`: SCHEDULED for `now`, or for the next 07:00 outside the sending hours."""
+    from alerts.chain.models import StepAction
+    from alerts.drafts import policy, selectors
+    from alerts.drafts import services as alert_services
+    from alerts.drafts.models import AlertStatus
+
+    alert = alert_services.alert_submit(
+        actor=alert.author, alert=alert, version=alert.version, now=now
+    )
+    while alert.status == AlertStatus.IN_REVIEW:
+        step = policy.current_step(alert)
+        following = step.alert.steps.filter(round=step.round, order__gt=step.order).first()
+        last = following is not None and following.action == StepAction.SEND
+        alert = alert_services.alert_approve(
+            actor=selectors.step_holders(step)[0],
+            alert=alert,
+            step=step,
+            send_urgently=send_urgently and last,
+            now=now,
+        )
+    return alert_services.alert_send(
+        actor=selectors.step_holders(policy.current_step(alert))[0],
+        alert=alert,
+        confirmed=True,
+        recipient_count=selectors.recipient_count(alert),
+        now=now,
+    )

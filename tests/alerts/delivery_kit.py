@@ -15,10 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from alerts.drafts import policy, selectors
-from alerts.drafts import services as alert_services
 from alerts.drafts.models import Alert, AlertStatus
 from alerts.subscribers.models import Subscriber
+from tests.alerts.conftest import through_the_chain
 
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 
@@ -71,27 +70,7 @@ def scheduled(
 ) -> Alert:
     """An alert of the category reported, approved and sent by station A's people at `now`
     (gunma preset): SCHEDULED for `now` (or the next 07:00)."""
-    alert = make_draft(code, **fields)
-    alert = alert_services.alert_submit(
-        actor=alert.author, alert=alert, version=alert.version, now=now
-    )
-    alert = alert_services.alert_approve(
-        actor=alert_world.alert_reviewer, alert=alert, step=policy.current_step(alert), now=now
-    )
-    alert = alert_services.alert_approve(
-        actor=alert_world.alert_approver,
-        alert=alert,
-        step=policy.current_step(alert),
-        send_urgently=send_urgently,
-        now=now,
-    )
-    alert = alert_services.alert_send(
-        actor=alert_world.alert_sender,
-        alert=alert,
-        confirmed=True,
-        recipient_count=selectors.recipient_count(alert),
-        now=now,
-    )
+    alert = through_the_chain(make_draft(code, **fields), now=now, send_urgently=send_urgently)
     assert alert.status == AlertStatus.SCHEDULED
     return alert
 

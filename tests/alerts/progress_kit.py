@@ -9,30 +9,15 @@ import datetime as dt
 import itertools
 
 from alerts.delivery.models import Delivery, DeliveryStatus
-from alerts.drafts import policy, selectors
-from alerts.drafts import services as alert_services
 from alerts.drafts.models import Alert, AlertStatus
+from tests.alerts.conftest import through_the_chain
 
 _numbers = itertools.count(1)
 
 
 def scheduled_alert(alert_world, make_draft, *, now: dt.datetime, code: str = "suspicious"):
     """Reported, approved and confirmed by the sender at `now` (in sending hours)."""
-    alert = make_draft(code)
-    alert = alert_services.alert_submit(
-        actor=alert.author, alert=alert, version=alert.version, now=now
-    )
-    for person in (alert_world.alert_reviewer, alert_world.alert_approver):
-        alert = alert_services.alert_approve(
-            actor=person, alert=alert, step=policy.current_step(alert), now=now
-        )
-    alert = alert_services.alert_send(
-        actor=alert_world.alert_sender,
-        alert=alert,
-        confirmed=True,
-        recipient_count=selectors.recipient_count(alert),
-        now=now,
-    )
+    alert = through_the_chain(make_draft(code), now=now)
     assert alert.status == AlertStatus.SCHEDULED
     return alert
 

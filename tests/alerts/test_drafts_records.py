@@ -8,10 +8,9 @@ import datetime as dt
 import pytest
 
 from accounts.exceptions import DomainError
-from alerts.drafts import policy, selectors
 from alerts.drafts import services as alert_services
 from alerts.drafts.models import AlertKind, AlertStatus, ConsentBy
-from tests.alerts.conftest import OFFICE_MORNING, build_alert_world
+from tests.alerts.conftest import OFFICE_MORNING, build_alert_world, through_the_chain
 
 pytestmark = pytest.mark.postgres
 
@@ -144,23 +143,7 @@ def test_the_time_of_occurrence_is_not_in_the_future(alert_world):
 
 
 def _sent(alert_world, code: str):
-    alert = _draft(alert_world, code)
-    alert = alert_services.alert_submit(
-        actor=alert.author, alert=alert, version=alert.version, now=OFFICE_MORNING
-    )
-    while alert.status == AlertStatus.IN_REVIEW:
-        step = policy.current_step(alert)
-        alert = alert_services.alert_approve(
-            actor=selectors.step_holders(step)[0], alert=alert, step=step, now=OFFICE_MORNING
-        )
-    sender = selectors.step_holders(policy.current_step(alert))[0]
-    return alert_services.alert_send(
-        actor=sender,
-        alert=alert,
-        confirmed=True,
-        recipient_count=selectors.recipient_count(alert),
-        now=OFFICE_MORNING,
-    )
+    return through_the_chain(_draft(alert_world, code))
 
 
 def test_an_arrest_notice_needs_the_press_release_time(alert_world):

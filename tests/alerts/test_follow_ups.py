@@ -14,7 +14,7 @@ from accounts.models import Notice
 from alerts.drafts import policy, selectors, tasks
 from alerts.drafts import services as alert_services
 from alerts.drafts.models import AlertKind, AlertStatus
-from tests.alerts.conftest import OFFICE_MORNING
+from tests.alerts.conftest import OFFICE_MORNING, through_the_chain
 
 pytestmark = pytest.mark.postgres
 
@@ -68,22 +68,7 @@ def test_a_follow_up_starts_from_the_first_alert_and_passes_the_chain(
 
 
 def _sent_existing(alert):
-    alert = alert_services.alert_submit(
-        actor=alert.author, alert=alert, version=alert.version, now=OFFICE_MORNING
-    )
-    while alert.status == AlertStatus.IN_REVIEW:
-        step = policy.current_step(alert)
-        alert = alert_services.alert_approve(
-            actor=selectors.step_holders(step)[0], alert=alert, step=step, now=OFFICE_MORNING
-        )
-    sender = selectors.step_holders(policy.current_step(alert))[0]
-    return alert_services.alert_send(
-        actor=sender,
-        alert=alert,
-        confirmed=True,
-        recipient_count=selectors.recipient_count(alert),
-        now=OFFICE_MORNING,
-    )
+    return through_the_chain(alert)
 
 
 def test_a_follow_up_of_a_follow_up_links_to_the_first(alert_world, make_draft):
