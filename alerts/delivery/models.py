@@ -37,7 +37,7 @@ class Delivery(models.Model):
     status = models.CharField(
         "状態", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
-    message_id = models.CharField("Message-ID", max_length=150, unique=True)
+    message_id = models.CharField("メッセージID", max_length=150, unique=True)
     # Not sent before this time: the alert's send time, or the start of the subscriber's
     # receive-time band (non-urgent), or the evening digest.
     not_before = models.DateTimeField("送信可能日時")

@@ -28,7 +28,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "return": {AlertStatus.IN_REVIEW: AlertStatus.DRAFT, AlertStatus.APPROVED: AlertStatus.DRAFT},
     "override": {AlertStatus.IN_REVIEW: AlertStatus.IN_REVIEW},
     "send": {AlertStatus.APPROVED: AlertStatus.SCHEDULED},
-    # Before sending: the queue (part 2) claims only SCHEDULED alerts, so a cancelled one
+    # Before sending: the queue fans out only SCHEDULED alerts, so a cancelled one
     # is never sent.
     "cancel": {
         AlertStatus.DRAFT: AlertStatus.CANCELLED,

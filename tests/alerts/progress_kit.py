@@ -23,8 +23,12 @@ def scheduled_alert(alert_world, make_draft, *, now: dt.datetime, code: str = "s
 
 
 def mark_started(alert: Alert, *, at: dt.datetime) -> Alert:
-    """What the queue writes when it starts the fan-out (its own services are tested apart)."""
-    Alert.objects.filter(pk=alert.pk).update(status=AlertStatus.SENDING, sending_started_at=at)
+    """What the queue writes when it starts the fan-out (its own services are tested apart).
+    Where the sender's confirmation was committed (a browser test), the eager queue has
+    already taken the alert and, reaching nobody, settled it: it starts again from here."""
+    Alert.objects.filter(pk=alert.pk).update(
+        status=AlertStatus.SENDING, sending_started_at=at, sent_at=None
+    )
     alert.refresh_from_db()
     return alert
 

@@ -56,20 +56,20 @@ def test_sent_rows_show_up_without_a_reload_and_polling_stops_when_done(
     page.on("request", lambda r: polls.append(r.url) if progress_url in r.url else None)
 
     page.goto(live_server.url + reverse("alerts:alert_detail", kwargs={"pk": alert.pk}))
-    _figure(page, "sent").filter(has_text=re.compile(r"^3$")).wait_for(timeout=10_000)
+    _figure(page, "sent").filter(has_text=re.compile(r"^3$")).wait_for(timeout=30_000)
     assert _figure(page, "queued").inner_text() == "5"
     # A mark that a reload would wipe out.
     page.evaluate("window.__notReloaded = true")
 
     _send(alert, 2)
-    _figure(page, "sent").filter(has_text=re.compile(r"^5$")).wait_for(timeout=10_000)
+    _figure(page, "sent").filter(has_text=re.compile(r"^5$")).wait_for(timeout=30_000)
     assert _figure(page, "queued").inner_text() == "3"
     assert _figure(page, "rate").inner_text() == "5"
     assert page.get_by_label(re.compile("配信の進み具合")).get_attribute("value") == "5"
 
     _send(alert, 3)
     mark_sent(alert, at=timezone.now())
-    page.get_by_text(re.compile("配信完了")).wait_for(timeout=10_000)
+    page.get_by_text(re.compile("配信完了")).wait_for(timeout=30_000)
     assert page.evaluate("window.__notReloaded === true")
     found = {"配信の詳細（完了）": axe_violations(page, live_server)}
 

@@ -22,7 +22,8 @@ from alerts.privacy.checker import KINDS, Flag
 NO_ALERT_DESK = (
     "あんしんメールの役職（作成者・運用責任者・運用管理者・発信操作担当者など）の発令がありません。"
 )
-# What the preview shows where each subscriber's own link will be (part 2 fills it).
+# What the preview shows where each subscriber's own link will be (the queue fills it in
+# for each recipient: alerts.delivery.mailer).
 UNSUBSCRIBE_PLACEHOLDER = "（受信者ごとの配信停止・変更のURL）"
 
 
