@@ -14,10 +14,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ..forms.fields import MonthField
 from ..forms.people import DateInput
 from ..inputs import validate_date_range
 from ..models import AccessEvent, AnomalyCase, Station
-from ..utils.dates import parse_month
 from . import registry
 from .cases import NOTE_REQUIRED
 from .events import Cursor
@@ -209,7 +209,6 @@ class AccessEventFilterForm(AccessEventRangeForm):
 # --- 要確認事案 and the audit report ----------------------------------------------------------
 
 NOTE_MAX = 2000
-MONTH_INVALID = "月は「2026-04」のように、西暦4桁と月で入力してください。"
 EARLIEST = dt.date(2000, 1, 1)
 
 
@@ -312,26 +311,11 @@ class DetectForm(forms.Form):
         return day
 
 
-class MonthInput(forms.TextInput):
-    input_type = "month"
-
-    def format_value(self, value):
-        if isinstance(value, dt.date):
-            return f"{value:%Y-%m}"
-        return super().format_value(value)
-
-
 class ReportMonthForm(forms.Form):
-    month = forms.CharField(label="表示する月", required=False, widget=MonthInput())
+    month = MonthField(label="表示する月", required=False)
 
     def clean_month(self) -> dt.date:
-        value = self.cleaned_data["month"]
-        if not value:
-            return timezone.localdate().replace(day=1)
-        month = parse_month(value)
-        if month is None:
-            raise forms.ValidationError(MONTH_INVALID)
-        return month
+        return self.cleaned_data["month"] or timezone.localdate().replace(day=1)
 
 
 # --- 変更履歴 -------------------------------------------------------------------------------

@@ -6,34 +6,12 @@ import datetime as dt
 
 from django import forms
 
+from accounts.forms.fields import MonthField
 from accounts.utils import dates
 
-MONTH_INVALID = "月は「2026-04」のように、西暦4桁と月で入力してください。"
 # Five years of months is as far back as a report reads; wider is a typing slip.
 MAX_MONTHS = 60
 DEFAULT_MONTHS = 12
-
-
-class MonthInput(forms.TextInput):
-    input_type = "month"
-
-    def format_value(self, value):
-        if isinstance(value, dt.date):
-            return dates.month_value(value)
-        return super().format_value(value)
-
-
-class MonthField(forms.Field):
-    widget = MonthInput
-    default_error_messages = {"invalid": MONTH_INVALID}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        month = dates.parse_month(str(value))
-        if month is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month
 
 
 class ReportPeriodForm(forms.Form):

@@ -8,11 +8,8 @@ import datetime as dt
 
 from django import forms
 
+from accounts.forms.fields import MonthField
 from accounts.forms.people import DateInput
-from accounts.utils import dates
-
-MONTH_INVALID = "月は「2026-04」のように、西暦4桁と月で入力してください。"
-
 
 # The figures of an evaluation rarely reach back further; a wider period is a typing slip.
 PERIOD_MAX_DAYS = 366 * 3
@@ -20,32 +17,6 @@ PERIOD_MAX_DAYS = 366 * 3
 
 # Dates outside these make no sense here (and the day after 9999-12-31 does not exist).
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-
-
-class MonthInput(forms.TextInput):
-    """<input type="month">: a month picker on a tablet, 'YYYY-MM' as text elsewhere."""
-
-    input_type = "month"
-
-    def format_value(self, value):
-        if isinstance(value, dt.date):
-            return dates.month_value(value)
-        return super().format_value(value)
-
-
-class MonthField(forms.Field):
-    widget = MonthInput
-    default_error_messages = {"invalid": MONTH_INVALID, "required": "月を入力してください。"}
-
-    def to_python(self, value):
-        if isinstance(value, dt.date):
-            return value.replace(day=1)
-        if value in self.empty_values:
-            return None
-        month = dates.parse_month(str(value))
-        if month is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return month
 
 
 class MonthlyPlanForm(forms.Form):

@@ -3,12 +3,13 @@ occasion; the choices are the user's stations' own."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 
+from accounts.forms.fields import MonthField
 from accounts.models import User
 from accounts.utils import dates
 from accounts.utils.filters import ListFilterSet
@@ -16,18 +17,6 @@ from network.exchanges import selectors
 from network.exchanges.models import Exchange, ExchangeOccasion
 from network.members.models import LiaisonMember
 from network.members.selectors import member_list
-
-
-class MonthField(forms.CharField):
-    """「2026-04」 (a month picker); anything else is refused at the field."""
-
-    widget = forms.TextInput(attrs={"type": "month"})
-
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        if value and dates.parse_month(value) is None:
-            raise forms.ValidationError("月を「2026-04」のように入力してください。")
-        return value
 
 
 class MonthFilter(django_filters.Filter):
@@ -54,8 +43,5 @@ class ExchangeFilterSet(ListFilterSet):
         )
         self.filters["member"].queryset = members.order_by("name_kana", "pk")
 
-    def filter_month(self, queryset: QuerySet[Exchange], name: str, value: str):
-        first = dates.parse_month(value)
-        if first is None:
-            return queryset
+    def filter_month(self, queryset: QuerySet[Exchange], name: str, first: dt.date):
         return queryset.filter(held_on__gte=first, held_on__lt=dates.months_add(first, 1))

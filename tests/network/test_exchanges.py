@@ -186,7 +186,7 @@ def test_the_list_shows_the_stations_exchanges_and_filters_them(world, login, me
 def test_a_bad_month_is_said_at_the_filter(world, login, member):
     make_exchange(world.beat_officer, member)
     page = login(world.beat_officer).get("/network/exchanges/?month=13月")
-    assert "月を「2026-04」のように入力してください" in text(page)
+    assert "月は「2026-04」のように、西暦4桁と月で入力してください。" in text(page)
     assert "1件" in text(page)
 
 
