@@ -16,3 +16,7 @@ from config.settings.test import *  # noqa: E402, F403
 
 # DEBUG off as in production: no query log kept between measures, production templates.
 DEBUG = False
+
+# The app's URLs and the floor page (bench/floor.py), whose template lives beside it.
+ROOT_URLCONF = "bench.floor"
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
