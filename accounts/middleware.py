@@ -148,6 +148,7 @@ class SessionLifetimeMiddleware:
 
     IDLE_KEY = "last_activity"
     STARTED_KEY = "signed_in_at"
+    IDLE_PRECISION_SECONDS = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -163,7 +164,12 @@ class SessionLifetimeMiddleware:
             if _timestamp(session.get(self.STARTED_KEY)) is None:
                 # A session made without the sign-in page (force_login, older sessions).
                 session[self.STARTED_KEY] = now
-            session[self.IDLE_KEY] = now
+            last = _timestamp(session.get(self.IDLE_KEY))
+            # A coarse timestamp: the session is written at most once a minute, not on every
+            # request (a write is three statements). The idle limit may then end a session
+            # up to a minute early, never late.
+            if last is None or now - last >= self.IDLE_PRECISION_SECONDS:
+                session[self.IDLE_KEY] = now
         return self.get_response(request)
 
     @classmethod

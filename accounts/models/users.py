@@ -3,6 +3,8 @@ at (ROLE_LEVEL, HQ_ROLES), and the User with its manager and validators."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.core.validators import RegexValidator
@@ -113,9 +115,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     # 氏名 and フリガナ as the people searches compare them (accounts.utils.names.fold_name),
     # kept by save(); pages show full_name as written.
     search_name = models.CharField("氏名（検索用）", max_length=200, blank=True, editable=False)
+    # Changed (accounts.permissions.grants_changed) whenever what the user holds changes: the
+    # menu's answer, cached across requests under it, is then never read again.
+    grants_stamp = models.UUIDField("権限の版", default=uuid.uuid4, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login", "session_version", "search_name"]
+        excluded_fields=["password", "last_login", "session_version", "search_name", "grants_stamp"]
     )
     # Set by the services before save(); simple-history writes them to the history row.
     _history_user: User | None

@@ -5,6 +5,7 @@ appointment or a beat assignment starts or ends, and when the organisation chang
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 
 from django.contrib.auth.models import Group
@@ -222,6 +223,7 @@ def role_group_sync(role_group: RoleGroup) -> None:
                 # guardian annotates obj as `Model | None`; it takes a queryset (its docstring).
                 to_grant = model.objects.filter(pk__in=missing)
                 assign_perm(perm, group, to_grant)  # type: ignore[arg-type]
+    grants_changed(User.objects.filter(groups=group))
 
 
 def role_groups_sync_for_beat(beat: Beat) -> None:
@@ -239,6 +241,7 @@ def role_groups_sync_for_beat(beat: Beat) -> None:
         if perms and under.filter(pk=beat.pk).exists():
             for perm in perms:
                 assign_perm(perm, role_group.group, beat)
+            grants_changed(User.objects.filter(groups=role_group.group))
 
 
 def role_groups_sync_station(station: Station) -> None:
@@ -265,8 +268,26 @@ def role_groups_sync_all() -> int:
 def grant_assignment(user: User, beat: Beat) -> None:
     for perm in ASSIGNMENT_GRANTS:
         assign_perm(perm, user, beat)
+    grants_changed(user)
 
 
 def revoke_assignment(user: User, beat: Beat) -> None:
     for perm in ASSIGNMENT_GRANTS:
         remove_perm(perm, user, beat)
+    grants_changed(user)
+
+
+def grants_changed(users: User | QuerySet[User]) -> None:
+    """What these users hold has changed (an appointment or beat granted or ended, their role
+    group's grants remade): give them a new stamp, so that no cached answer is used again.
+    Called by the code that changes the grants, in the same transaction."""
+    stamp = uuid.uuid4()
+    if isinstance(users, User):
+        # Excluded from the user's history (a stamp is not a change of the person).
+        User.objects.filter(pk=users.pk).update(grants_stamp=stamp)
+        users.grants_stamp = stamp
+        for name in ("_grants", "_object_perm_cache", "_objects_for_cache"):
+            users.__dict__.pop(name, None)
+    else:
+        users.update(grants_stamp=stamp)
+

@@ -51,6 +51,7 @@ def _grant(appointment: Appointment) -> None:
     appointment.granted_at = timezone.now()
     appointment._change_reason = "権限の付与"
     appointment.save(update_fields=["granted_at"])
+    permissions.grants_changed(appointment.user)
 
 
 def _revoke(appointment: Appointment, *, actor: User | None, reason: str) -> None:
@@ -70,6 +71,7 @@ def _revoke(appointment: Appointment, *, actor: User | None, reason: str) -> Non
     if not still_held:
         group = permissions.role_group_for(appointment.role, appointment.unit, department)
         appointment.user.groups.remove(group)
+    permissions.grants_changed(appointment.user)
     if appointment.role == Role.BEAT_OFFICER:
         # Leaving the post ends the beats held there.
         for assignment in BeatAssignment.objects.filter(

@@ -162,6 +162,20 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@liaison.example.jp")
 
+# --- Caches -----------------------------------------------------------------------------
+# `grants`: each user's active appointments and kinds of grant (accounts.permissions._grants),
+# read on every page for the menu and the access log. Local to each process: its keys carry
+# the user's grants stamp, so a grant ended in another process is never answered from here.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "grants": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "grants",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 # --- Sessions and sign-in -------------------------------------------------------------
 # Idle and absolute lifetimes are enforced by accounts.middleware.SessionLifetimeMiddleware.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
