@@ -21,7 +21,9 @@ from accounts.services import access_event_record
 @require_GET
 @login_required
 def floor(request: HttpRequest) -> HttpResponse:
-    access_event_record(user=request.user, action=AccessEvent.Action.VIEW, summary="ベンチ（空のページ）")
+    access_event_record(
+        user=request.user, action=AccessEvent.Action.VIEW, summary="ベンチ（空のページ）"
+    )
     return render(request, "bench/floor.html")
 
 

@@ -290,4 +290,3 @@ def grants_changed(users: User | QuerySet[User]) -> None:
             users.__dict__.pop(name, None)
     else:
         users.update(grants_stamp=stamp)
-
