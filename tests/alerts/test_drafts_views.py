@@ -126,7 +126,7 @@ def test_the_list_query_count_does_not_grow_with_rows(
     _list_queries(client, django_assert_num_queries, LIST_QUERIES)
 
 
-LIST_QUERIES = 11
+LIST_QUERIES = 6
 
 
 # --- Drafting -----------------------------------------------------------------------------------

@@ -309,7 +309,7 @@ def test_the_inbox_query_count_does_not_grow_with_rows(
         assert "承認待ち：4件" in page_text(client.get(reverse("alerts:inbox")))
 
 
-INBOX_QUERIES = 10
+INBOX_QUERIES = 5
 
 
 # --- The sender's confirmation ---------------------------------------------------------------------

@@ -550,7 +550,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     assert len(response.context["page"].rows) == 50
 
 
-# Session, user, OTP device (3); the auditor's permissions (1: one UNION query, also for the
-# menu); the person's ids (1); the events with user and station (1); the card labels (1);
-# appointments and the insert of the log line (2); the station choices (1); session save (3).
-QUERIES = 13
+# Session, user, OTP device (3); the person's ids (1); the events with user and station (1);
+# the card labels (1); the insert of the log line (1); the station choices (1). The auditor's
+# permissions and roles come from the grants cache; the session is not written.
+QUERIES = 8

@@ -373,12 +373,12 @@ def test_the_list_costs_the_same_queries_for_few_or_many_changes(
     one_change_of_each_source(world, card, 1)
     with django_assert_num_queries(len(few)):
         assert client.get(LIST).status_code == 200
-    # Session, user, second factor, permissions (4); the UNION of the six sources (1); per
-    # source on the page its records with their predecessors, and for the liaison sources
-    # who may see values and (but the card) whose card it is (13); the cards' labels and the
-    # shown values' related names (2); the access event with its role, and the session (5).
+    # Session, user, second factor (3); the UNION of the six sources (1); per source on the
+    # page its records with their predecessors, and for the liaison sources who may see values
+    # and (but the card) whose card it is (13); the cards' labels and the shown values' related
+    # names (2); the access event (1). Permissions and roles come from the grants cache.
     if connection.vendor == "postgresql":  # SQLite: one query per source, and the chain
-        assert len(few) == 25
+        assert len(few) == 20
 
 
 def test_the_object_page_costs_the_same_queries_for_few_or_many_changes(
@@ -401,10 +401,11 @@ def test_the_object_page_costs_the_same_queries_for_few_or_many_changes(
     with django_assert_num_queries(len(few)):
         html = text(client.get(url))
     assert "1 / 2ページ" in html and "訂正59" in html and "訂正9" not in html
-    # Session, user, second factor, permissions (4); count and page of ids (2); records with
-    # their predecessors, who may see values, the card's label (3); the event (5).
+    # Session, user, second factor (3); count and page of ids (2); records with their
+    # predecessors, who may see values, the card's label (3); the event (1). Permissions and
+    # roles come from the grants cache.
     if connection.vendor == "postgresql":
-        assert len(few) == 14
+        assert len(few) == 9
 
 
 def test_an_id_beyond_any_object_is_not_found(world, login):
