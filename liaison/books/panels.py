@@ -1,12 +1,7 @@
 """Menu entries of the books: the list of books and the card search."""
 
-from accounts import permissions
-from accounts.models import Beat
 from accounts.navigation import NavEntry, register_nav
-
-
-def has_books(user) -> bool:
-    return permissions.holds_anywhere(user, "view_beat_cards", Beat)
+from liaison.books.policy import has_books
 
 
 def register() -> None:

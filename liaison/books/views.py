@@ -23,7 +23,7 @@ from liaison import text
 from liaison.books import exports, printing, selectors, services
 from liaison.books.filters import ORDER_LABELS, BookCardFilterSet, BookFilterSet
 from liaison.books.forms import CardSearchForm
-from liaison.books.policy import blank_card_may_print
+from liaison.books.policy import blank_card_may_print, has_books
 from liaison.cards.models import CardKind, CardStatus, LiaisonBook, LiaisonCard
 from liaison.cards.policy import card_actions
 from liaison.cards.selectors import card_get, card_member_list, card_vehicle_list
@@ -199,9 +199,9 @@ def book_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def card_search(request: HttpRequest) -> HttpResponse:
     form = CardSearchForm(request.GET)
     query = form.query()
-    has_books = permissions.beats_for(request.user).exists()
+    may_search = has_books(request.user)
     page, rows = None, []
-    if has_books and query:
+    if may_search and query:
         cards = selectors.card_search(user=request.user, query=query)
         page = Paginator(cards, SEARCH_PAGE_SIZE).get_page(page_number(request))
         for card in page.object_list:
@@ -222,7 +222,7 @@ def card_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "too_short": bool(request.GET.get("q", "").strip()) and not query,
-            "has_books": has_books,
+            "has_books": may_search,
             "page": page,
             "rows": rows,
         },

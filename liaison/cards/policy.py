@@ -155,9 +155,10 @@ _SCOPES: dict[str, tuple[str, str]] = {
 
 
 class CardScope(dict[str, Any]):
-    """The ids a card list is filtered by, as subqueries (books the user may view, books he
-    may write, stations whose submitted cards he assigns …), each built when first asked:
-    building one is ORM work on every request, and most lists ask for one or two."""
+    """The ids a card list is filtered by (books the user may view, books he may write,
+    stations whose submitted cards he assigns …), as lists read from the user's grants
+    (accounts.permissions.object_ids: cached under his grants stamp, so never past a grant's
+    end): the planner sees the values, and no permission subquery is built per request."""
 
     def __init__(self, user: User) -> None:
         super().__init__()
@@ -165,8 +166,7 @@ class CardScope(dict[str, Any]):
 
     def __missing__(self, key: str) -> Any:
         kind, perm = _SCOPES[key]
-        of = permissions.beats_for if kind == "beats" else permissions.stations_for
-        self[key] = of(self.user, perm).values("pk")
+        self[key] = permissions.object_ids(self.user, perm, Beat if kind == "beats" else Station)
         return self[key]
 
 

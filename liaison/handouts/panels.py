@@ -1,7 +1,7 @@
 """Menu entry of 手交."""
 
 from accounts.navigation import NavEntry, register_nav
-from liaison.books.panels import has_books
+from liaison.books.policy import has_books
 
 
 def register() -> None:

@@ -157,7 +157,7 @@ def test_the_query_count_does_not_grow_with_the_results(
     assert len(one.context["rows"]) == 1 and len(many.context["rows"]) == 30
 
 
-# session, user, OTP device; whether the user has books; count and rows of the results;
-# the access event. The acting roles and the menu come from the grants cache; the session
-# is not written.
-QUERIES = 7
+# session, user, OTP device; count and rows of the results; the access event. Whether the
+# user has books, the acting roles and the menu come from the grants cache; the session is
+# not written.
+QUERIES = 6
