@@ -26,6 +26,7 @@ from liaison.planning.models import DedicatedDay
 from liaison.visits.hours import _outside_hours_message, visit_hours_check
 from liaison.visits.models import VISIT_TOPICS, VISITED_OUTCOMES, TopicWay, Visit, VisitOutcome
 from liaison.visits.policy import follow_up_close_require, visit_record_check
+from liaison.visits.tally import TallyChange, visit_tally_add
 
 
 def _topic_values(topics: dict[str, str] | list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -97,6 +98,7 @@ def visit_record(
     if check.outside:
         visit._change_reason = f"時間外：{check.outside}"
     visit.save()
+    visit_tally_add(visits=[visit])
     # Not a change of the card's content: no version bump, no card history entry.
     # GREATEST skips NULL on PostgreSQL but not on SQLite: Coalesce covers both.
     fields = ["last_attempt_on"] + (["last_visit_on"] if outcome in VISITED_OUTCOMES else [])
@@ -161,11 +163,15 @@ def visit_follow_up_done(
     follow_up_close_require(actor, fresh, by_department=by_department)
     if by_department and not note.strip():
         raise ValidationError({"note": "対応の内容を入力してください。"})
+    tally = TallyChange()
+    tally.remove(fresh)
     fresh.follow_up_done_at = timezone.now()
     fresh.follow_up_done_by = actor
     if note.strip():
         fresh.follow_up_note = (fresh.follow_up_note + "\n" + note.strip()).strip()
     history_save(fresh, actor=actor, reason="対応済み", clean=False)
+    tally.add(fresh)
+    tally.save()
     return fresh
 
 
