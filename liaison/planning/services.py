@@ -120,8 +120,9 @@ def dedicated_day_remove(*, actor: User, day: DedicatedDay) -> None:
         Station(pk=day.station_id),
         permissions.beats_for(day.officer, "record_visits").filter(post__station=day.station_id),
     )
-    _visits_mark_dedicated(actor, day.officer_id, day.date, on=False)
     day.delete()
+    # The rollup's write last (liaison.visits.tally).
+    _visits_mark_dedicated(actor, day.officer_id, day.date, on=False)
 
 
 @transaction.atomic

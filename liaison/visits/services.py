@@ -98,7 +98,6 @@ def visit_record(
     if check.outside:
         visit._change_reason = f"時間外：{check.outside}"
     visit.save()
-    visit_tally_add(visits=[visit])
     # Not a change of the card's content: no version bump, no card history entry.
     # GREATEST skips NULL on PostgreSQL but not on SQLite: Coalesce covers both.
     fields = ["last_attempt_on"] + (["last_visit_on"] if outcome in VISITED_OUTCOMES else [])
@@ -121,6 +120,10 @@ def visit_record(
         )
     if outcome == VisitOutcome.CARD_HANDED:
         _handout_for_visit(actor, card, day)
+    # Last: the row of this beat, officer and month is what concurrent writers share, so
+    # it is locked only from here to the commit, and after every other lock (the card,
+    # the access log's chain): no writer holds it while waiting for another.
+    visit_tally_add(visits=[visit])
     return visit
 
 

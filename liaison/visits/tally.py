@@ -8,7 +8,9 @@ path that writes a visit is a service (visit_record, visit_follow_up_done, card_
 dedicated_day_set / _remove). What bypasses them (the bench's SQL, a correction made by hand
 in the database) is covered by visit_tally_rebuild, which `manage.py progress_rollup_rebuild`
 runs, and `--check` finds the drift. Each change is one INSERT … ON CONFLICT DO UPDATE with
-increments (both databases), so that writers on the same row add up instead of overwriting.
+increments (both databases), so that writers on the same row add up instead of overwriting;
+the services write it last in their transaction, after every other lock they take, so that
+the shared row is held only until the commit and never while waiting for something else.
 """
 
 from __future__ import annotations
