@@ -79,7 +79,7 @@ def _upsert(rows: list[tuple[Key, list[int]]]) -> None:
     table = connection.ops.quote_name(VisitTally._meta.db_table)
     columns = ("station_id", "book_id", "officer_id", "month", *COUNTS)
     values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
-    params: list[object] = []
+    params: list[int | dt.date] = []
     for key, net in rows:
         params.extend([*key, *net])
     increments = ", ".join(f"{name} = t.{name} + excluded.{name}" for name in COUNTS)

@@ -5,6 +5,7 @@ figures' rollup (liaison.visits.tally) again from the visits, in one transaction
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Sum
@@ -14,7 +15,7 @@ from accounts.utils import dates
 from liaison.visits.models import VisitTally
 from liaison.visits.tally import COUNTS, visit_tally_check, visit_tally_rebuild
 
-LABELS = [str(VisitTally._meta.get_field(name).verbose_name) for name in COUNTS]
+LABELS = [str(VisitTally._meta.get_field(name).verbose_name) for name in COUNTS]  # type: ignore[union-attr]
 SHOWN = 20
 
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             help="作り直さず、集計と巡回連絡の記録との差異だけを報告します（差異があれば終了コード 1）。",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
         station = None
         if options["station"]:
             station = Station.objects.filter(code=options["station"]).first()
