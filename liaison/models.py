@@ -18,7 +18,7 @@ from liaison.instructions.models import StationInstruction
 from liaison.night.models import NightVisitRequest
 from liaison.planning.models import DedicatedDay, MonthlyPlan, VisitPolicy
 from liaison.takeover.models import Takeover
-from liaison.visits.models import Visit
+from liaison.visits.models import Visit, VisitTally
 
 __all__ = [
     "BeatArea",
@@ -36,6 +36,7 @@ __all__ = [
     "Takeover",
     "Visit",
     "VisitPolicy",
+    "VisitTally",
     "validate_banchi",
     "validate_not_future",
     "validate_phone_digits",

@@ -25,6 +25,7 @@ from liaison.cards.models import LiaisonCard
 from liaison.night.models import NightVisitRequest
 from liaison.planning.models import VisitPolicy
 from liaison.visits.models import Visit
+from liaison.visits.tally import visit_tally_rebuild
 
 from ..generate import PASSWORD, World, _beats_in_order
 from ..harness import Measure
@@ -192,6 +193,8 @@ def prepare(world: World, options) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {VISIT_TABLE}")
         cursor.execute(f"ANALYZE {CARDS}")
+    # The SQL above goes around the services: the progress rollup is counted from it.
+    visit_tally_rebuild(station_id=world.station.pk)
     have = Visit.objects.filter(station=world.station).count()
     world.extra["visits"] = have
     print(f"  巡回連絡 {have:,} 件を作成しました（{time.perf_counter() - started:.1f} 秒）")

@@ -23,6 +23,7 @@ from liaison.cards.models import (
 )
 from liaison.cards.services import _card_url, _check_version, _log, _officers_of, _save, _transition
 from liaison.visits.models import Visit
+from liaison.visits.tally import TallyChange
 
 
 @transaction.atomic
@@ -134,6 +135,7 @@ def card_move(
         [fresh, *fresh.units.select_for_update()] if fresh.kind == CardKind.APARTMENT else [fresh]
     )
     why = f"受持区の変更：{reason.strip()}"
+    tally = TallyChange()
     for item in to_move:
         item.book = book
         item.station_id = station_id
@@ -143,9 +145,13 @@ def card_move(
         # seeing them (takeover, follow-ups), and the new beat's must. Saved one by one, so
         # that each move is in the visit's history.
         for visit in Visit.objects.select_for_update().filter(card=item).exclude(book=book):
+            tally.remove(visit)
             visit.book = book
             visit.station_id = station_id
             visit._history_user = actor
             visit._change_reason = why
             visit.save(update_fields=["book", "station"])
+            tally.add(visit)
+    # The progress figures follow the visits to the new beat, in this transaction.
+    tally.save()
     return fresh

@@ -17,6 +17,7 @@ from accounts.models import Beat, Headquarters, Station, User
 from accounts.utils.history import history_save
 from liaison.planning.models import DedicatedDay, MonthlyPlan, VisitPolicy
 from liaison.visits.models import Visit
+from liaison.visits.tally import TallyChange
 
 
 # --- 実施頻度・専従日・計画 ---------------------------------------------------------------------
@@ -75,13 +76,17 @@ def _remit_check(actor: User, station: Station, officer_beats: QuerySet[Beat]) -
 def _visits_mark_dedicated(actor: User, officer_id: int, date: dt.date, *, on: bool) -> None:
     """The officer's visits of that day count as on a 専従日 (or no longer): each change is
     a history row of its visit, with who made it (a plain UPDATE would leave none)."""
+    # Locked: the rollup's dedicated count moves by exactly the rows this call flips.
     visits = list(
-        Visit.objects.filter(officer_id=officer_id, started_at__date=date).exclude(
-            on_dedicated_day=on
-        )
+        Visit.objects.select_for_update()
+        .filter(officer_id=officer_id, started_at__date=date)
+        .exclude(on_dedicated_day=on)
     )
+    tally = TallyChange()
     for visit in visits:
+        tally.remove(visit)
         visit.on_dedicated_day = on
+        tally.add(visit)
     bulk_update_with_history(
         visits,
         Visit,
@@ -89,6 +94,7 @@ def _visits_mark_dedicated(actor: User, officer_id: int, date: dt.date, *, on: b
         default_user=actor,
         default_change_reason="専従日の指定" if on else "専従日の取消し",
     )
+    tally.save()
 
 
 @transaction.atomic
@@ -114,8 +120,9 @@ def dedicated_day_remove(*, actor: User, day: DedicatedDay) -> None:
         Station(pk=day.station_id),
         permissions.beats_for(day.officer, "record_visits").filter(post__station=day.station_id),
     )
-    _visits_mark_dedicated(actor, day.officer_id, day.date, on=False)
     day.delete()
+    # The rollup's write last (liaison.visits.tally).
+    _visits_mark_dedicated(actor, day.officer_id, day.date, on=False)
 
 
 @transaction.atomic

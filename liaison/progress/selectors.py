@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts import permissions
@@ -28,7 +28,7 @@ from liaison.planning.selectors import (
     station_due_rule_get,
     station_officer_list,
 )
-from liaison.visits.models import Visit, VisitOutcome
+from liaison.visits.models import Visit, VisitOutcome, VisitTally
 
 
 @dataclass
@@ -73,9 +73,9 @@ class Progress:
             self.planned = (self.planned or 0) + other.planned
 
 
-def _visit_figures(
-    visits: QuerySet[Visit], start: dt.datetime, end: dt.datetime, group: str | None
-) -> dict[Any, Any]:
+def _visit_figures(visits: QuerySet[Visit], start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+    """The figures of any period, counted from the visits (one officer's, for 評価の参考);
+    the monthly pages read the rollup (_tally_figures)."""
     in_period = Q(started_at__gte=start, started_at__lt=end)
     aggregates = {
         "visits": Count("pk", filter=in_period),
@@ -90,12 +90,36 @@ def _visit_figures(
     visits = visits.filter(
         in_period | (Q(follow_up_done_at__isnull=True) & ~Q(follow_up_department=""))
     )
-    if group is None:
-        return visits.aggregate(**aggregates)
-    return {
-        row[group]: row
-        for row in visits.order_by().values(group).annotate(**aggregates).values(group, *aggregates)
-    }
+    return visits.aggregate(**aggregates)
+
+
+MONTH_COUNTS = ("visits", "night_visits", "dedicated_visits", "follow_ups_raised")
+
+
+def _tally_figures(
+    tallies: QuerySet[VisitTally], month: dt.date, *group: str
+) -> list[dict[str, Any]]:
+    """The month's figures and the follow-ups still open (of any month), grouped, from the
+    rollup (liaison.visits.tally): a few rows per beat and officer, not every visit."""
+    in_month = Q(month=month.replace(day=1))
+    aggregates: dict[str, Sum] = {name: Sum(name, filter=in_month) for name in MONTH_COUNTS}
+    aggregates["follow_ups_open"] = Sum("follow_ups_open")
+    return list(
+        tallies.filter(in_month | ~Q(follow_ups_open=0))
+        .order_by()
+        .values(*group)
+        .annotate(**aggregates)
+    )
+
+
+def _summed(rows: list[dict[str, Any]], group: str) -> dict[Any, dict[str, int]]:
+    """Rows grouped finer (beat and officer) summed by one of their columns."""
+    sums: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        into = sums.setdefault(row[group], dict.fromkeys((*MONTH_COUNTS, "follow_ups_open"), 0))
+        for name in into:
+            into[name] += row[name] or 0
+    return sums
 
 
 def _progress(cards: dict | None, visits: dict | None) -> Progress:
@@ -135,7 +159,6 @@ def station_progress_get(
     from accounts.models import Beat, BeatAssignment
 
     rule = station_due_rule_get(station=station, today=today)
-    start, end = dates.month_bounds(month)
     beats_in = (
         permissions.remit_beats(user, station)
         if user is not None
@@ -146,7 +169,11 @@ def station_progress_get(
     cards = card_due_count(
         cards=LiaisonCard.objects.filter(station=station), rule=rule, group="book_id"
     )
-    visits = _visit_figures(Visit.objects.filter(station=station), start, end, group="book_id")
+    # One read of the rollup, per beat and officer, gives both tables' visit figures.
+    tallied = _tally_figures(
+        VisitTally.objects.filter(station=station), month, "book_id", "officer_id"
+    )
+    visits = _summed(tallied, "book_id")
     beat_rows = [(beat, _progress(cards.get(beat.pk), visits.get(beat.pk))) for beat in beats]
     total = Progress()
     for _, progress in beat_rows:
@@ -160,9 +187,7 @@ def station_progress_get(
         .select_related("officer")
         .order_by("officer__employee_number", "beat_id")
     )
-    by_officer_visits = _visit_figures(
-        Visit.objects.filter(station=station), start, end, group="officer_id"
-    )
+    by_officer_visits = _summed(tallied, "officer_id")
     plans = dict(
         MonthlyPlan.objects.filter(station=station, month=month.replace(day=1)).values_list(
             "officer_id", "planned_households"
@@ -206,16 +231,16 @@ def hq_progress_get(
         return []
     ids = [s.pk for s in stations]
     rule = due_rule_get(headquarters_id=stations[0].headquarters_id, station_ids=ids, today=today)
-    start, end = dates.month_bounds(month)
     remit = permissions.remit_beats(user).values("pk")
     cards = card_due_count(
         cards=LiaisonCard.objects.filter(station_id__in=ids, book_id__in=remit),
         rule=rule,
         group="station_id",
     )
-    visits = _visit_figures(
-        Visit.objects.filter(station_id__in=ids, book_id__in=remit), start, end, group="station_id"
+    tallied = _tally_figures(
+        VisitTally.objects.filter(station_id__in=ids, book_id__in=remit), month, "station_id"
     )
+    visits = {row["station_id"]: row for row in tallied}
     return [(s, _progress(cards.get(s.pk), visits.get(s.pk))) for s in stations]
 
 
@@ -228,20 +253,16 @@ def visit_trend_get(
     starts = [first]
     for _ in range(months - 1):
         starts.insert(0, (starts[0] - dt.timedelta(days=1)).replace(day=1))
-    start, _ = dates.month_bounds(starts[0])
-    _, end = dates.month_bounds(first)
-    # One pass with a FILTER per month: range comparisons on the indexed column instead of
-    # truncating every row's time in Tokyo time (several times faster on a year of visits).
-    aggregates: dict[str, Count] = {}
-    for index, month in enumerate(starts):
-        lo, hi = dates.month_bounds(month)
-        in_month = Q(started_at__gte=lo, started_at__lt=hi)
-        aggregates[f"v{index}"] = Count("pk", filter=in_month)
-        aggregates[f"n{index}"] = Count("pk", filter=in_month & Q(night_request__isnull=False))
-    totals = Visit.objects.filter(
-        station_id__in=station_ids, started_at__gte=start, started_at__lt=end
-    ).aggregate(**aggregates)
-    found = {m: (totals[f"v{i}"] or 0, totals[f"n{i}"] or 0) for i, m in enumerate(starts)}
+    # From the rollup: its rows are already per Tokyo month.
+    rows = (
+        VisitTally.objects.filter(
+            station_id__in=station_ids, month__gte=starts[0], month__lte=first
+        )
+        .order_by()
+        .values("month")
+        .annotate(visits=Sum("visits"), night_visits=Sum("night_visits"))
+    )
+    found = {row["month"]: (row["visits"] or 0, row["night_visits"] or 0) for row in rows}
     return [(m, *found.get(m, (0, 0))) for m in starts]
 
 
@@ -260,7 +281,7 @@ def officer_figures_get(
     opened) and per month."""
     lo, hi = dates.period_bounds(start, end)
     visits = Visit.objects.filter(officer=officer, station=station)
-    totals = _visit_figures(visits, lo, hi, group=None)
+    totals = _visit_figures(visits, lo, hi)
     progress = _progress(None, totals)
     months = (
         visits.filter(started_at__gte=lo, started_at__lt=hi)

@@ -199,3 +199,47 @@ class Visit(models.Model):
     @property
     def follow_up_open(self) -> bool:
         return bool(self.follow_up_department) and self.follow_up_done_at is None
+
+
+class VisitTally(models.Model):
+    """The visits of one station, book, officer and Tokyo month, counted (the progress
+    figures' rollup). Derived data: liaison.visits.tally keeps it in step with the visits in
+    the same transaction and can rebuild it from them (manage.py progress_rollup_rebuild)."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="+", verbose_name="警察署"
+    )
+    book = models.ForeignKey(
+        LiaisonBook, on_delete=models.CASCADE, related_name="+", verbose_name="巡回連絡簿"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="受持警察官",
+    )
+    # The first day of the Tokyo month of the visits' start.
+    month = models.DateField("月")
+    visits = models.IntegerField("巡回連絡", default=0)
+    night_visits = models.IntegerField("夜間巡回連絡", default=0)
+    dedicated_visits = models.IntegerField("専従日の巡回連絡", default=0)
+    follow_ups_raised = models.IntegerField("対応を求めた事項", default=0)
+    # Of those, not yet done: the pages sum it over every month.
+    follow_ups_open = models.IntegerField("未対応の事項", default=0)
+
+    COUNTS = ("visits", "night_visits", "dedicated_visits", "follow_ups_raised", "follow_ups_open")
+
+    class Meta:
+        verbose_name = "巡回連絡の集計"
+        verbose_name_plural = "巡回連絡の集計"
+        constraints = [
+            # The upsert's conflict target (tally.py); its leading station column also serves
+            # the station pages' and the trend's reads.
+            models.UniqueConstraint(
+                fields=["station", "book", "officer", "month"],
+                name="liaison_visittally_one_per_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.book_id} {self.officer_id} {self.month:%Y-%m} {self.visits}"

@@ -26,6 +26,7 @@ from liaison.planning.models import DedicatedDay
 from liaison.visits.hours import _outside_hours_message, visit_hours_check
 from liaison.visits.models import VISIT_TOPICS, VISITED_OUTCOMES, TopicWay, Visit, VisitOutcome
 from liaison.visits.policy import follow_up_close_require, visit_record_check
+from liaison.visits.tally import TallyChange, visit_tally_add
 
 
 def _topic_values(topics: dict[str, str] | list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -119,6 +120,10 @@ def visit_record(
         )
     if outcome == VisitOutcome.CARD_HANDED:
         _handout_for_visit(actor, card, day)
+    # Last: the row of this beat, officer and month is what concurrent writers share, so
+    # it is locked only from here to the commit, and after every other lock (the card,
+    # the access log's chain): no writer holds it while waiting for another.
+    visit_tally_add(visits=[visit])
     return visit
 
 
@@ -161,11 +166,15 @@ def visit_follow_up_done(
     follow_up_close_require(actor, fresh, by_department=by_department)
     if by_department and not note.strip():
         raise ValidationError({"note": "対応の内容を入力してください。"})
+    tally = TallyChange()
+    tally.remove(fresh)
     fresh.follow_up_done_at = timezone.now()
     fresh.follow_up_done_by = actor
     if note.strip():
         fresh.follow_up_note = (fresh.follow_up_note + "\n" + note.strip()).strip()
     history_save(fresh, actor=actor, reason="対応済み", clean=False)
+    tally.add(fresh)
+    tally.save()
     return fresh
 
 
