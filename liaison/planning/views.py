@@ -140,7 +140,7 @@ def _worklist_items(request: HttpRequest, beats: list[Beat]):
 
 class _Listed(Sequence):
     """The worklist's cards for the Paginator: their count is known (read with the
-    figures), and a page is one LIMIT/OFFSET query."""
+    figures), and a page is one query (planning.worklist.page_items)."""
 
     def __init__(self, cards: QuerySet[LiaisonCard], count: int) -> None:
         self.cards, self.count_known = cards, count
@@ -149,7 +149,10 @@ class _Listed(Sequence):
         return self.count_known
 
     def __getitem__(self, index):  # type: ignore[override]
-        return list(self.cards[index])
+        if not isinstance(index, slice):
+            raise TypeError("巡回連絡の予定はページ単位で読みます。")
+        start, stop, _step = index.indices(self.count_known)
+        return planning_worklist.page_items(self.cards, start, stop)
 
 
 @GET_ONLY
@@ -194,9 +197,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "several_beats": len(beats) > 1,
             "overdue_only": overdue_only,
             "page": page,
-            "rows": _work_rows(
-                planning_worklist.items_of(list(page.object_list)), several_beats=len(beats) > 1
-            ),
+            "rows": _work_rows(list(page.object_list), several_beats=len(beats) > 1),
             "count": count,
             # The figures of these beats as the progress page counts them (one definition).
             "due_count": work.figures["due"],
