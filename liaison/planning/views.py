@@ -7,11 +7,11 @@ import calendar
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from accounts.utils import dates
 from accounts.utils.http import GET_ONLY, GET_POST, Attempt, page_number
 from liaison import text
 from liaison.books import printing
-from liaison.cards.models import CardKind, LiaisonCard
+from liaison.cards.models import CardKind
 from liaison.handouts import views as handouts
 from liaison.instructions.selectors import instruction_lines
 from liaison.planning import selectors as planning_selectors
@@ -94,12 +94,14 @@ _KIND_LABELS = dict(CardKind.choices)
 
 
 def _work_rows(
-    items: list[planning_worklist.WorkItem], *, several_beats: bool
+    items: list[planning_worklist.WorkItem], *, several_beats: bool, back: str = ""
 ) -> list[dict[str, Any]]:
-    """One row per card, as plain strings: the template only prints them."""
+    """One row per card, as plain strings: the template only prints them. `back`: the page
+    the visit form returns to."""
     card_url = _PathOf("liaison:card_detail")
     visit_url = _PathOf("liaison:visit_create")
     absent_url = _PathOf("liaison:visit_absent")
+    next_query = f"?next={quote(back, safe='')}"
     rows = []
     for item in items:
         card = item.card
@@ -107,7 +109,7 @@ def _work_rows(
             {
                 "pk": card.pk,
                 "url": card_url(card.pk),
-                "visit_url": visit_url(card.pk),
+                "visit_url": visit_url(card.pk) + next_query,
                 "absent_url": absent_url(card.pk),
                 "address": card.short_address or "（住所未記入）",
                 "head_name": card.head_name or "（未記入）",
@@ -140,19 +142,19 @@ def _worklist_items(request: HttpRequest, beats: list[Beat]):
 
 class _Listed(Sequence):
     """The worklist's cards for the Paginator: their count is known (read with the
-    figures), and a page is one query (planning.worklist.page_items)."""
+    figures), and a page is one query (Worklist.page)."""
 
-    def __init__(self, cards: QuerySet[LiaisonCard], count: int) -> None:
-        self.cards, self.count_known = cards, count
+    def __init__(self, work: planning_worklist.Worklist, *, overdue_only: bool) -> None:
+        self.work, self.overdue_only = work, overdue_only
 
     def __len__(self) -> int:
-        return self.count_known
+        return self.work.count(overdue_only=self.overdue_only)
 
     def __getitem__(self, index):  # type: ignore[override]
         if not isinstance(index, slice):
             raise TypeError("巡回連絡の予定はページ単位で読みます。")
-        start, stop, _step = index.indices(self.count_known)
-        return planning_worklist.page_items(self.cards, start, stop)
+        start, stop, _step = index.indices(len(self))
+        return self.work.page(start, stop, overdue_only=self.overdue_only)
 
 
 @GET_ONLY
@@ -164,11 +166,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     beats = _officer_beats(request.user, dedicated_month=today)
     filterset, beat, today, work = _worklist_items(request, beats)
     overdue_only = filterset.values["overdue"]
-    listed = (
-        _Listed(work.overdue_cards, work.listed_overdue)
-        if overdue_only
-        else _Listed(work.cards, work.listed)
-    )
+    listed = _Listed(work, overdue_only=overdue_only)
     page = Paginator(listed, WORKLIST_PER_PAGE).get_page(page_number(request))
     count = page.paginator.count
     access_event_record(
@@ -179,6 +177,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         summary=f"巡回連絡の予定（ワークリスト）{'（受持区で絞り込み）' if beat else ''}"
         f"{'（期限超過のみ）' if overdue_only else ''} {count}件（{page.number}ページ目）",
     )
+    back = request.get_full_path()
     # His own 専従日 this month, read with his beats (officer_beat_list).
     dedicated = sorted({day for b in beats for day in b.dedicated_days or ()})
     print_url = reverse("liaison:worklist_print")
@@ -197,7 +196,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "several_beats": len(beats) > 1,
             "overdue_only": overdue_only,
             "page": page,
-            "rows": _work_rows(list(page.object_list), several_beats=len(beats) > 1),
+            "rows": _work_rows(list(page.object_list), several_beats=len(beats) > 1, back=back),
             "count": count,
             # The figures of these beats as the progress page counts them (one definition).
             "due_count": work.figures["due"],
@@ -207,7 +206,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "today": text.date_ja(today),
             "dedicated_days": "、".join(_day_ja(d) for d in dedicated),
             "dedicated_today": today in dedicated,
-            "next": request.get_full_path(),
+            "next": back,
             "print_url": print_url,
         },
     )

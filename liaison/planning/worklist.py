@@ -69,7 +69,7 @@ class WorkItem:
 
 
 def _item(card: LiaisonCard) -> WorkItem:
-    """A card read through Worklist.cards, with its annotations."""
+    """A card read in the worklist's order (_in_order), with its annotations."""
     annotated = card.__dict__
     return WorkItem(card, annotated["due_on"], annotated["overdue_days"], annotated["priority"])
 
@@ -78,36 +78,47 @@ def _item(card: LiaisonCard) -> WorkItem:
 class Worklist:
     """The officer's round and its figures, which are the progress page's for his beats.
 
-    `cards` and `overdue_cards` are unevaluated, in the worklist's order: a page of them is
-    one LIMIT/OFFSET query. `listed` and `listed_overdue` are their counts, read with the
-    figures."""
+    The cards are read a page at a time (`page`), all of them for the route sheet
+    (`items`); `listed` and `listed_overdue` count them, read with the figures."""
 
-    cards: QuerySet[LiaisonCard]
-    overdue_cards: QuerySet[LiaisonCard]
     figures: dict[str, int]  # card_due_count: to_visit, visited, due, overdue
     rule: DueRule | None
+    mine: QuerySet[LiaisonCard]  # every card of the beats
     listed: int = 0
     listed_overdue: int = 0
 
+    def cards(self, *, overdue_only: bool = False) -> QuerySet[LiaisonCard]:
+        """The listed cards (due, or overdue only; not tried today), in no order."""
+        if self.rule is None:
+            return self.mine.none()
+        due = due_card_list(cards=self.mine, rule=self.rule, overdue_only=overdue_only)
+        return due.exclude(last_attempt_on=self.rule.today)
+
+    def count(self, *, overdue_only: bool = False) -> int:
+        return self.listed_overdue if overdue_only else self.listed
+
+    def page(self, start: int, stop: int, *, overdue_only: bool = False) -> list[WorkItem]:
+        """One page of the listed cards in the worklist's order, in one query: the page's
+        ids are found and ordered on the liaison_card_book_due index alone (no row of the
+        beat is read for it), then only those rows are read."""
+        if self.rule is None or stop <= start:
+            return []
+        ids = _in_order(self.cards(overdue_only=overdue_only), self.rule).values("pk")
+        rows = LiaisonCard.objects.filter(pk__in=ids[start:stop])
+        return [_item(card) for card in _in_order(_work_columns(rows), self.rule)]
+
     @cached_property
     def items(self) -> list[WorkItem]:
-        """Every listed card (the route sheet; tests)."""
-        return [_item(card) for card in self.cards]
+        """Every listed card in order (the route sheet; tests)."""
+        if self.rule is None:
+            return []
+        cards = _in_order(_work_columns(self.cards()), self.rule)
+        return [_item(card) for card in cards]
 
     @property
     def tried_today(self) -> int:
         """Due, but tried today (不在): off today's list, still due."""
         return self.figures["due"] - self.listed
-
-
-def page_items(cards: QuerySet[LiaisonCard], start: int, stop: int) -> list[WorkItem]:
-    """The items of one page of Worklist.cards or .overdue_cards, in one query: the page's
-    ids are found and ordered on the liaison_card_book_due index alone (no row of the beat
-    is read for it), then only those rows are read."""
-    if stop <= start:
-        return []
-    ids = cards.values("pk")[start:stop]
-    return [_item(card) for card in cards.filter(pk__in=ids)]
 
 
 def officer_beat_list(user: User, *, dedicated_month: dt.date | None = None) -> list[Beat]:
@@ -161,13 +172,15 @@ def _work_scope(
     return [beat.pk for beat in found], rule
 
 
-def _ordered(cards: QuerySet[LiaisonCard], rule: DueRule) -> QuerySet[LiaisonCard]:
+def _work_columns(cards: QuerySet[LiaisonCard]) -> QuerySet[LiaisonCard]:
+    return cards.select_related("book__beat").only(*WORK_COLUMNS)
+
+
+def _in_order(cards: QuerySet[LiaisonCard], rule: DueRule) -> QuerySet[LiaisonCard]:
     """By priority (overdue days × (1 + care points), so a card with care points climbs
     faster), then by address; with due_on, overdue_days and priority annotated."""
     return (
-        cards.select_related("book__beat")
-        .only(*WORK_COLUMNS)
-        .annotate(
+        cards.annotate(
             due_on=rule.due_on_expression(),
             overdue_days=rule.overdue_days_expression(),
         )
@@ -192,10 +205,9 @@ def worklist_get(
     many are listed, in one aggregate. Pass the beats of officer_beat_list if the caller
     has them. Reads nothing of the cards until a page of them is asked for."""
     ids, rule = _work_scope(user, today, beat_id, beats)
-    if rule is None:
-        none = LiaisonCard.objects.none()
-        return Worklist(cards=none, overdue_cards=none, figures=dict(NO_FIGURES), rule=None)
     mine = LiaisonCard.objects.filter(book_id__in=ids)
+    if rule is None:
+        return Worklist(figures=dict(NO_FIGURES), rule=None, mine=mine)
     counted = rule.counted_q()
     tried = Q(last_attempt_on=today)
     row = mine.aggregate(
@@ -205,12 +217,9 @@ def worklist_get(
     )
     figures = _due_figures(row)
     return Worklist(
-        cards=_ordered(due_card_list(cards=mine, rule=rule).exclude(tried), rule),
-        overdue_cards=_ordered(
-            due_card_list(cards=mine, rule=rule, overdue_only=True).exclude(tried), rule
-        ),
         figures=figures,
         rule=rule,
+        mine=mine,
         listed=figures["due"] - row["tried_due"],
         listed_overdue=figures["overdue"] - row["tried_overdue"],
     )
