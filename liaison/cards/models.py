@@ -328,6 +328,27 @@ class LiaisonCard(models.Model):
             models.Index(fields=["book", "head_kana"], name="liaison_card_book_kana"),
             # The 地域課長's queue of submitted cards.
             models.Index(fields=["station", "status"], name="liaison_card_station_status"),
+            # Which cards of a beat are due, and the worklist's order, from the index alone
+            # (planning.selectors.DueRule, planning.worklist): what the rule reads, included.
+            models.Index(
+                fields=["book", "status"],
+                include=[
+                    "kind",
+                    "last_visit_on",
+                    "last_attempt_on",
+                    "care_elderly_only",
+                    "care_elderly_alone",
+                    "care_needs_support",
+                    "care_foreign",
+                    "care_count",
+                    "filed_at",
+                    "created_at",
+                    "address_key",
+                    "station",
+                    "id",
+                ],
+                name="liaison_card_book_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,14 +10,14 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import Beat, Station
 from accounts.navigation import HomePanel, NavEntry, register_nav, register_panel
-from liaison.planning import selectors as planning_selectors
+from liaison.planning import worklist as planning_worklist
 from liaison.visits import selectors as visits_selectors
 
 
 def worklist_panel(user) -> dict[str, Any]:
     """「巡回連絡の予定」 on a beat officer's home page: his beats' 要訪問・期限超過, counted
     as his worklist and the progress page count them."""
-    figures = planning_selectors.worklist_figures_get(user=user, today=timezone.localdate())
+    figures = planning_worklist.worklist_figures_get(user=user, today=timezone.localdate())
     return {
         "figures": figures,
         "follow_ups": visits_selectors.follow_up_open_list(user=user).count(),

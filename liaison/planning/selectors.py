@@ -9,7 +9,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from accounts import permissions
@@ -126,6 +138,43 @@ class DueRule:
     def overdue_days(self, card: LiaisonCard) -> int:
         return max((self.today - self.due_on(card)).days, 0)
 
+    # due_on and overdue_days in SQL, so that a list can be ordered and paged by them in
+    # the database (the worklist): the same dates, the same cycles.
+    def due_on_expression(self) -> Case:
+        policy = self.policy
+        default = Value(policy.default_cycle_days)
+        cycles: list[Any] = [default]
+        for flag, name in VisitPolicy.CARE_CYCLES.items():
+            days = getattr(policy, name)
+            if days:
+                cycles.append(Case(When(**{flag: True}, then=Value(days)), default=default))
+        cycle = Least(*cycles) if len(cycles) > 1 else default
+        return Case(
+            # timezone.localdate(filed_at or created_at): TruncDate takes the Tokyo date.
+            When(last_visit_on__isnull=True, then=TruncDate(Coalesce("filed_at", "created_at"))),
+            default=_Plus(F("last_visit_on"), cycle, output_field=DateField()),
+            output_field=DateField(),
+        )
+
+    def overdue_days_expression(self) -> Greatest:
+        today = Value(self.today, output_field=DateField())
+        return Greatest(_Minus(today, self.due_on_expression()), Value(0))
+
+
+class _Plus(Func):
+    """a + b: date + integer is a date in PostgreSQL."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+
+
+class _Minus(Func):
+    """a - b: date - date is a number of days in PostgreSQL."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
 
 AREA_CHOME = re.compile(r"^(.+?)(\d+)丁目$")
 
@@ -160,9 +209,16 @@ def area_q(area: str) -> Q:
     )
 
 
-def due_rule_get(*, headquarters_id: int, station_ids: list[int], today: dt.date) -> DueRule:
-    """The rule in force on `today` for these stations (of one HQ): the policy, and the
-    署長指示 in force with the cards they name. Two queries, three with instructions."""
+def due_rule_get(
+    *,
+    headquarters_id: int,
+    station_ids: list[int],
+    today: dt.date,
+    policy: VisitPolicy | None = None,
+) -> DueRule:
+    """The rule in force on `today` for these stations (of one HQ): the policy (unless the
+    caller has read it already), and the 署長指示 in force with the cards they name. Two
+    queries, three with instructions; one less given the policy."""
     instructions = list(
         StationInstruction.objects.filter(
             station_id__in=station_ids,
@@ -179,7 +235,7 @@ def due_rule_get(*, headquarters_id: int, station_ids: list[int], today: dt.date
         for instruction_id, card_id in through:
             cards.setdefault(instruction_id, []).append(card_id)
     return DueRule(
-        policy=visit_policy_get(headquarters_id=headquarters_id),
+        policy=policy or visit_policy_get(headquarters_id=headquarters_id),
         today=today,
         instructions=instructions,
         instruction_cards=cards,
@@ -227,108 +283,6 @@ def due_card_list(
     """The counted cards among `cards` that are due (or only those overdue) under the rule."""
     due = cards.filter(rule.counted_q()).exclude(rule.not_due_q())
     return due.exclude(rule.not_overdue_q()) if overdue_only else due
-
-
-@dataclass
-class WorkItem:
-    card: LiaisonCard
-    due_on: dt.date
-    overdue_days: int
-    priority: int
-
-
-@dataclass
-class Worklist:
-    """The officer's round and its figures, which are the progress page's for his beats."""
-
-    items: list[WorkItem]
-    figures: dict[str, int]  # card_due_count: to_visit, visited, due, overdue
-    rule: DueRule | None
-
-    @property
-    def tried_today(self) -> int:
-        """Due, but tried today (不在): off today's list, still due."""
-        return self.figures["due"] - len(self.items)
-
-
-WORK_COLUMNS = (
-    "pk",
-    "kind",
-    "status",
-    "book__beat__name",
-    "head_name",
-    "head_kana",
-    "town",
-    "banchi",
-    "building",
-    "room",
-    "phone",
-    "care_elderly_only",
-    "care_elderly_alone",
-    "care_needs_support",
-    "care_foreign",
-    "care_language",
-    "care_count",
-    "last_visit_on",
-    "last_attempt_on",
-    "filed_at",
-    "created_at",
-    "address_key",
-    "station_id",
-    "book_id",
-)
-
-
-NO_FIGURES = {"to_visit": 0, "visited": 0, "due": 0, "overdue": 0}
-
-
-def _work_scope(
-    user: User, today: dt.date, beat_id: int | None
-) -> tuple[list[int], DueRule | None]:
-    """The ids of the officer's beats (or of one of them) and the rule of their stations."""
-    beats = permissions.beats_for(user, "record_visits")
-    if beat_id is not None:
-        beats = beats.filter(pk=beat_id)
-    found = list(beats.select_related("post__station"))
-    if not found:
-        return [], None
-    rule = due_rule_get(
-        headquarters_id=found[0].post.station.headquarters_id,
-        station_ids=sorted({beat.post.station_id for beat in found}),
-        today=today,
-    )
-    return [beat.pk for beat in found], rule
-
-
-def worklist_get(*, user: User, today: dt.date, beat_id: int | None = None) -> Worklist:
-    """The officer's round: the due cards of his current beats (due_card_list) not tried today,
-    by priority (overdue days × (1 + care points), so a card with care points climbs faster)
-    and then by address; with the figures of the same beats (card_due_count)."""
-    beats, rule = _work_scope(user, today, beat_id)
-    if rule is None:
-        return Worklist(items=[], figures=dict(NO_FIGURES), rule=None)
-    mine = LiaisonCard.objects.filter(book_id__in=beats)
-    figures = card_due_count(cards=mine, rule=rule)
-    cards = (
-        due_card_list(cards=mine, rule=rule)
-        .exclude(last_attempt_on=today)
-        .select_related("book__beat")
-        .only(*WORK_COLUMNS)
-    )
-    items = []
-    for card in cards:
-        overdue = rule.overdue_days(card)
-        items.append(WorkItem(card, rule.due_on(card), overdue, overdue * (1 + card.care_count)))
-    items.sort(key=lambda item: (-item.priority, item.card.address_key, item.card.pk))
-    return Worklist(items=items, figures=figures, rule=rule)
-
-
-def worklist_figures_get(*, user: User, today: dt.date) -> dict[str, int]:
-    """The figures of the officer's worklist without its rows, for his home page."""
-    beats, rule = _work_scope(user, today, None)
-    if rule is None:
-        return dict(NO_FIGURES)
-    return card_due_count(cards=LiaisonCard.objects.filter(book_id__in=beats), rule=rule)
 
 
 def dedicated_day_list(*, station: Station, month: dt.date) -> QuerySet[DedicatedDay]:

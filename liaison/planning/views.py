@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,11 +25,13 @@ from accounts.utils import dates
 from accounts.utils.http import GET_ONLY, GET_POST, Attempt, page_number
 from liaison import text
 from liaison.books import printing
+from liaison.cards.models import CardKind
 from liaison.handouts import views as handouts
 from liaison.instructions.selectors import instruction_lines
 from liaison.planning import selectors as planning_selectors
 from liaison.planning import selectors as progress_selectors
 from liaison.planning import services as planning_services
+from liaison.planning import worklist as planning_worklist
 from liaison.planning.filters import WorklistFilterSet
 from liaison.planning.forms import (
     CYCLE_FIELDS,
@@ -66,32 +70,50 @@ def _beat_label(beat: Beat) -> str:
 
 
 # --- 巡回連絡の予定（ワークリスト） ------------------------------------------------------------
-def _officer_beats(user) -> list[Beat]:
+def _officer_beats(user, *, dedicated_month: dt.date | None = None) -> list[Beat]:
     """The beats the user records visits in; none: the worklist is not his page (403)."""
-    beats = list(
-        permissions.beats_for(user, "record_visits")
-        .select_related("post__station")
-        .order_by("post__station__code", "post__name", "name")
-    )
+    beats = planning_worklist.officer_beat_list(user, dedicated_month=dedicated_month)
     if not beats:
         raise PermissionDenied("巡回連絡の予定は、受持区を持つ受持警察官が見るページです。")
     return beats
 
 
+class _PathOf:
+    """The path of a pk-only URL, reversed once per page rather than once per row."""
+
+    MARK = 987654321
+
+    def __init__(self, name: str) -> None:
+        self.head, self.tail = reverse(name, kwargs={"pk": self.MARK}).split(str(self.MARK))
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.head}{pk}{self.tail}"
+
+
+_KIND_LABELS = dict(CardKind.choices)
+
+
 def _work_rows(
-    items: list[planning_selectors.WorkItem], *, several_beats: bool
+    items: list[planning_worklist.WorkItem], *, several_beats: bool, back: str = ""
 ) -> list[dict[str, Any]]:
-    """One row per card, as plain strings: the template only prints them."""
+    """One row per card, as plain strings: the template only prints them. `back`: the page
+    the visit form returns to."""
+    card_url = _PathOf("liaison:card_detail")
+    visit_url = _PathOf("liaison:visit_create")
+    absent_url = _PathOf("liaison:visit_absent")
+    next_query = f"?next={quote(back, safe='')}"
     rows = []
     for item in items:
         card = item.card
         rows.append(
             {
                 "pk": card.pk,
-                "url": reverse("liaison:card_detail", kwargs={"pk": card.pk}),
+                "url": card_url(card.pk),
+                "visit_url": visit_url(card.pk) + next_query,
+                "absent_url": absent_url(card.pk),
                 "address": card.short_address or "（住所未記入）",
                 "head_name": card.head_name or "（未記入）",
-                "kind": card.get_kind_display(),
+                "kind": _KIND_LABELS.get(card.kind, card.kind),
                 "beat": card.book.beat.name if several_beats else "",
                 "care": "、".join(card.care_points),
                 "care_count": card.care_count,
@@ -111,22 +133,28 @@ def _worklist_items(request: HttpRequest, beats: list[Beat]):
     filterset = WorklistFilterSet(request.GET, beats=beats)
     beat_id = filterset.values["beat"] if len(beats) > 1 else None
     today = timezone.localdate()
-    work = planning_selectors.worklist_get(user=request.user, today=today, beat_id=beat_id)
+    work = planning_worklist.worklist_get(
+        user=request.user, today=today, beat_id=beat_id, beats=beats
+    )
     beat = next((b for b in beats if b.pk == beat_id), None)
     return filterset, beat, today, work
 
 
-def _my_dedicated_days(user, beats: list[Beat], today: dt.date) -> list[dt.date]:
-    """The officer's own 専従日 this month, from the stations of his beats."""
-    stations = {b.post.station_id: b.post.station for b in beats}
-    days: set[dt.date] = set()
-    for station in stations.values():
-        days |= set(
-            planning_selectors.dedicated_day_list(station=station, month=today)
-            .filter(officer=user)
-            .values_list("date", flat=True)
-        )
-    return sorted(days)
+class _Listed(Sequence):
+    """The worklist's cards for the Paginator: their count is known (read with the
+    figures), and a page is one query (Worklist.page)."""
+
+    def __init__(self, work: planning_worklist.Worklist, *, overdue_only: bool) -> None:
+        self.work, self.overdue_only = work, overdue_only
+
+    def __len__(self) -> int:
+        return self.work.count(overdue_only=self.overdue_only)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if not isinstance(index, slice):
+            raise TypeError("巡回連絡の予定はページ単位で読みます。")
+        start, stop, _step = index.indices(len(self))
+        return self.work.page(start, stop, overdue_only=self.overdue_only)
 
 
 @GET_ONLY
@@ -134,11 +162,12 @@ def _my_dedicated_days(user, beats: list[Beat], today: dt.date) -> list[dt.date]
 def worklist(request: HttpRequest) -> HttpResponse:
     """His due and overdue cards, the most pressing first; a card he visited or tried
     today (不在) is no longer listed."""
-    beats = _officer_beats(request.user)
+    today = timezone.localdate()
+    beats = _officer_beats(request.user, dedicated_month=today)
     filterset, beat, today, work = _worklist_items(request, beats)
     overdue_only = filterset.values["overdue"]
-    items = [item for item in work.items if item.overdue_days] if overdue_only else work.items
-    page = Paginator(items, WORKLIST_PER_PAGE).get_page(page_number(request))
+    listed = _Listed(work, overdue_only=overdue_only)
+    page = Paginator(listed, WORKLIST_PER_PAGE).get_page(page_number(request))
     count = page.paginator.count
     access_event_record(
         user=request.user,
@@ -148,7 +177,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
         summary=f"巡回連絡の予定（ワークリスト）{'（受持区で絞り込み）' if beat else ''}"
         f"{'（期限超過のみ）' if overdue_only else ''} {count}件（{page.number}ページ目）",
     )
-    dedicated = _my_dedicated_days(request.user, beats, today)
+    back = request.get_full_path()
+    # His own 専従日 this month, read with his beats (officer_beat_list).
+    dedicated = sorted({day for b in beats for day in b.dedicated_days or ()})
     print_url = reverse("liaison:worklist_print")
     if beat is not None:
         print_url += f"?beat={beat.pk}"
@@ -165,7 +196,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "several_beats": len(beats) > 1,
             "overdue_only": overdue_only,
             "page": page,
-            "rows": _work_rows(list(page.object_list), several_beats=len(beats) > 1),
+            "rows": _work_rows(list(page.object_list), several_beats=len(beats) > 1, back=back),
             "count": count,
             # The figures of these beats as the progress page counts them (one definition).
             "due_count": work.figures["due"],
@@ -175,7 +206,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "today": text.date_ja(today),
             "dedicated_days": "、".join(_day_ja(d) for d in dedicated),
             "dedicated_today": today in dedicated,
-            "next": request.get_full_path(),
+            "next": back,
             "print_url": print_url,
         },
     )

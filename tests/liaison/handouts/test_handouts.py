@@ -17,7 +17,7 @@ from accounts.exceptions import PermissionDenied, TransitionError
 from liaison.cards.models import CardStatus, LiaisonCard
 from liaison.handouts import services as handouts
 from liaison.handouts.models import CardHandout
-from liaison.planning import selectors
+from liaison.planning import worklist
 from liaison.visits import services
 from liaison.visits.models import Visit, VisitOutcome
 from tests.html import text
@@ -85,7 +85,7 @@ def test_a_visit_whose_outcome_is_card_handed_leaves_the_card_due_and_opens_a_ha
     assert handout.collect_by == DAY + dt.timedelta(days=14)
     # Tomorrow the card is due again on the worklist, and the handout waits beside it.
     with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=TOKYO), tick=False):
-        items = selectors.worklist_get(user=world.beat_officer, today=dt.date(2026, 12, 1)).items
+        items = worklist.worklist_get(user=world.beat_officer, today=dt.date(2026, 12, 1)).items
     assert [item.card.pk for item in items] == [household.pk]
 
 

@@ -15,8 +15,8 @@ from accounts.exceptions import PermissionDenied, TransitionError
 from accounts.models import Notice
 from liaison.night import services as night_services
 from liaison.night.models import NightVisitRequest
-from liaison.planning import selectors
 from liaison.planning import services as planning_services
+from liaison.planning import worklist
 from liaison.planning.models import VisitPolicy
 from liaison.visits import services as visits_services
 from liaison.visits.models import VisitOutcome
@@ -188,14 +188,14 @@ def test_absent_moves_only_the_last_attempt(world):
 
 def test_the_worklist_follows_the_policy_and_drops_visited_cards(world, household):
     today = DAY
-    work = selectors.worklist_get(user=world.beat_officer, today=today)
+    work = worklist.worklist_get(user=world.beat_officer, today=today)
     assert [i.card.pk for i in work.items] == [household.pk]
     visits_services.visit_absent(actor=world.beat_officer, card=household)  # tried today
-    work = selectors.worklist_get(user=world.beat_officer, today=today)
+    work = worklist.worklist_get(user=world.beat_officer, today=today)
     assert work.items == []
     # Still due (不在 is no visit): off today's list only.
     assert (work.figures["due"], work.tried_today) == (1, 1)
-    tomorrow = selectors.worklist_get(user=world.beat_officer, today=today + dt.timedelta(days=1))
+    tomorrow = worklist.worklist_get(user=world.beat_officer, today=today + dt.timedelta(days=1))
     assert [i.card.pk for i in tomorrow.items] == [household.pk]
 
 

@@ -16,7 +16,7 @@ from liaison.cards import services as cards_services
 from liaison.cards.models import CardKind, LiaisonCard
 from liaison.instructions import services as instructions_services
 from liaison.instructions.models import StationInstruction
-from liaison.planning import selectors as planning_selectors
+from liaison.planning import worklist as planning_worklist
 from liaison.progress import selectors as progress_selectors
 from tests.html import terms
 from tests.liaison.conftest import book_of
@@ -43,7 +43,7 @@ def issue(world, *, action="exclude", cards=(), areas=(), starts_on=DAY, ends_on
 
 
 def due_ids(world, today=DAY) -> set[int]:
-    work = planning_selectors.worklist_get(user=world.beat_officer, today=today)
+    work = planning_worklist.worklist_get(user=world.beat_officer, today=today)
     return {item.card.pk for item in work.items}
 
 

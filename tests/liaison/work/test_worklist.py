@@ -12,7 +12,9 @@ from accounts import services as accounts_services
 from accounts.models import AccessEvent
 from liaison.filing import services as filing_services
 from liaison.planning import services as planning_services
+from liaison.planning import views as planning_views
 from liaison.visits import services as visits_services
+from liaison.visits.models import VisitOutcome
 from tests.html import by_label
 from tests.liaison.conftest import make_business
 
@@ -195,12 +197,43 @@ def test_fifty_a_page(world, login):
     assert len(rows_of(page(client, f"{URL}?page=2"))) == 5
 
 
-# Session, user, OTP device; his beats; the worklist (beats, the due rule's station
-# instructions and policy, the figures, the cards); his dedicated days; the access event's
-# insert; the cards handed and not yet collected (手交, one query). The acting roles and the
-# menu come from the grants cache; the session is not written. Pinned: it must not grow with
-# the number of cards.
-WORKLIST_QUERIES = 12
+def test_the_pages_continue_the_order(world, login, monkeypatch):
+    """The order is made by the database and read a page at a time: the pages together are
+    the whole list, in order, each card once."""
+    monkeypatch.setattr(planning_views, "WORKLIST_PER_PAGE", 2)
+    for banchi, days_ago in (("1-1", 400), ("2-1", 380), ("3-1", 400), ("4-1", 390)):
+        visit(world.beat_officer, household(world, banchi), days_ago=days_ago)
+    household(world, "5-1", made_at=None)  # filed today: due today, last
+    client = login(world.beat_officer)
+
+    shown = [rows_of(page(client, f"{URL}?page={n}")) for n in (1, 2, 3)]
+
+    assert shown == [["笠原町1-1", "笠原町3-1"], ["笠原町4-1", "笠原町2-1"], ["笠原町5-1"]]
+
+
+def test_overdue_only_lists_the_overdue_cards_with_their_count(world, login):
+    visit(world.beat_officer, household(world, "1-1"), days_ago=400)
+    household(world, "2-1", made_at=None)  # filed today: due, not yet overdue
+    tried = household(world, "3-1")
+    visit(world.beat_officer, tried, days_ago=400)
+    visit(world.beat_officer, tried, days_ago=0, outcome=VisitOutcome.ABSENT)  # 不在 today
+    client = login(world.beat_officer)
+
+    html = page(client, f"{URL}?overdue=on")
+
+    assert rows_of(html) == ["笠原町1-1"]
+    assert "要訪問 3件（うち期限超過 2件）" in html
+    assert "本日訪問して不在だった1件" in html
+    assert "期限超過の1件を表示しています" in html
+    assert rows_of(page(client)) == ["笠原町1-1", "笠原町2-1"]
+
+
+# Session, user, OTP device; his beats with the visit-frequency policy and his dedicated
+# days (one query); the worklist (the due rule's station instructions, the figures with the
+# listed count, one page of cards); the access event's insert; the cards handed and not yet
+# collected (手交, one query). The acting roles and the menu come from the grants cache; the
+# session is not written. Pinned: it must not grow with the number of cards.
+WORKLIST_QUERIES = 9
 
 
 def test_query_count_does_not_grow_with_the_cards(world, login, django_assert_num_queries):
