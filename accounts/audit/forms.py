@@ -13,7 +13,6 @@ from html import escape
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -124,22 +123,6 @@ class AccessEventRangeForm(forms.Form):
         return any(self.data.get(name) for name in self.fields if name != "after")
 
 
-class _PlainChoiceIterator(ModelChoiceIterator):
-    """The choices in one plain query. ModelChoiceIterator reads them through
-    queryset.iterator(), a server-side cursor on PostgreSQL (DECLARE … WITH HOLD, FETCH,
-    CLOSE): several round trips, and a cursor materialised at commit, for a few dozen rows."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class StationChoiceField(forms.ModelChoiceField):
-    iterator = _PlainChoiceIterator
-
-
 class ListSelect(forms.Select):
     """Django's Select, its options written here as one string: select.html draws each option
     through select_option.html and attrs.html (two includes and a dozen nodes an option), and
@@ -176,7 +159,7 @@ class AccessEventFilterForm(AccessEventRangeForm):
         max_length=60,
         help_text="職員番号は完全一致、氏名・フリガナは一部でも検索できます。",
     )
-    station = StationChoiceField(
+    station = forms.ModelChoiceField(
         label="警察署",
         queryset=Station.objects.order_by("code"),
         required=False,
@@ -273,7 +256,7 @@ class CaseFilterForm(forms.Form):
         choices=[("", "すべて"), *AnomalyCase.Status.choices],
         error_messages={"invalid_choice": "状態を一覧から選んでください。"},
     )
-    station = StationChoiceField(
+    station = forms.ModelChoiceField(
         label="警察署",
         required=False,
         queryset=Station.objects.none(),

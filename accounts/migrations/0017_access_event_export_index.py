@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("accounts", "0015_divisions_municipalities_alert_desks"),
+        ("accounts", "0016_user_grants_stamp"),
     ]
 
     operations = [
