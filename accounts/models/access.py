@@ -94,6 +94,13 @@ class AccessEvent(models.Model):
             models.Index(
                 fields=["object_type", "object_id", "-occurred_at"], name="accounts_ae_object_time"
             ),
+            # The exports of a book or a station, newest first: the card page's access
+            # panel lists those of the card's book and station (exports are few: small).
+            models.Index(
+                fields=["object_type", "object_id", "-occurred_at"],
+                condition=Q(action="export"),
+                name="accounts_ae_export_time",
+            ),
             # Search by date range.
             models.Index(fields=["-occurred_at"], name="accounts_ae_time"),
             # Audit search by station, newest first.

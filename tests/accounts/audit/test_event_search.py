@@ -550,6 +550,32 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     assert len(response.context["page"].rows) == 50
 
 
+@pytest.mark.parametrize("by", ["card", "day"])
+def test_a_card_or_a_day_costs_the_same_queries_for_one_row_or_fifty(
+    world, login, cards, django_assert_num_queries, by
+):
+    """No person to look up (1 fewer than QUERIES), whatever the number of rows: the card's
+    labels in one query, the station list in one plain query (no server-side cursor)."""
+    yamada, suzuki, _ = cards
+    event(world.beat_officer, at=T0, card=yamada)
+    for index in range(60):
+        event(world.supervisor, at=T0 + dt.timedelta(days=1, minutes=index), card=suzuki)
+    client = login(world.auditor)
+    _queries(client, {})  # warm the session as a second page view would
+    if by == "card":
+        one, sixty = {"card": yamada.pk}, {"card": suzuki.pk}
+    else:
+        one = {"start": "2026-03-10", "end": "2026-03-10"}
+        sixty = {"start": "2026-03-11", "end": "2026-03-11"}
+    with django_assert_num_queries(QUERIES - 1):
+        response = client.get(URL, one)
+    assert len(shown(response)) == 1
+    with django_assert_num_queries(QUERIES - 1) as captured:
+        response = client.get(URL, sixty)
+    assert len(response.context["page"].rows) == 50
+    assert not any("DECLARE" in q["sql"] for q in captured.captured_queries)
+
+
 # Session, user, OTP device (3); the person's ids (1); the events with user and station (1);
 # the card labels (1); the insert of the log line (1); the station choices (1). The auditor's
 # permissions and roles come from the grants cache; the session is not written.

@@ -181,6 +181,60 @@ def test_only_the_latest_twenty(world, login, card):
     assert "最新20件" in text
 
 
+def test_the_newest_twenty_of_the_card_its_book_and_its_station_merged(world, login, card):
+    """Each source is read newest first with a limit, then merged: the panel is the twenty
+    newest of all three, whatever the number of exports of the book or the station."""
+    kinds = {0: "閲覧", 1: "出力（巡回連絡簿ごとの出力）", 2: "出力（警察署ごとの出力）"}
+    for index in range(30):
+        when = at(8) + dt.timedelta(minutes=3 * index)
+        event(world.supervisor, when=when, object_id=card.pk, summary="閲覧")
+        event(
+            world.supervisor,
+            when=when + dt.timedelta(minutes=1),
+            action="export",
+            object_type="liaison.liaisonbook",
+            object_id=card.book_id,
+            summary="簿の出力",
+        )
+        event(
+            world.station_manager,
+            when=when + dt.timedelta(minutes=2),
+            action="export",
+            object_type="accounts.station",
+            object_id=world.station_a.pk,
+            summary="署の出力",
+        )
+    # Another book's exports and this book's list pages are never part of the panel.
+    for index in range(30):
+        when = at(6) + dt.timedelta(minutes=index)
+        for action, object_id in (("export", world.beat_a1_2.pk), ("list", card.book_id)):
+            event(
+                world.supervisor,
+                when=when,
+                action=action,
+                object_type="liaison.liaisonbook",
+                object_id=object_id,
+                summary="対象外",
+            )
+    chief = login(world.chief)
+    chief.get(url(card))  # the chief's own views are the newest rows from now on
+    with CaptureQueriesContext(connection) as queries:
+        text = panel(page(chief.get(url(card))))
+    rows = re.findall(r"<tr>\s*<td class=\"nowrap\">(.*?)</tr>", text, re.S)
+    assert len(rows) == 20
+    # After the chief's two views: 09:29 (the station's export), 09:28 (the book's), …
+    for offset, row in enumerate(rows[2:]):
+        minute = 89 - offset  # minutes after 08:00
+        assert f"2026年3月10日 {8 + minute // 60:02d}:{minute % 60:02d}" in row
+        assert f"<td>{kinds[minute % 3]}" in row
+    assert len(queries) == CHIEF_QUERIES - 1
+    if connection.vendor == "postgresql":
+        # Bounded whatever the log holds: each source its own index range with a LIMIT (an OR
+        # of them would gather every export of the book and sort them all). SQLite: one OR.
+        (sql,) = [q["sql"] for q in queries if "UNION ALL" in q["sql"]]
+        assert sql.count("LIMIT 21") == 4
+
+
 def _queries(client, card) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(card)).status_code == 200
