@@ -32,6 +32,8 @@ minutes to insert and chain, 2 minutes to index and 12 seconds to VACUUM ANALYZE
 statement (30,000 rows) takes 0.8 s on a quieter moment, 2 s under that load.
 
 The result passes accounts.audit.chain.verify_day for any day and verify() as a whole.
+The statements themselves are in bench/audit_sql.py; this module chooses the people, the
+cards and the days, and runs the load.
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import (
     AccessChainHead,
-    AccessEvent,
     Appointment,
     BeatAssignment,
     Role,
@@ -55,12 +56,13 @@ from accounts.models import (
 )
 from liaison.cards.models import LiaisonCard
 
+from . import audit_sql
 from .generate import World
 
 EVENTS_PER_CARD = 200  # 10,000,000 events for the bench's 50,000 cards
 DAYS = 365
-CHAINS = 16  # accounts.audit.chain.ACCESS_CHAINS
-TABLE = AccessEvent._meta.db_table
+CHAINS = audit_sql.CHAINS
+TABLE = audit_sql.TABLE
 HEADS = AccessChainHead._meta.db_table
 CARD = "liaison.liaisoncard"
 BOOK = "liaison.liaisonbook"
@@ -242,153 +244,6 @@ def _quantiles() -> list[float]:
 # --- The load ------------------------------------------------------------------------------
 
 
-def _columns() -> list[str]:
-    """The table's columns in their order: the ROW(...) cast to accounts_accessevent that
-    accounts_ae_canonical takes must list them so."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-            "AND NOT attisdropped ORDER BY attnum",
-            [TABLE],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-AGGREGATE = """
-CREATE OR REPLACE FUNCTION pg_temp.bench_ae_link(state text, start text, canon text)
-RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-    RETURN encode(sha256(convert_to(coalesce(state, start) || canon, 'UTF8')), 'hex');
-END
-$$;
-DROP AGGREGATE IF EXISTS pg_temp.bench_ae_chain(text, text);
-CREATE AGGREGATE pg_temp.bench_ae_chain(text, text) (SFUNC = pg_temp.bench_ae_link, STYPE = text);
-"""
-
-# One day of events. r0 fixes the random draws (MATERIALIZED: evaluated once per row), r
-# derives the columns, h chains them, the INSERT puts them in in time order and returns
-# each chain's last position and hash.
-DAY_SQL = """
-WITH r0 AS MATERIALIZED (
-    SELECT n, random() AS u, random() AS a, random() AS k, random() AS t, random() AS s,
-        replace(gen_random_uuid()::text, '-', '') AS request_id
-    FROM generate_series(%(n0)s::bigint, %(n1)s::bigint) AS n
-), p AS (
-    SELECT r0.*, (%(pick)s::int[])[1 + floor(r0.u * %(picks)s)::int] AS who,
-        (r0.n - %(n0)s + r0.t) / %(count)s * %(quantiles)s AS x
-    FROM r0
-), q AS (
-    SELECT p.*,
-        (%(lo)s::int[])[who] + floor(p.k * ((%(hi)s::int[])[who] - (%(lo)s::int[])[who] + 1))::int
-            AS own,
-        1 + floor(p.k * %(cards)s)::int AS any_card,
-        %(day)s::timestamptz + make_interval(secs => (%(q)s::float8[])[1 + floor(p.x)::int]
-            + (p.x - floor(p.x)) * ((%(q)s::float8[])[2 + floor(p.x)::int]
-                                   - (%(q)s::float8[])[1 + floor(p.x)::int])) AS at
-    FROM p
-), r AS MATERIALIZED (
-    SELECT q.n,
-        NULL::bigint AS id,
-        q.at AS occurred_at,
-        CASE WHEN q.a < 0.002 THEN 'B9' || lpad((floor(q.s * 100000))::int::text, 5, '0')
-             ELSE (%(usernames)s::text[])[q.who] END::varchar AS username,
-        CASE WHEN q.a < 0.002 THEN '' ELSE (%(roles)s::text[])[q.who] END::varchar AS role,
-        CASE WHEN q.a < 0.002 THEN 'login_failed'
-             WHEN q.a < 0.003 THEN 'denied'
-             WHEN q.a < 0.0032 THEN 'view'
-             WHEN q.a < 0.50 THEN 'view'
-             WHEN q.a < 0.64 THEN 'list'
-             WHEN q.a < 0.74 THEN 'search'
-             WHEN q.a < 0.80 THEN 'update'
-             WHEN q.a < 0.86 THEN 'view'
-             WHEN q.a < 0.88 THEN 'print'
-             WHEN q.a < 0.885 THEN 'export'
-             WHEN q.a < 0.95 THEN 'login'
-             ELSE 'logout' END::varchar AS action,
-        CASE WHEN q.a < 0.002 THEN ''
-             WHEN q.a < 0.50 THEN %(card)s
-             WHEN q.a < 0.64 THEN %(book)s
-             WHEN q.a < 0.88 THEN %(card)s
-             WHEN q.a < 0.885 THEN %(book)s
-             ELSE '' END::varchar AS object_type,
-        CASE WHEN q.a < 0.002 THEN ''
-             WHEN q.a < 0.003 THEN ((%(ids)s::bigint[])[q.any_card])::text
-             WHEN q.a < 0.50 THEN ((%(ids)s::bigint[])[q.own])::text
-             WHEN q.a < 0.64 THEN ((%(books)s::bigint[])[q.own])::text
-             WHEN q.a < 0.74 THEN ''
-             WHEN q.a < 0.88 THEN ((%(ids)s::bigint[])[q.own])::text
-             WHEN q.a < 0.885 THEN ((%(books)s::bigint[])[q.own])::text
-             ELSE '' END::varchar AS object_id,
-        CASE WHEN q.a < 0.002 THEN 'failure' WHEN q.a < 0.003 THEN 'denied'
-             ELSE 'success' END::varchar AS outcome,
-        CASE WHEN q.a < 0.002 THEN ''
-             WHEN q.a < 0.003 THEN
-                 '担当範囲外 GET /cards/' || (%(ids)s::bigint[])[q.any_card] || '/'
-             WHEN q.a < 0.0032 THEN '緊急閲覧の開始（災害・事故等の緊急連絡）'
-             WHEN q.a < 0.45 THEN 'カードの閲覧'
-             WHEN q.a < 0.50 THEN 'カードの変更履歴の閲覧'
-             WHEN q.a < 0.64 THEN '巡回連絡簿（50音順） '
-                 || (%(sizes)s::int[])[q.own] || '件（1ページ目）'
-             WHEN q.a < 0.74 THEN '氏名・電話番号で検索 '
-                 || (1 + floor(q.s * 30))::int || '件（1ページ目）'
-             WHEN q.a < 0.80 THEN '補正'
-             WHEN q.a < 0.86 THEN '巡回連絡の記録の閲覧'
-             WHEN q.a < 0.88 THEN 'カードの印刷'
-             WHEN q.a < 0.885 THEN '巡回連絡簿をCSVで出力（' || (%(sizes)s::int[])[q.own] || '件）'
-             ELSE '' END::varchar AS summary,
-        CASE WHEN q.a < 0.002 THEN '10.20.99.' || (1 + floor(q.s * 200))::int
-             ELSE (%(ips)s::text[])[q.who] END::inet AS client_ip,
-        q.request_id::varchar AS request_id,
-        q.a >= 0.002 AND q.a < 0.003 AS out_of_scope,
-        q.a >= 0.003 AND q.a < 0.0032 AS break_glass,
-        CASE WHEN q.a >= 0.002 THEN (%(users)s::bigint[])[q.who] END AS user_id,
-        CASE WHEN q.a >= 0.002 THEN (%(stations)s::bigint[])[q.who] END AS station_id,
-        (q.n %% {chains})::smallint AS chain,
-        ''::varchar AS hash,
-        ''::varchar AS prev_hash,
-        CASE WHEN q.a >= 0.88 AND q.a < 0.885 THEN (%(sizes)s::int[])[q.own] END AS record_count,
-        (%(base)s::bigint[])[1 + q.n %% {chains}] + q.n / {chains} + 1 AS seq
-    FROM q
-), h AS (
-    SELECT r.*,
-        pg_temp.bench_ae_chain((%(heads)s::text[])[1 + r.chain],
-                               accounts_ae_canonical(ROW({row})::{table}))
-            OVER (PARTITION BY r.chain ORDER BY r.seq ROWS UNBOUNDED PRECEDING) AS link
-    FROM r
-), ins AS (
-    INSERT INTO {table} ({columns})
-    SELECT {values}
-    FROM (
-        SELECT h.*, coalesce(lag(h.link) OVER (PARTITION BY h.chain ORDER BY h.seq),
-                             (%(heads)s::text[])[1 + h.chain]) AS prev_link
-        FROM h
-    ) l
-    ORDER BY l.n
-    RETURNING chain, seq, hash
-)
-SELECT DISTINCT ON (chain) chain, seq, hash FROM ins ORDER BY chain, seq DESC
-"""
-
-
-def _day_sql(columns: list[str]) -> str:
-    inserted = [c for c in columns if c != "id"]
-    values = []
-    for c in inserted:
-        if c == "hash":
-            values.append("l.link")
-        elif c == "prev_hash":
-            values.append("l.prev_link")
-        else:
-            values.append(f"l.{c}")
-    return DAY_SQL.format(
-        chains=CHAINS,
-        table=TABLE,
-        row=", ".join(f"r.{c}" for c in columns),
-        columns=", ".join(inserted),
-        values=", ".join(values),
-    )
-
-
 def _heads_lock() -> tuple[list[int], list[str]]:
     """Every chain's head, created from the log where a flush removed it (as the trigger
     would), then locked for the load: (seq, hash) per chain 0..15."""
@@ -449,7 +304,7 @@ def _generate(world: World, total: int) -> None:
     days = [today - dt.timedelta(days=d) for d in range(DAYS, 0, -1)]
     counts = _counts(total, _day_weights(days))
     tz = timezone.get_current_timezone()
-    sql = _day_sql(_columns())
+    sql = audit_sql.day_sql(audit_sql.columns())
     constant = {
         "pick": pick,
         "picks": len(pick),
@@ -474,7 +329,7 @@ def _generate(world: World, total: int) -> None:
         enable = _triggers_off(cursor)
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cursor.execute(AGGREGATE)
+        cursor.execute(audit_sql.AGGREGATE)
         base, heads = _heads_lock()
         indexes = _indexes_drop(cursor)
         last = list(base)

@@ -214,3 +214,19 @@ def explain_analyze(sql: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
         return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class CodeMeasure:
+    """A measure that times code, not a page (bench/run.py calls `run` when there is one)."""
+
+    name: str
+    title: str
+    runner: Callable[..., Result]
+    options: tuple[tuple[str, Any], ...] = ()
+    as_user: Callable[[World], Any] | None = None
+
+    def run(self, *, world: World, client, repeat: int, warmup: int, explain: bool) -> Result:
+        return self.runner(
+            self, world=world, client=client, repeat=repeat, warmup=warmup, **dict(self.options)
+        )

@@ -3,8 +3,10 @@
 Creates and migrates the benchmark database if needed (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/liaison_bench), generates the station unless it is
 already there with the expected counts, signs in as the station's 地域課長 and times every
-measure next to its raw SQL baseline. Prints a table and merges bench/results.json.
-Exits 1 if a measured page did not answer 200.
+measure next to its raw SQL baseline, the floor (a signed-in page that shows nothing) first
+whenever a page is measured. Prints a table and merges bench/results.json, each page with
+the floor beside it and whether its query count meets the target (at most 10, the same as
+on a small station given by --small-queries). Exits 1 if a measured page did not answer 200.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+# Issue 15's target: at most this many queries on every measured page, whatever the data.
+QUERY_TARGET = 10
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
@@ -47,6 +51,12 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=3, help="乱数の種（既定 3）")
     parser.add_argument("--output", type=Path, default=RESULTS, help="結果の JSON ファイル")
+    parser.add_argument(
+        "--small-queries",
+        type=Path,
+        default=None,
+        help="小さな署で計測した結果の JSON（各ページのクエリ数が同じかを確かめる）",
+    )
     options = parser.parse_args(argv)
     if options.members is None:
         options.members = options.cards * 3
@@ -116,12 +126,65 @@ def _fmt(value, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _queries_mark(result) -> str:
+    """ok, over (more than QUERY_TARGET) or ≠small (not the small station's count)."""
+    if "queries_ok" not in result.extra:
+        return ""
+    if result.extra["queries_ok"]:
+        return "ok"
+    if result.queries is not None and result.queries > QUERY_TARGET:
+        return "over"
+    return "≠small"
+
+
+def _floor_report(results, pages: set[str], small: dict) -> None:
+    """Beside every page: the floor's median of this run (`floor_ms`), the page's median
+    above it (`over_floor_ms`), and whether its query count meets the target: at most
+    QUERY_TARGET, and the same as on the small station when its results are given
+    (`queries_small`). Code measures (verification, recording, the fan-out) are no
+    requests: they get neither."""
+    floor = next((r for r in results if r.name == "floor" and not r.failure), None)
+    for r in results:
+        if r.failure or r.name not in pages or r.median_ms is None:
+            continue
+        if floor is not None:
+            r.extra["floor_ms"] = floor.median_ms
+            r.extra["over_floor_ms"] = round(r.median_ms - floor.median_ms, 2)
+        small_queries = small.get(r.name, {}).get("queries")
+        if small_queries is not None:
+            r.extra["queries_small"] = small_queries
+        r.extra["queries_ok"] = (
+            r.queries is not None
+            and r.queries <= QUERY_TARGET
+            and (small_queries is None or small_queries == r.queries)
+        )
+
+
+def _small_results(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        sys.exit(f"{path} を読めません：{exc}")
+
+
 def _table(results) -> str:
-    head = ["measure", "median ms", "p95 ms", "queries", "baseline ms", "ratio", "notes"]
+    head = [
+        "measure",
+        "median ms",
+        "p95 ms",
+        "over floor",
+        "queries",
+        "≤10",
+        "baseline ms",
+        "ratio",
+        "notes",
+    ]
     rows = []
     for r in results:
         if r.failure:
-            rows.append([r.name, "—", "—", "—", "—", "—", f"skipped: {r.failure}"])
+            rows.append([r.name, "—", "—", "—", "—", "", "—", "—", f"skipped: {r.failure}"])
             continue
         notes = [f"sql {_fmt(r.extra.get('sql_ms'))} ms", f"n={r.extra['repeat']}"]
         if "peak_kib" in r.extra:
@@ -134,14 +197,16 @@ def _table(results) -> str:
                 r.name,
                 _fmt(r.median_ms),
                 _fmt(r.p95_ms),
+                _fmt(r.extra.get("over_floor_ms")),
                 _fmt(r.queries),
+                _queries_mark(r),
                 _fmt(r.baseline_ms, 2),
                 f"{r.ratio:.1f}×" if r.ratio is not None else "—",
                 ", ".join(notes),
             ]
         )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
-    numeric = {1, 2, 3, 4, 5}
+    numeric = {1, 2, 3, 4, 6, 7}
 
     def line(cells) -> str:
         return "  ".join(
@@ -201,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     _setup()
 
     from bench import generate, measures
-    from bench.harness import measure_run
+    from bench.harness import Measure, measure_run
+    from bench.measures.floor import FLOOR
 
     # Names are checked before anything is generated: a typo costs no minute of data.
     wanted = {n.strip() for n in options.only.split(",") if n.strip()}
@@ -212,6 +278,13 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(m.name for module in modules for m in module.MEASURES)
         print(f"不明な計測項目：{', '.join(sorted(unknown))}（計測項目：{known}）", file=sys.stderr)
         return 2
+    # The floor first, in every run that measures a page: each page is reported beside it.
+    pages = {m.name for m in selected if isinstance(m, Measure)}
+    selected = [m for m in selected if m is not FLOOR]
+    if pages:
+        selected.insert(0, FLOOR)
+        pages.add(FLOOR.name)
+    small = _small_results(options.small_queries)
 
     started = time.perf_counter()
     world = generate.world_ensure(
@@ -264,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             for line in result.extra.pop("explain"):
                 print("    " + line)
 
+    _floor_report(results, pages, small)
     print()
     print(_table(results))
     _write(options.output, results, _meta(world, options))

@@ -20,27 +20,32 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as accounts_services
-from accounts.models import BeatAssignment, Role, User
+from accounts.models import Beat, BeatAssignment, Post, Role, User
 from liaison.cards.models import LiaisonCard
+from liaison.handouts.models import CardHandout
 from liaison.night.models import NightVisitRequest
-from liaison.planning.models import VisitPolicy
+from liaison.planning.models import DedicatedDay, MonthlyPlan, VisitPolicy
+from liaison.planning.views import WORKLIST_PER_PAGE as WORKLIST_PAGE
+from liaison.progress.views import TREND_MONTHS
 from liaison.visits.models import Visit
 from liaison.visits.tally import visit_tally_rebuild
 
 from ..generate import PASSWORD, World, _beats_in_order
 from ..harness import Measure
+from . import due
+from .due import POLICY
 
 VISITS = 500_000
 CARDS = LiaisonCard._meta.db_table
 VISIT_TABLE = Visit._meta.db_table
 NIGHT = NightVisitRequest._meta.db_table
-POLICY = {
-    "default_cycle_days": 365,
-    "elderly_alone_cycle_days": 180,
-    "elderly_only_cycle_days": 270,
-    "needs_support_cycle_days": 180,
-    "foreign_cycle_days": None,
-}
+BEATS = Beat._meta.db_table
+POSTS = Post._meta.db_table
+USERS = User._meta.db_table
+ASSIGNMENTS = BeatAssignment._meta.db_table
+PLANS = MonthlyPlan._meta.db_table
+DEDICATED = DedicatedDay._meta.db_table
+HANDOUTS = CardHandout._meta.db_table
 
 
 def _officers(world: World) -> dict[int, int]:
@@ -200,89 +205,181 @@ def prepare(world: World, options) -> None:
     print(f"  巡回連絡 {have:,} 件を作成しました（{time.perf_counter() - started:.1f} 秒）")
 
 
-def _month_start(today: dt.date) -> str:
-    return today.replace(day=1).isoformat()
-
-
-def _progress_sql(world: World) -> tuple[str, list[Any]]:
-    """The station page's figures per beat in one statement: cards to visit and visited
-    within their cycle (the policy's cycles as constants), this month's visits, night
-    visits, visits on dedicated days and the open follow-ups, and the 12-month trend."""
-    today = timezone.localdate()
-    default = POLICY["default_cycle_days"]
-    alone, only, support = (
-        POLICY["elderly_alone_cycle_days"],
-        POLICY["elderly_only_cycle_days"],
-        POLICY["needs_support_cycle_days"],
+def _month_bounds(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """This month's start and end, Tokyo midnights."""
+    tz = timezone.get_current_timezone()
+    first = today.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return (
+        dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(following, dt.time.min, tzinfo=tz),
     )
+
+
+def _visit_columns() -> str:
+    """The month's visit figures (liaison.progress _visit_figures) as aggregate columns."""
+    month = "started_at >= %(start)s AND started_at < %(end)s"
+    return f"""count(*) FILTER (WHERE {month}) AS visits,
+                count(*) FILTER (WHERE {month} AND night_request_id IS NOT NULL) AS night,
+                count(*) FILTER (WHERE {month} AND on_dedicated_day) AS dedicated,
+                count(*) FILTER (WHERE {month} AND follow_up_department <> '') AS raised,
+                count(*) FILTER (WHERE follow_up_done_at IS NULL
+                    AND follow_up_department <> '') AS open"""
+
+
+def _trend_starts(today: dt.date) -> list[dt.datetime]:
+    """The starts of the trend's 12 months and of the month after, Tokyo midnights."""
+    tz = timezone.get_current_timezone()
+    month = today.replace(day=1)
+    starts = [month]
+    for _ in range(TREND_MONTHS - 1):
+        starts.insert(0, (starts[0] - dt.timedelta(days=1)).replace(day=1))
+    starts.append((month + dt.timedelta(days=32)).replace(day=1))
+    return [dt.datetime.combine(d, dt.time.min, tzinfo=tz) for d in starts]
+
+
+def _trend_columns() -> str:
+    return ", ".join(
+        f"count(*) FILTER (WHERE started_at >= %(m{i})s AND started_at < %(m{i + 1})s), "
+        f"count(night_request_id) FILTER (WHERE started_at >= %(m{i})s "
+        f"AND started_at < %(m{i + 1})s)"
+        for i in range(TREND_MONTHS)
+    )
+
+
+def _progress_sql(world: World) -> tuple[str, Any]:
+    """What the station page shows, in one statement: per beat (with its post) the cards to
+    visit, visited within their cycle and overdue (the policy's cycles as constants) and the
+    month's visits, night visits, visits on dedicated days, follow-ups raised and open; per
+    assigned officer (named) the same visit figures, the cards of his beats, his monthly
+    plan and his dedicated days; and the 12-month trend. One row per beat, the officers
+    and the trend as JSON columns (computed once)."""
+    today = timezone.localdate()
+    relevant = """station_id = %(station)s
+              AND ((started_at >= %(start)s AND started_at < %(end)s)
+                   OR (follow_up_done_at IS NULL AND follow_up_department <> ''))"""
     sql = f"""
         WITH cards AS (
-            SELECT book_id,
-                count(*) AS to_visit,
-                count(*) FILTER (WHERE last_visit_on > %(today)s::date - {default}
-                    AND (NOT care_elderly_alone OR last_visit_on > %(today)s::date - {alone})
-                    AND (NOT care_elderly_only OR last_visit_on > %(today)s::date - {only})
-                    AND (NOT care_needs_support OR last_visit_on > %(today)s::date - {support})
-                ) AS visited
+            SELECT book_id, {due.figures("%(today)s::date")}
             FROM {CARDS}
-            WHERE station_id = %(station)s AND status = 'filed'
-              AND kind IN ('household', 'business')
-            GROUP BY book_id
-        ), visits AS (
-            SELECT book_id,
-                count(*) FILTER (WHERE started_at >= %(start)s) AS visits,
-                count(*) FILTER (WHERE started_at >= %(start)s
-                    AND night_request_id IS NOT NULL) AS night,
-                count(*) FILTER (WHERE started_at >= %(start)s AND on_dedicated_day) AS dedicated,
-                count(*) FILTER (WHERE follow_up_done_at IS NULL
-                    AND follow_up_department <> '') AS open
-            FROM {VISIT_TABLE}
             WHERE station_id = %(station)s
-              AND (started_at >= %(start)s
-                   OR (follow_up_done_at IS NULL AND follow_up_department <> ''))
             GROUP BY book_id
+        ), grouped AS (
+            -- One pass over the relevant visits for both groupings.
+            SELECT book_id, officer_id, GROUPING(book_id) AS by_officer, {_visit_columns()}
+            FROM {VISIT_TABLE} WHERE {relevant}
+            GROUP BY GROUPING SETS ((book_id), (officer_id))
+        ), by_beat AS (
+            SELECT * FROM grouped WHERE by_officer = 0
+        ), by_officer AS (
+            SELECT * FROM grouped WHERE by_officer = 1
+        ), beats AS (
+            SELECT b.id, b.name, p.name AS post_name
+            FROM {BEATS} b JOIN {POSTS} p ON p.id = b.post_id
+            WHERE p.station_id = %(station)s
+        ), officers AS (
+            SELECT a.officer_id, u.employee_number, u.full_name,
+                sum(c.to_visit) AS to_visit, sum(c.visited) AS visited,
+                sum(c.to_visit - c.in_time) AS overdue
+            FROM {ASSIGNMENTS} a
+            JOIN beats b ON b.id = a.beat_id
+            JOIN {USERS} u ON u.id = a.officer_id
+            LEFT JOIN cards c ON c.book_id = a.beat_id
+            WHERE a.granted_at IS NOT NULL AND a.revoked_at IS NULL
+            GROUP BY a.officer_id, u.employee_number, u.full_name
+        ), officer_rows AS (
+            SELECT json_agg(o ORDER BY o.employee_number) AS officers FROM (
+                SELECT officers.*, v.visits, v.night, v.dedicated, v.raised, v.open,
+                    (SELECT planned_households FROM {PLANS} m
+                     WHERE m.station_id = %(station)s AND m.month = %(first)s
+                       AND m.officer_id = officers.officer_id) AS planned,
+                    (SELECT count(*) FROM {DEDICATED} d
+                     WHERE d.station_id = %(station)s AND d.officer_id = officers.officer_id
+                       AND d.date >= %(first)s AND d.date < %(following)s) AS dedicated_days
+                FROM officers LEFT JOIN by_officer v ON v.officer_id = officers.officer_id
+            ) o
         ), trend AS (
-            SELECT json_agg(m ORDER BY m.month) AS months FROM (
-                SELECT date_trunc('month', started_at AT TIME ZONE 'Asia/Tokyo') AS month,
-                    count(*) AS visits, count(night_request_id) AS night
-                FROM {VISIT_TABLE}
-                WHERE station_id = %(station)s AND started_at >= %(year_ago)s
-                GROUP BY 1
-            ) m
+            -- A FILTER per month on the indexed time (no per-row time zone arithmetic).
+            SELECT json_build_array({_trend_columns()}) AS months
+            FROM {VISIT_TABLE}
+            WHERE station_id = %(station)s AND started_at >= %(m0)s AND started_at < %(end)s
         )
-        SELECT c.*, v.visits, v.night, v.dedicated, v.open, (SELECT months FROM trend)
-        FROM cards c LEFT JOIN visits v USING (book_id)"""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(today.replace(day=1), dt.time.min, tzinfo=tz)
-    first = today.replace(day=1)
-    year_ago = dt.datetime.combine(
-        (first - dt.timedelta(days=334)).replace(day=1), dt.time.min, tzinfo=tz
-    )
-    return sql, {"today": today, "station": world.station.pk, "start": start, "year_ago": year_ago}
+        SELECT b.*, c.to_visit, c.visited, c.to_visit - c.in_time AS overdue,
+            v.visits, v.night, v.dedicated, v.raised, v.open,
+            (SELECT officers FROM officer_rows), (SELECT months FROM trend)
+        FROM beats b
+        LEFT JOIN cards c ON c.book_id = b.id
+        LEFT JOIN by_beat v ON v.book_id = b.id
+        ORDER BY b.post_name, b.name"""
+    start, end = _month_bounds(today)
+    months = {f"m{i}": at for i, at in enumerate(_trend_starts(today))}
+    return sql, {
+        "today": today,
+        "station": world.station.pk,
+        "start": start,
+        "end": end,
+        "first": start.date(),
+        "following": end.date(),
+        **months,
+    }
 
 
-def _worklist_sql(world: World) -> tuple[str, list[Any]]:
-    """The officer's due cards of his beat (not visited within their cycle, not tried
-    today), with what a worklist row shows."""
+def _worklist_sql(world: World) -> tuple[str, Any]:
+    """What the officer's worklist shows, in one statement: the first page (50) of his due
+    cards not tried today, most pressing first (overdue days × (1 + care points), then
+    address), with what a row shows (beat, due date, overdue days) and how many there are;
+    the figures of his beat (要訪問・期限超過), the cards tried today, his open handouts
+    (the first twenty, their count and how many are past their date) and his dedicated
+    days this month, as columns computed once."""
     today = timezone.localdate()
-    default = POLICY["default_cycle_days"]
-    alone, only, support = (
-        POLICY["elderly_alone_cycle_days"],
-        POLICY["elderly_only_cycle_days"],
-        POLICY["needs_support_cycle_days"],
-    )
     sql = f"""
-        SELECT id, kind, head_name, head_kana, town, banchi, building, room, phone,
-            care_count, last_visit_on, last_attempt_on, address_key
-        FROM {CARDS}
-        WHERE book_id = %(book)s AND status = 'filed' AND kind IN ('household', 'business')
-          AND (last_attempt_on IS NULL OR last_attempt_on <> %(today)s::date)
-          AND NOT coalesce(last_visit_on > %(today)s::date - {default}
-                AND (NOT care_elderly_alone OR last_visit_on > %(today)s::date - {alone})
-                AND (NOT care_elderly_only OR last_visit_on > %(today)s::date - {only})
-                AND (NOT care_needs_support OR last_visit_on > %(today)s::date - {support}),
-              false)"""
-    return sql, {"book": world.measured_book.pk, "today": today}
+        WITH due AS (
+            SELECT c.id, c.kind, c.head_name, c.head_kana, c.town, c.banchi, c.building,
+                c.room, c.phone, c.care_count, c.care_elderly_alone, c.care_elderly_only,
+                c.care_needs_support, c.care_foreign, c.last_visit_on, c.last_attempt_on,
+                c.address_key, c.book_id, b.name AS beat_name, d.due_on,
+                greatest(0, %(today)s::date - d.due_on) AS overdue_days
+            FROM {CARDS} c
+            JOIN {BEATS} b ON b.id = c.book_id
+            CROSS JOIN LATERAL (
+                SELECT coalesce(c.last_visit_on + {due.cycle("c.")},
+                    (coalesce(c.filed_at, c.created_at) AT TIME ZONE 'Asia/Tokyo')::date)
+                    AS due_on
+            ) d
+            WHERE c.book_id = %(book)s AND c.{due.COUNTED.replace(" AND ", " AND c.")}
+              AND (c.last_attempt_on IS NULL OR c.last_attempt_on <> %(today)s::date)
+              AND NOT coalesce({due.fresh("%(today)s::date", "c.")}, false)
+        ), figures AS (
+            SELECT {due.figures("%(today)s::date")},
+                count(*) FILTER (WHERE last_attempt_on = %(today)s::date) AS tried_today
+            FROM {CARDS} WHERE book_id = %(book)s
+        ), handouts AS (
+            SELECT json_agg(h ORDER BY h.collect_by, h.id) FILTER (WHERE h.n <= 20) AS rows,
+                count(*) AS handouts, count(*) FILTER (WHERE h.collect_by < %(today)s::date)
+                    AS handouts_overdue
+            FROM (
+                SELECT h.*, row_number() OVER (ORDER BY h.collect_by, h.id) AS n
+                FROM {HANDOUTS} h WHERE h.book_id = %(book)s AND h.status = 'open'
+            ) h
+        )
+        SELECT due.*, count(*) OVER () AS total,
+            f.to_visit - f.visited AS due_count, f.to_visit - f.in_time AS overdue_count,
+            f.tried_today, h.rows AS handout_rows, h.handouts, h.handouts_overdue,
+            (SELECT array_agg(date ORDER BY date) FROM {DEDICATED}
+             WHERE officer_id = %(officer)s AND date >= %(first)s AND date < %(following)s)
+                AS dedicated_days
+        FROM due CROSS JOIN figures f CROSS JOIN handouts h
+        ORDER BY due.overdue_days * (1 + due.care_count) DESC, due.address_key, due.id
+        LIMIT %(limit)s"""
+    start, end = _month_bounds(today)
+    return sql, {
+        "book": world.measured_book.pk,
+        "officer": world.beat_officer.pk,
+        "today": today,
+        "first": start.date(),
+        "following": end.date(),
+        "limit": WORKLIST_PAGE,
+    }
 
 
 def _officer(world: World) -> User:
