@@ -20,21 +20,17 @@ run by hand: `LOAD_PLAN=plan.json locust -f bench/load/locustfile.py --headless 
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import hmac
 import itertools
 import json
 import os
 import random
 import re
-import struct
 import time
-from zoneinfo import ZoneInfo
 
 from locust import FastHttpUser, between, task
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from bench.load.clock import totp, visit_times
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PLAN: dict = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 WAIT = PLAN.get("wait", [1.0, 3.0])
@@ -72,28 +68,6 @@ AUDIT = _h1("閲覧記録の検索")
 HOME = _h1("ホーム")
 OTP = _h1("二要素認証")
 FLOOR = _h1("空のページ")
-
-
-def totp(key_hex: str, at: float | None = None, *, step: int = 30, digits: int = 6) -> str:
-    """RFC 6238 as django-otp's TOTPDevice checks it (HMAC-SHA1, 30 s, 6 digits, t0 = 0)."""
-    counter = int((time.time() if at is None else at) // step)
-    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return str(code % 10**digits).zfill(digits)
-
-
-def visit_times(now: dt.datetime | None = None) -> tuple[str, str, str]:
-    """Date, start and end of a visit within the hours rule (08:30–17:00 Tokyo): the last
-    ten minutes while it is daytime, otherwise the most recent 10:00–10:10 (a visit written
-    up after the officer is back), so that the load records no visit outside the hours at
-    any hour of the day."""
-    now = (now or dt.datetime.now(TOKYO)).astimezone(TOKYO)
-    if dt.time(8, 45) <= now.time() <= dt.time(17, 0):
-        start = now - dt.timedelta(minutes=10)
-        return now.date().isoformat(), f"{start:%H:%M}", f"{now:%H:%M}"
-    day = now.date() if now.time() >= dt.time(10, 10) else now.date() - dt.timedelta(days=1)
-    return day.isoformat(), "10:00", "10:10"
 
 
 class Person(FastHttpUser):
