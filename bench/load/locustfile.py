@@ -59,7 +59,8 @@ WORKLIST = _h1("巡回連絡の予定")
 SEARCH = _h1("カード検索")
 CARD = _title("| 巡回連絡カード</title>")
 VISIT_FORM = _h1("巡回連絡の記録")
-VISIT_DONE = re.compile("の巡回連絡（[^）]*）を記録しました。")
+# The card page after a visit: the card's title and the message that it was recorded.
+VISIT_DONE = re.compile(r"\| 巡回連絡カード</title>[\s\S]*の巡回連絡（[^。]*）を記録しました。")
 PROGRESS = _h1("巡回連絡の進捗")
 NIGHT = _h1("夜間巡回連絡")
 HOURS = _h1("時間外の巡回連絡")
@@ -187,7 +188,22 @@ class Officer(Person):
         }
         if outcome == "met":
             data["topic_trends"] = "guidance"
-        self.post(path, "visit record (POST)", data, VISIT_DONE)
+        # The POST alone (it answers 302 to the card), then the card page it leads to, which
+        # must say that the visit was recorded.
+        card_url = URLS["card"].format(pk=card)
+        with self.client.post(
+            path, name="visit record (POST)", data=data, allow_redirects=False, catch_response=True
+        ) as response:
+            location = (response.headers or {}).get("location", "")
+            if response.status_code == 302 and location.endswith(card_url):
+                response.success()
+            else:
+                errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]+)', response.text or "")
+                response.failure(
+                    f"HTTP {response.status_code} {location} {' / '.join(errors[:3])}".strip()
+                )
+                return
+        self.page(card_url, "card page", VISIT_DONE)
 
 
 class Chief(Person):
