@@ -48,7 +48,11 @@ READY_TIMEOUT = 60
 
 
 def _options(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--users", type=int, default=50, help="同時に使う人数（既定 50）")
     parser.add_argument("--seconds", type=float, default=60, help="計測する秒数（既定 60）")
     parser.add_argument("--spawn-rate", type=float, default=10, help="1秒に加わる人数（既定 10）")
@@ -492,6 +496,14 @@ def main(argv: list[str] | None = None) -> int:
             "cpu_count": os.cpu_count(),
         },
         "users": options.users,
+        # Who they are: the 地域課長 and the auditor once each, the rest beat officers over
+        # the station's officer accounts (several sessions each).
+        "people": {
+            "beat_officers": options.users - 2,
+            "officer_accounts": len(officers),
+            "chief": 1,
+            "auditor": 1,
+        },
         "spawn_rate": options.spawn_rate,
         "wait_seconds": options.wait,
         "seconds": mix["seconds"],
