@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test bench lint format install install-dev clean
+.PHONY: run test bench load lint format install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ test: install-dev
 # bench/results.json. ARGS="--repeat 10 --only book_page" and more: bench/README.md.
 bench: install-dev
 	$(BIN)/python -m bench.run $(ARGS)
+
+# The production server under load: gunicorn with docker/gunicorn.conf.py and the production
+# settings (bench/load/settings.py) on 127.0.0.1 over the bench station, driven by Locust as
+# 50 of the station's people for 60 s, then the empty signed-in page; written to
+# bench/results.json under "load". ARGS="--users 50 --seconds 60"; more: python -m bench.load -h
+load: install-dev
+	$(BIN)/python -m bench.load $(ARGS)
 
 # ruff, then mypy with django-stubs over the services, selectors and policies (the modules
 # and the strictness are in pyproject.toml, [tool.mypy]). `.ci/run` runs this before the tests.
