@@ -43,6 +43,7 @@ from ..models import (
 )
 
 # Granting, re-exported: accounts.services grants and revokes through this module.
+from . import grants as grants_module
 from .grants import ASSIGNMENT_GRANTS as ASSIGNMENT_GRANTS
 from .grants import BEAT_PRINT as BEAT_PRINT
 from .grants import BEAT_READ as BEAT_READ
@@ -79,8 +80,11 @@ def perms_on(user: AnyUser, obj: Model) -> frozenset[str]:
     """Codenames the user holds on obj (direct and through groups), cached per user object."""
     if not _usable(user):
         return frozenset()
-    cache = user.__dict__.setdefault("_object_perm_cache", {})
     key = (obj._meta.label, obj.pk)
+    if key[0] in _GUARDED_LABELS:
+        # The organisation's units: every grant on them is in the user's grants (one read).
+        return _grants(user).on.get(key, frozenset())
+    cache = user.__dict__.setdefault("_object_perm_cache", {})
     if key not in cache:
         cache[key] = frozenset(get_user_perms(user, obj)) | frozenset(get_group_perms(user, obj))
     return cache[key]
@@ -143,6 +147,11 @@ def stations_for(user: AnyUser, perm: str) -> QuerySet[Station]:
     return objects_for(user, perm, Station)
 
 
+# The models whose object permissions _grant_rows_query reads (accounts.models' guardian
+# tables): perms_on answers for them from the grants, for anything else through guardian.
+_GUARDED_LABELS = frozenset(k._meta.label for k in (Headquarters, Station, Post, Beat))
+
+
 def _grant_rows_query(user: User) -> list[tuple[str, str, int]]:
     """Every (model label, codename, object id) the user holds, directly or through his
     groups: one UNION query."""
@@ -195,16 +204,21 @@ class Grants:
     appointments: list[Appointment]
     held: frozenset[tuple[str, str]]
     ids: dict[tuple[str, str], list[int]]
+    # (model label, object id) -> the codenames held on that object.
+    on: dict[tuple[str, int], frozenset[str]]
 
     @classmethod
     def read(cls, user: User) -> Grants:
         ids: dict[tuple[str, str], set[int]] = {}
+        on: dict[tuple[str, int], set[str]] = {}
         for label, codename, pk in _grant_rows_query(user):
             ids.setdefault((label, codename), set()).add(pk)
+            on.setdefault((label, pk), set()).add(codename)
         return cls(
             appointments=_appointments_query(user),
             held=frozenset(ids),
             ids={key: sorted(pks) for key, pks in ids.items()},
+            on={key: frozenset(codenames) for key, codenames in on.items()},
         )
 
 
@@ -218,15 +232,20 @@ def _grants(user: User) -> Grants:
     """The user's grants, kept per request on the user object and across requests in the
     `grants` cache (one local read instead of two queries on every page)."""
     # On the user object, under the stamp it was read with: a user refreshed from the
-    # database after a change of grants reads them again.
-    stamp, cached = user.__dict__.get("_grants", (None, None))
+    # database after a change of grants reads them again. If grants changed in this process
+    # since, the object's stamp may be behind the database's: one query to know.
+    stamp, seen, cached = user.__dict__.get("_grants", (None, 0, None))
+    if cached is not None and seen != grants_module.changes_seen:
+        current = User.objects.filter(pk=user.pk).values_list("grants_stamp", flat=True).first()
+        if current is not None:
+            user.grants_stamp = current
     if cached is None or stamp != user.grants_stamp:
         key = _grants_key(user)
         cached = caches["grants"].get(key)
         if cached is None:
             cached = Grants.read(user)
             caches["grants"].set(key, cached)
-        user.__dict__["_grants"] = (user.grants_stamp, cached)
+    user.__dict__["_grants"] = (user.grants_stamp, grants_module.changes_seen, cached)
     return cached
 
 

@@ -5,6 +5,7 @@ appointment or a beat assignment starts or ends, and when the organisation chang
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections import defaultdict
 
@@ -277,10 +278,19 @@ def revoke_assignment(user: User, beat: Beat) -> None:
     grants_changed(user)
 
 
+# How many times grants_changed ran in this process: a user object read before a change here
+# checks its stamp again (accounts.permissions._grants), since a queryset's update cannot
+# reach the objects already in memory (the request's user, a task's).
+_changes = itertools.count(1)
+changes_seen = 0
+
+
 def grants_changed(users: User | QuerySet[User]) -> None:
     """What these users hold has changed (an appointment or beat granted or ended, their role
     group's grants remade): give them a new stamp, so that no cached answer is used again.
     Called by the code that changes the grants, in the same transaction."""
+    global changes_seen
+    changes_seen = next(_changes)
     stamp = uuid.uuid4()
     if isinstance(users, User):
         # Excluded from the user's history (a stamp is not a change of the person).

@@ -34,9 +34,14 @@ from liaison.planning.forms import KIND_FIELDS, POLICY_FIELDS
 from liaison.planning.models import DedicatedDay, VisitPolicy
 
 
+def review_station_ids(*, user: User) -> list[int]:
+    """The ids of the stations whose progress the user reviews, from his grants (no query)."""
+    return permissions.object_ids(user, "review_progress", Station)
+
+
 def review_station_list(*, user: User) -> QuerySet[Station]:
     """The stations whose progress the user reviews (地域課長等, 署長; HQ: all)."""
-    return permissions.stations_for(user, "review_progress").order_by("code")
+    return Station.objects.filter(pk__in=review_station_ids(user=user)).order_by("code")
 
 
 def review_station_get(*, user: User, pk: int) -> Station:

@@ -144,6 +144,8 @@ class StationProgress:
     total: Progress
     beats: list[tuple[Any, Progress]]
     officers: list[tuple[User, Progress]]
+    # The month's plans by officer id (areas and who set it too, for the page).
+    plans: dict[int, MonthlyPlan]
 
     @property
     def policy(self) -> VisitPolicy:
@@ -188,11 +190,12 @@ def station_progress_get(
         .order_by("officer__employee_number", "beat_id")
     )
     by_officer_visits = _summed(tallied, "officer_id")
-    plans = dict(
-        MonthlyPlan.objects.filter(station=station, month=month.replace(day=1)).values_list(
-            "officer_id", "planned_households"
-        )
-    )
+    plans = {
+        plan.officer_id: plan
+        for plan in MonthlyPlan.objects.filter(
+            station=station, month=month.replace(day=1)
+        ).select_related("set_by")
+    }
     officers: dict[int, tuple[User, Progress]] = {}
     for assignment in assignments:
         if assignment.beat_id not in remit:
@@ -200,7 +203,8 @@ def station_progress_get(
         officer = assignment.officer
         if officer.pk not in officers:
             progress = _progress(None, by_officer_visits.get(officer.pk))
-            progress.planned = plans.get(officer.pk)
+            plan = plans.get(officer.pk)
+            progress.planned = plan.planned_households if plan is not None else None
             officers[officer.pk] = (officer, progress)
         beat_cards = cards.get(assignment.beat_id) or {}
         for name in ("to_visit", "visited", "overdue"):
@@ -216,6 +220,7 @@ def station_progress_get(
         total=total,
         beats=beat_rows,
         officers=list(officers.values()),
+        plans=plans,
     )
 
 

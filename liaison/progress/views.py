@@ -157,7 +157,7 @@ def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
     figures = progress_selectors.station_progress_get(
         station=station, month=month, today=today, user=request.user
     )
-    plans = _month_plans(station=station, month=month)
+    plans = figures.plans
     dedicated = _dedicated_counts(station=station, month=month)
     trend = progress_selectors.visit_trend_get(
         station_ids=[station.pk], months=TREND_MONTHS, today=month
@@ -215,7 +215,7 @@ def station_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reviews_many(user: User) -> bool:
     """Whether the user reviews more than one station (then 進捗管理 is the list of them)."""
-    return planning_selectors.review_station_list(user=user)[1:2].exists()
+    return len(planning_selectors.review_station_ids(user=user)) > 1
 
 
 # --- 期限超過のカード (drill-down) ----------------------------------------------------------------
@@ -285,7 +285,7 @@ def station_progress_export(request: HttpRequest, pk: int) -> HttpResponse:
     figures = progress_selectors.station_progress_get(
         station=station, month=month, today=timezone.localdate(), user=request.user
     )
-    plans = _month_plans(station=station, month=month)
+    plans = figures.plans
     access_event_record(
         user=request.user,
         action=AccessEvent.Action.EXPORT,

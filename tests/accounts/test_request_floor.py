@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import services
-from accounts.models import BeatAssignment, Role
+from accounts import permissions, services
+from accounts.models import Beat, BeatAssignment, Role
 from tests.accounts.test_sessions import age_session
 from tests.accounts.test_sign_in import sign_in
 from tests.html import links
@@ -95,3 +95,26 @@ def test_a_new_appointment_shows_in_the_menu_at_once(client, world):
     )
 
     assert {"巡回連絡簿", "進捗管理"} <= set(menu(client))
+
+
+def test_a_user_object_read_before_a_new_beat_sees_its_grants(world):
+    """A new beat joins the 地域課長's role group by a queryset update, which cannot reach the
+    user object already in memory (a request's, a task's): it checks its stamp again."""
+    chief = world.chief
+    assert permissions.has_perm(chief, "view_beat_cards", world.beat_a1_1)
+
+    beat = services.beat_create(actor=None, post=world.post_a2, name="新設受持区")
+
+    assert permissions.has_perm(chief, "view_beat_cards", beat)
+    assert beat.pk in permissions.object_ids(chief, "view_beat_cards", Beat)
+
+
+def test_a_beat_assignment_ended_leaves_the_officers_scope_in_the_same_process(world):
+    officer = world.beat_officer
+    assert permissions.has_perm(officer, "record_visits", world.beat_a1_1)
+    assignment = BeatAssignment.objects.get(officer=officer, revoked_at__isnull=True)
+
+    services.beat_assignment_end(actor=world.chief, assignment=assignment, reason="配置換え")
+
+    assert not permissions.has_perm(officer, "record_visits", world.beat_a1_1)
+    assert world.beat_a1_1.pk not in permissions.object_ids(officer, "view_beat_cards", Beat)

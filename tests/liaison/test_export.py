@@ -252,10 +252,10 @@ def test_queries_do_not_grow_with_the_cards(
         }
 
 
-# session, user, OTP device, the book, the user's permissions on the beat (2), the count,
-# the access event (the acting roles from the grants cache; the session is not written), the
+# session, user, OTP device, the book, the count, the access event (the user's permissions
+# on the beat and the acting roles from the grants cache; the session is not written), the
 # cards with their members (one server-side cursor, DECLAREd once and fetched chunk by chunk).
-QUERIES = 9
+QUERIES = 7
 
 
 @pytest.mark.django_db(transaction=True)

@@ -56,10 +56,11 @@ def more_of_everything(world) -> None:
 
 
 # The page's own reads of 巡回連絡 tables: the due rule (station instructions, policy), card
-# figures, the visit figures of beats and officers at once from the rollup, planned
-# households (station_progress_get), the plans with their areas, the dedicated days and the
-# trend (from the rollup too). Before the rollup: 9 (beats and officers read separately).
-STATION_LIAISON_QUERIES = 8
+# figures, the visit figures of beats and officers at once from the rollup, the month's
+# plans (their households, areas and who set them: station_progress_get), the dedicated days
+# and the trend (from the rollup too). Before the rollup: 9 (beats and officers read
+# separately, and the plans twice).
+STATION_LIAISON_QUERIES = 7
 # The due rule (station instructions, policy), card and visit figures grouped by station
 # (hq_progress_get; the visits from the rollup), the trend.
 HQ_LIAISON_QUERIES = 5

@@ -287,7 +287,7 @@ def test_the_query_count_does_not_grow_with_the_book(
     # session, user, OTP device; the book; rows and summary of its cards (with its
     # 要訪問・期限超過: the due rule's station instructions and policy, 2), and a count of the
     # rows when a filter narrows them (the summary counts the unfiltered list); the access
-    # event; the user's permissions on the beat (2, for the buttons). The acting roles and the
+    # event. The user's permissions on the beat (for the buttons), the acting roles and the
     # menu come from the grants cache; the session is not written. None of them per card.
     queries = QUERIES if set(params) - {"order"} else QUERIES - 1
     with django_assert_num_queries(queries):
@@ -299,4 +299,4 @@ def test_the_query_count_does_not_grow_with_the_book(
     assert len(rows(large_page)) >= 30 > 3 >= len(rows(small_page)) > 0
 
 
-QUERIES = 12
+QUERIES = 10

@@ -270,6 +270,6 @@ def test_the_panel_costs_the_same_queries_for_one_row_or_twenty(world, login):
     assert _queries(officer, busy) == QUERIES
 
 
-# The beat officer's page (test_card_detail.QUERIES, 15) plus the events with their users (1)
+# The beat officer's page (test_card_detail.QUERIES, 11) plus the events with their users (1)
 # and, when a read among them was flagged, the break-the-glass grants (1).
-CHIEF_QUERIES = 17
+CHIEF_QUERIES = 13

@@ -224,8 +224,8 @@ def test_the_number_of_queries_does_not_grow_with_members_or_history(
     assert "補正29" in text and "補正10" in text and "補正9" not in text
 
 
-# Session, user, OTP device (3); the card (1); the reader's permissions on its beat and
-# station (4); the access log's insert (1); members, vehicles (2); the latest visits (1,
-# whatever their number); card, member and vehicle history (3). The acting roles and the
+# Session, user, OTP device (3); the card (1); the access log's insert (1); members,
+# vehicles (2); the latest visits (1, whatever their number); card, member and vehicle
+# history (3). The reader's permissions on its beat and station, the acting roles and the
 # menu come from the grants cache; the session is not written.
-QUERIES = 15
+QUERIES = 11

@@ -207,12 +207,12 @@ def test_no_panel_for_a_first_officer_on_a_beat(world, login):
     assert ">受持区の引継ぎ</h2>" not in login(world.supervisor).get(HOME).content.decode()
 
 
-# Session, user, OTP device; the assignment and whether its officer still holds the beat
-# (his permissions on it, 2); the summary (predecessor, the due rule's policy and station
+# Session, user, OTP device; the assignment (whether its officer still holds the beat comes
+# from his grants); the summary (predecessor, the due rule's policy and station
 # instructions, coverage, follow-ups and their count, notes, overdue cards, confirmation); the
 # access event's insert. The acting roles and the menu come from the grants cache; the
 # session is not written. Pinned: it must not grow with the beat's cards.
-TAKEOVER_QUERIES = 16
+TAKEOVER_QUERIES = 14
 
 
 def test_the_takeover_page_costs_the_same_with_more_cards(
