@@ -239,14 +239,26 @@ def _meta(world, options) -> dict:
     return meta
 
 
-def _write(path: Path, results, meta: dict) -> None:
-    """Merge into the existing file: other issues' entries stay as they were."""
-    data = {}
+def results_read(path: Path) -> dict:
+    """What results.json holds (nothing if it is missing or unreadable)."""
     if path.exists():
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            return json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             print(f"{path} を読めないため、新しく書き直します。")
+    return {}
+
+
+def results_write(path: Path, data: dict) -> None:
+    """Written whole to a neighbour, then moved over: a run stopped midway leaves the old file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _write(path: Path, results, meta: dict) -> None:
+    """Merge into the existing file: other issues' entries stay as they were."""
+    data = results_read(path)
     old = data.get("_meta", {})
     same_data = (old.get("cards"), old.get("members")) == (meta["cards"], meta["members"])
     if "generated_seconds" not in meta and same_data and "generated_seconds" in old:
@@ -256,9 +268,7 @@ def _write(path: Path, results, meta: dict) -> None:
     for r in results:
         if not r.failure:
             data[r.name] = {**r.as_json(), "measured_at": meta["date"]}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    results_write(path, data)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -316,16 +316,11 @@ def _table(rows: list[tuple[str, dict]]) -> str:
 
 def _write(path: Path, entry: dict[str, Any]) -> None:
     """Merge under "load": the other entries (bench.run's) stay as they were."""
-    data: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            print(f"{path} を読めないため、新しく書き直します。")
+    from bench.run import results_read, results_write
+
+    data = results_read(path)
     data["load"] = entry
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    results_write(path, data)
 
 
 def main(argv: list[str] | None = None) -> int:
