@@ -163,7 +163,7 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@liaison.example.jp")
 
 # --- Caches -----------------------------------------------------------------------------
-# `grants`: each user's active appointments and kinds of grant (accounts.permissions._grants),
+# `grants`: each user's active appointments and kinds of grant (accounts.permissions.held),
 # read on every page for the menu and the access log. Local to each process: its keys carry
 # the user's grants stamp, so a grant ended in another process is never answered from here.
 CACHES = {
