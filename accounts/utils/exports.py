@@ -67,12 +67,8 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(header)
-    cell = csv_cell
     for row in rows:
-        # csv_cell inlined for the common cell, text that starts no formula.
-        writer.writerow(
-            [v if v.__class__ is str and not v.startswith(FORMULA_START) else cell(v) for v in row]
-        )
+        writer.writerow([csv_cell(v) for v in row])
         if buffer.tell() >= CSV_CHUNK:
             yield buffer.getvalue().encode()
             buffer.seek(0)

@@ -15,7 +15,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Case, F, OuterRef, QuerySet, Subquery, TextField, Value, When
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Concat
 
 from liaison import text
@@ -98,6 +109,19 @@ def _care(only: bool, alone: bool, support: bool, foreign: bool, language: str) 
     return "、".join(labels)
 
 
+class _GroupConcat(Aggregate):
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+
+def _names_agg(entry: Case) -> Aggregate:
+    if connection.vendor == "postgresql":
+        return StringAgg(entry, delimiter="、", order_by=("position", "pk"))
+    # SQLite (make run) orders no aggregate before 3.44: the members come in the order they
+    # were written, which the services keep as the card's order.
+    return _GroupConcat(entry, Value("、"))
+
+
 def _member_names() -> Subquery:
     """The card's members as 「氏名（続柄）、…」 in the card's order, aggregated by the database
     in the cards' own query: no query per chunk, and nothing to match up in Python."""
@@ -114,7 +138,7 @@ def _member_names() -> Subquery:
         CardMember.objects.filter(card_id=OuterRef("pk"))
         .order_by()
         .values("card_id")
-        .annotate(names=StringAgg(entry, delimiter="、", order_by=("position", "pk")))
+        .annotate(names=_names_agg(entry))
         .values("names")
     )
     return Subquery(names, output_field=TextField())

@@ -172,6 +172,15 @@ class _Plus(Func):
     template = "(%(expressions)s)"
     arg_joiner = " + "
 
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        # SQLite (make run): date(a, '+' || b || ' days') is the ISO date Django reads back.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '+' || ",
+        )
+
 
 class _Minus(Func):
     """a - b: date - date is a number of days in PostgreSQL."""
@@ -179,6 +188,15 @@ class _Minus(Func):
     template = "(%(expressions)s)"
     arg_joiner = " - "
     output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        # SQLite (make run): whole days between the two dates.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
 
 
 AREA_CHOME = re.compile(r"^(.+?)(\d+)丁目$")

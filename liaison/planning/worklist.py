@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet
 
 from accounts import permissions
 from accounts.models import Beat, User
+from accounts.utils import dates
 from liaison.cards.models import LiaisonCard
 from liaison.planning.models import DedicatedDay, VisitPolicy
 from liaison.planning.selectors import (
@@ -131,17 +133,25 @@ def officer_beat_list(user: User, *, dedicated_month: dt.date | None = None) -> 
         .select_related("post__station__headquarters__visit_policy")
         .order_by("post__station__code", "post__name", "name")
     )
-    if dedicated_month is not None:
-        start = dedicated_month.replace(day=1)
-        end = (start + dt.timedelta(days=32)).replace(day=1)
-        days = DedicatedDay.objects.filter(
-            station_id=OuterRef("post__station_id"),
-            officer_id=user.pk,
-            date__gte=start,
-            date__lt=end,
-        ).values("date")
-        beats = beats.annotate(dedicated_days=ArraySubquery(days))
-    return list(beats)
+    if dedicated_month is None:
+        return list(beats)
+    start = dates.month_first(dedicated_month)
+    end = dates.months_add(start, 1)
+    days = DedicatedDay.objects.filter(officer_id=user.pk, date__gte=start, date__lt=end)
+    if connection.vendor == "postgresql":
+        # In the beats' own query (an array per beat).
+        stations = days.filter(station_id=OuterRef("post__station_id")).values("date")
+        return list(beats.annotate(dedicated_days=ArraySubquery(stations)))
+    # SQLite (make run) has no arrays: one more query.
+    found = list(beats)
+    by_station: dict[int, list[dt.date]] = {}
+    for station_id, day in days.filter(
+        station_id__in={beat.post.station_id for beat in found}
+    ).values_list("station_id", "date"):
+        by_station.setdefault(station_id, []).append(day)
+    for beat in found:
+        beat.dedicated_days = by_station.get(beat.post.station_id, [])  # type: ignore[attr-defined]
+    return found
 
 
 def _policy_of(beat: Beat) -> VisitPolicy:

@@ -42,6 +42,7 @@ def test_it_is_the_beat_officers_page(world, login, persona):
     assert login(getattr(world, persona)).get(URL).status_code == 403
 
 
+@pytest.mark.smoke  # the officer's daily page, also on SQLite (make run)
 def test_it_lists_due_cards_by_priority_then_address(world, login):
     a = household(world, "1-1")
     b = household(world, "2-1", care_elderly_alone=True)
